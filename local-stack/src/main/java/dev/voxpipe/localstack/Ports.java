@@ -1,0 +1,52 @@
+package dev.voxpipe.localstack;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Port checks on 127.0.0.1, so the stack refuses to start with a clear message instead of failing later. */
+public final class Ports {
+
+    private Ports() {}
+
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static void requireFree(int port, String purpose, String setting) {
+        if (!isFree(port)) {
+            throw new PortInUseException(port, purpose, setting);
+        }
+    }
+
+    /** A port the OS says is free now; 0 in a config means "pick one". */
+    public static int pickFree() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot find a free port on 127.0.0.1", e);
+        }
+    }
+
+    public static final class PortInUseException extends IllegalStateException {
+        private final int port;
+
+        PortInUseException(int port, String purpose, String setting) {
+            super("port " + port + " on 127.0.0.1 is already in use, and the local stack needs it for " + purpose
+                    + ". Stop whatever listens there (e.g. an earlier local stack: `ss -ltnp | grep :" + port + "`),"
+                    + " or choose another port with " + setting + " (0 picks a free one).");
+            this.port = port;
+        }
+
+        public int port() {
+            return port;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.voxpipe.schemas;
+
+import java.util.List;
+import org.apache.avro.Schema;
+
+/** Every record that is the value of a topic, in one list, for registry and compatibility checks. */
+public final class TopicValueSchemas {
+
+    public static final List<Schema> ALL = List.of(
+            VoiceCreated.getClassSchema(),
+            RawAudioUploaded.getClassSchema(),
+            SlicedClip.getClassSchema(),
+            MelFeatures.getClassSchema(),
+            VoiceDatasetSummary.getClassSchema(),
+            TrainingJob.getClassSchema(),
+            TrainingProgress.getClassSchema(),
+            VoiceModelReady.getClassSchema(),
+            SynthesisRequest.getClassSchema(),
+            SynthesisChunk.getClassSchema(),
+            SynthesisChunkResult.getClassSchema(),
+            SynthesisCompleted.getClassSchema(),
+            DeadLetter.getClassSchema());
+
+    private TopicValueSchemas() {}
+
+    public static List<String> recordNames() {
+        return ALL.stream().map(Schema::getName).toList();
+    }
+}

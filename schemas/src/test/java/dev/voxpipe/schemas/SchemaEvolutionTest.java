@@ -1,0 +1,49 @@
+package dev.voxpipe.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.junit.jupiter.api.Test;
+
+/** BACKWARD: a consumer on the current schema reads everything written with the released one. */
+class SchemaEvolutionTest {
+
+    @Test
+    void everyCurrentSchemaReadsItsReleasedVersion() {
+        Map<String, Schema> released = ReleasedSchemas.load(
+                ReleasedSchemas.LATEST_RELEASE, TopicValueSchemas.recordNames());
+        assertEquals(TopicValueSchemas.ALL.size(), released.size());
+        for (Schema current : TopicValueSchemas.ALL) {
+            Schema writer = released.get(current.getName());
+            var result = SchemaCompatibility.checkReaderWriterCompatibility(current, writer);
+            assertEquals(SchemaCompatibilityType.COMPATIBLE, result.getType(),
+                    () -> current.getName() + " is not backward compatible with release "
+                            + ReleasedSchemas.LATEST_RELEASE + ": " + result.getResult().getIncompatibilities());
+        }
+    }
+
+    @Test
+    void aRequiredFieldWithoutDefaultIsCaught() {
+        Schema released = RawAudioUploaded.getClassSchema();
+        String json = released.toString().replace(
+                "{\"name\":\"tenantId\",\"type\":\"string\"}",
+                "{\"name\":\"tenantId\",\"type\":\"string\"},{\"name\":\"priority\",\"type\":\"int\"}");
+        Schema broken = new Schema.Parser().parse(json);
+        assertTrue(broken.getField("priority") != null, "fixture must add the field");
+        var result = SchemaCompatibility.checkReaderWriterCompatibility(broken, released);
+        assertFalse(result.getType() == SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    @Test
+    void generatedClassesEmbedSharedTypesSoRegisteredSchemasAreSelfContained() {
+        for (Schema schema : TopicValueSchemas.ALL) {
+            Schema reparsed = new Schema.Parser().parse(schema.toString());
+            assertEquals(schema, reparsed, schema.getName());
+        }
+    }
+}
