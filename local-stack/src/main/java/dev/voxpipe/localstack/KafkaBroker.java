@@ -106,6 +106,19 @@ final class KafkaBroker implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+        // Wait for the listener first: an admin client polling a closed port only logs warnings.
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        while (!Ports.isListening(port)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Kafka broker exited during start-up; log "
+                        + process.logFile() + ":\n" + process.tail(30));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Kafka broker did not listen on " + bootstrap + " within "
+                        + timeout + "; log " + process.logFile() + ":\n" + process.tail(30));
+            }
+            Thread.sleep(50);
+        }
         try (Admin admin = Admin.create(config)) {
             while (true) {
                 if (!process.isAlive()) {

@@ -37,7 +37,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
     }
 
     /** Closed by JUnit when the root context ends, i.e. once per run. */
-    private static final class Running implements ExtensionContext.Store.CloseableResource {
+    private static final class Running implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final LocalStack stack;
 
         Running() {

@@ -20,6 +20,16 @@ public final class Ports {
         }
     }
 
+    /** Connects rather than binds, so it never races the process that is about to listen. */
+    public static boolean isListening(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static void requireFree(int port, String purpose, String setting) {
         if (!isFree(port)) {
             throw new PortInUseException(port, purpose, setting);

@@ -30,10 +30,7 @@ class SchemaEvolutionTest {
     @Test
     void aRequiredFieldWithoutDefaultIsCaught() {
         Schema released = RawAudioUploaded.getClassSchema();
-        String json = released.toString().replace(
-                "{\"name\":\"tenantId\",\"type\":\"string\"}",
-                "{\"name\":\"tenantId\",\"type\":\"string\"},{\"name\":\"priority\",\"type\":\"int\"}");
-        Schema broken = new Schema.Parser().parse(json);
+        Schema broken = SchemaChanges.withRequiredField(released, "priority", Schema.Type.INT);
         assertTrue(broken.getField("priority") != null, "fixture must add the field");
         var result = SchemaCompatibility.checkReaderWriterCompatibility(broken, released);
         assertFalse(result.getType() == SchemaCompatibilityType.COMPATIBLE);

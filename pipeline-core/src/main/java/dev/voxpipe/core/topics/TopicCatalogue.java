@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,8 @@ public final class TopicCatalogue {
                     if (!(e.getCause() instanceof TopicExistsException)) throw e; // a peer was faster
                 }
             }
-            List<String> existing = topics.stream().map(TopicSpec::name).filter(present::contains).toList();
+            // Everything not created now existed already (listed, or created by a peer in the meantime).
+            List<String> existing = topics.stream().map(TopicSpec::name).filter(n -> !created.contains(n)).toList();
             List<String> problems = check(admin, existing);
             if (!created.isEmpty()) log.info("created topics {}", created);
             problems.forEach(p -> log.warn("topic check: {}", p));
@@ -68,11 +70,23 @@ public final class TopicCatalogue {
         }
     }
 
+    /** A topic a peer just created may not be in this broker's metadata yet: give it a moment. */
+    private static Map<String, TopicDescription> describeWhenVisible(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 20) throw e;
+                Thread.sleep(250);
+            }
+        }
+    }
+
     private List<String> check(Admin admin, List<String> existing)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (existing.isEmpty()) return List.of();
-        Map<String, TopicDescription> described =
-                admin.describeTopics(existing).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described = describeWhenVisible(admin, existing);
         Map<String, TopicSpec> byName = topics.stream().collect(Collectors.toMap(TopicSpec::name, t -> t));
         List<String> problems = new ArrayList<>();
         for (TopicDescription d : described.values()) {
