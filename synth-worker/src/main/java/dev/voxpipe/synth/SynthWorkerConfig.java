@@ -1,0 +1,27 @@
+package dev.voxpipe.synth;
+
+import dev.voxpipe.core.config.VoxConfig;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+/** The synth worker's settings, from {@code voxpipe.synth.*} keys (env {@code VOXPIPE_SYNTH_*}). */
+public record SynthWorkerConfig(
+        String groupId,
+        String workerId,
+        long voiceCacheBytes,
+        int maxBatchChunks,
+        int attemptsPerChunk,
+        Duration modelWait,
+        int metricsPort) {
+
+    public static SynthWorkerConfig from(VoxConfig config) {
+        return new SynthWorkerConfig(
+                config.get("voxpipe.synth.group-id", "voxpipe-synth"),
+                config.get("voxpipe.synth.worker-id", "synth-" + ManagementFactory.getRuntimeMXBean().getName()),
+                config.getLong("voxpipe.synth.voice-cache-bytes", 256L * 1024 * 1024),
+                config.getInt("voxpipe.synth.max-batch-chunks", 8),
+                config.getInt("voxpipe.synth.attempts-per-chunk", 2),
+                config.getDuration("voxpipe.synth.model-wait", Duration.ofSeconds(20)),
+                config.getInt("voxpipe.metrics.port", 9103));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.voxpipe.synth.audiobook;
+
+import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.schemas.SynthesisChunk;
+import dev.voxpipe.schemas.SynthesisRequest;
+import dev.voxpipe.text.TextChunk;
+import dev.voxpipe.text.TextFrontend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a synthesis request into ordered chunks with the text frontend: bounded length, never
+ * inside a number or abbreviation, paragraph and chapter boundaries kept. The pause after each
+ * chunk follows the request: sentence pause inside a paragraph, paragraph pause before a new
+ * paragraph, twice that before a chapter.
+ */
+public final class RequestSplitter {
+
+    private final BlobStore blobs;
+    private final int maxChunkChars;
+
+    public RequestSplitter(BlobStore blobs, int maxChunkChars) {
+        this.blobs = blobs;
+        this.maxChunkChars = maxChunkChars;
+    }
+
+    public static String chunkKey(String requestId, int index) {
+        return requestId + "/" + index;
+    }
+
+    public List<SynthesisChunk> split(SynthesisRequest request) throws IOException {
+        String text = text(request);
+        List<TextChunk> pieces = TextFrontend.forLanguage(request.getLanguage()).chunks(text, maxChunkChars);
+        if (pieces.isEmpty()) {
+            throw new IllegalArgumentException("the text has nothing to speak (" + text.length() + " characters,"
+                    + " none of them words or numbers)");
+        }
+        List<SynthesisChunk> chunks = new ArrayList<>(pieces.size());
+        for (int i = 0; i < pieces.size(); i++) {
+            TextChunk piece = pieces.get(i);
+            TextChunk next = i + 1 < pieces.size() ? pieces.get(i + 1) : null;
+            int pause = next == null ? 0
+                    : next.chapterTitle() != null ? 2 * request.getParagraphPauseMs()
+                    : next.paragraphStart() ? request.getParagraphPauseMs()
+                    : request.getSentencePauseMs();
+            chunks.add(SynthesisChunk.newBuilder()
+                    .setRequestId(request.getRequestId())
+                    .setTenantId(request.getTenantId())
+                    .setVoiceId(request.getVoiceId())
+                    .setModelVersion(request.getModelVersion())
+                    .setChunkIndex(i)
+                    .setChunkCount(pieces.size())
+                    .setText(piece.text())
+                    .setLanguage(piece.language())
+                    .setSpeed(request.getSpeed())
+                    .setPauseAfterMs(pause)
+                    .setChapterTitle(piece.chapterTitle())
+                    .setFormat(request.getFormat())
+                    .setEventTime(Instant.now())
+                    .build());
+        }
+        return chunks;
+    }
+
+    private String text(SynthesisRequest request) throws IOException {
+        if (request.getText() != null) return request.getText();
+        if (request.getTextBlob() == null) throw new IllegalArgumentException("the request has neither text nor a text blob");
+        try (InputStream in = blobs.open(request.getTextBlob().getKey())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.voxpipe.synth.chunk;
+
+import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.serde.AvroWireDeserializer;
+import dev.voxpipe.core.serde.AvroWireSerializer;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.schemas.SynthesisChunk;
+import dev.voxpipe.schemas.SynthesisChunkResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consume, synthesise, produce, exactly once: each polled batch's results (and dead letters) are
+ * written in one Kafka transaction together with the batch's consumer offsets. A worker killed
+ * mid-batch leaves no result behind; the batch is redone by the partition's next owner.
+ */
+public final class ChunkConsumerLoop implements Runnable, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChunkConsumerLoop.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, SpecificRecord> producer;
+    private final AvroWireDeserializer<SynthesisChunk> chunks;
+    private final ChunkSynthesizer synthesizer;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean polling;
+
+    public ChunkConsumerLoop(Properties kafka, String groupId, String transactionalId,
+                             AvroWireDeserializer<SynthesisChunk> chunks, AvroWireSerializer<SpecificRecord> values,
+                             ChunkSynthesizer synthesizer, int maxBatch) {
+        Properties c = new Properties();
+        c.putAll(kafka);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
+        c.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        c.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), values);
+        this.chunks = chunks;
+        this.synthesizer = synthesizer;
+    }
+
+    public boolean isPolling() {
+        return polling;
+    }
+
+    @Override
+    public void run() {
+        producer.initTransactions();
+        consumer.subscribe(List.of(Topics.SYNTHESIS_CHUNKS));
+        try {
+            while (!stopping.get()) {
+                polling = true;
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) process(records);
+            }
+        } catch (WakeupException e) {
+            if (!stopping.get()) throw e;
+        } catch (ProducerFencedException e) {
+            log.warn("another synth worker took over this worker's transactional id; stopping");
+        } finally {
+            polling = false;
+            consumer.close(Duration.ofSeconds(10));
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private void process(ConsumerRecords<String, byte[]> records) {
+        List<SynthesisChunk> batch = new ArrayList<>();
+        List<ProducerRecord<String, SpecificRecord>> deadLetters = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            first.putIfAbsent(tp, record.offset());
+            next.put(tp, new OffsetAndMetadata(record.offset() + 1));
+            try {
+                SynthesisChunk chunk = chunks.deserialize(record.topic(), record.value());
+                if (chunk == null) throw new IllegalArgumentException("chunk record has no value");
+                if (chunk.getText().isBlank()) throw new IllegalArgumentException("chunk " + chunk.getChunkIndex() + " has no text");
+                batch.add(chunk);
+            } catch (RuntimeException e) {
+                deadLetters.add(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker",
+                        record.topic(), record.partition(), record.offset(),
+                        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), e)));
+            }
+        }
+        List<SynthesisChunkResult> results = synthesizer.synthesize(batch);
+        try {
+            producer.beginTransaction();
+            for (SynthesisChunkResult result : results) {
+                producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNK_RESULTS, result.getRequestId(), result));
+            }
+            deadLetters.forEach(producer::send);
+            producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.warn("transaction for {} chunks aborted, they will be redone: {}", results.size(), e.toString());
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException ignored) {
+                // the next transaction reports anything persistent
+            }
+            first.forEach(consumer::seek);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping.set(true);
+        consumer.wakeup();
+    }
+}

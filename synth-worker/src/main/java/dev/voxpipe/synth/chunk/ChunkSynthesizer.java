@@ -1,0 +1,160 @@
+package dev.voxpipe.synth.chunk;
+
+import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.messaging.VoiceModelCatalog;
+import dev.voxpipe.dsp.PcmAudio;
+import dev.voxpipe.dsp.WavIo;
+import dev.voxpipe.model.SynthesisOutput;
+import dev.voxpipe.model.VoiceDelta;
+import dev.voxpipe.model.VoiceModelRuntime;
+import dev.voxpipe.schemas.SynthesisChunk;
+import dev.voxpipe.schemas.SynthesisChunkResult;
+import dev.voxpipe.schemas.VoiceModelReady;
+import dev.voxpipe.schemas.common.BlobRef;
+import dev.voxpipe.synth.voice.VoiceCache;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a batch of chunks into chunk results. Chunks of the same voice, model version and speed
+ * are synthesised together; each group gets its own voice delta, so requests never share a
+ * voice by accident. Audio goes to the blob store under a key fixed by request and chunk, so a
+ * retried chunk overwrites rather than duplicates.
+ */
+public final class ChunkSynthesizer {
+
+    private final VoiceModelRuntime runtime;
+    private final VoiceModelCatalog models;
+    private final VoiceCache voices;
+    private final BlobStore blobs;
+    private final String workerId;
+    private final int attempts;
+    private final Duration modelWait;
+    private final DistributionSummary rtf;
+    private final MeterRegistry metrics;
+
+    public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceCache voices, BlobStore blobs,
+                            String workerId, int attempts, Duration modelWait, MeterRegistry metrics) {
+        this.runtime = runtime;
+        this.models = models;
+        this.voices = voices;
+        this.blobs = blobs;
+        this.workerId = workerId;
+        this.attempts = Math.max(1, attempts);
+        this.modelWait = modelWait;
+        this.metrics = metrics;
+        this.rtf = DistributionSummary.builder("voxpipe_synthesis_rtf")
+                .description("synthesis wall time over audio duration, per chunk group")
+                .register(metrics);
+    }
+
+    public static String chunkKey(String requestId, int chunkIndex) {
+        return "synthesis/" + requestId + "/chunks/" + chunkIndex + ".wav";
+    }
+
+    private record VoiceKey(String tenantId, String voiceId, Integer modelVersion, double speed) {}
+
+    public List<SynthesisChunkResult> synthesize(List<SynthesisChunk> batch) {
+        Map<VoiceKey, List<SynthesisChunk>> groups = new LinkedHashMap<>();
+        for (SynthesisChunk chunk : batch) {
+            groups.computeIfAbsent(new VoiceKey(chunk.getTenantId(), chunk.getVoiceId(), chunk.getModelVersion(),
+                    chunk.getSpeed()), k -> new ArrayList<>()).add(chunk);
+        }
+        List<SynthesisChunkResult> results = new ArrayList<>();
+        for (var group : groups.entrySet()) {
+            results.addAll(synthesizeGroup(group.getKey(), group.getValue()));
+        }
+        return results;
+    }
+
+    private List<SynthesisChunkResult> synthesizeGroup(VoiceKey voice, List<SynthesisChunk> chunks) {
+        Optional<VoiceModelReady> model = findModel(voice);
+        if (model.isEmpty() || !model.get().getTenantId().equals(voice.tenantId())) {
+            String why = "voice " + voice.voiceId() + (voice.modelVersion() == null ? "" : " version " + voice.modelVersion())
+                    + " has no trained model";
+            return chunks.stream().map(c -> failure(c, why)).toList();
+        }
+        if (voice.speed() < 0.5 || voice.speed() > 2.0 || Double.isNaN(voice.speed())) {
+            return chunks.stream().map(c -> failure(c, "speed " + voice.speed() + " is outside 0.5 to 2.0")).toList();
+        }
+        Exception last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                VoiceDelta delta = voices.get(model.get());
+                long started = System.nanoTime();
+                SynthesisOutput output = runtime.synthesize(delta, chunks.stream().map(SynthesisChunk::getText).toList(),
+                        voice.speed());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                rtf.record(output.realTimeFactor());
+                List<SynthesisChunkResult> results = new ArrayList<>();
+                for (int i = 0; i < chunks.size(); i++) {
+                    float[] audio = output.audio().get(i);
+                    results.add(success(chunks.get(i), audio, seconds * audio.length / Math.max(1, total(output))));
+                }
+                metrics.counter("voxpipe_synth_chunks_total", "outcome", "ok").increment(chunks.size());
+                return results;
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        String why = "synthesis failed after " + attempts + " attempts: " + DeadLetters.reason(last);
+        return chunks.stream().map(c -> failure(c, why)).toList();
+    }
+
+    private static long total(SynthesisOutput output) {
+        return output.audio().stream().mapToLong(a -> a.length).sum();
+    }
+
+    private Optional<VoiceModelReady> findModel(VoiceKey voice) {
+        long deadline = System.nanoTime() + modelWait.toNanos();
+        while (true) {
+            Optional<VoiceModelReady> model = models.find(voice.voiceId(), voice.modelVersion());
+            if (model.isPresent() || System.nanoTime() > deadline) return model;
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    private SynthesisChunkResult success(SynthesisChunk chunk, float[] audio, double seconds) throws IOException {
+        byte[] wav = WavIo.toWav16(new PcmAudio(audio, runtime.sampleRate()));
+        BlobRef ref = blobs.putAt(chunkKey(chunk.getRequestId(), chunk.getChunkIndex()),
+                new ByteArrayInputStream(wav), "audio/wav");
+        return base(chunk).setSucceeded(true).setAudio(ref).setSampleCount(audio.length)
+                .setSynthesisSeconds(seconds).build();
+    }
+
+    private SynthesisChunkResult failure(SynthesisChunk chunk, String why) {
+        metrics.counter("voxpipe_synth_chunks_total", "outcome", "failed").increment();
+        return base(chunk).setSucceeded(false).setError(why).build();
+    }
+
+    private SynthesisChunkResult.Builder base(SynthesisChunk chunk) {
+        return SynthesisChunkResult.newBuilder()
+                .setRequestId(chunk.getRequestId())
+                .setTenantId(chunk.getTenantId())
+                .setVoiceId(chunk.getVoiceId())
+                .setChunkIndex(chunk.getChunkIndex())
+                .setChunkCount(chunk.getChunkCount())
+                .setSampleRate(runtime.sampleRate())
+                .setPauseAfterMs(chunk.getPauseAfterMs())
+                .setChapterTitle(chunk.getChapterTitle())
+                .setFormat(chunk.getFormat())
+                .setWorkerId(workerId)
+                .setEventTime(Instant.now());
+    }
+
+}

@@ -1,0 +1,202 @@
+package dev.voxpipe.trainer.job;
+
+import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.serde.AvroWireDeserializer;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.schemas.DeadLetter;
+import dev.voxpipe.schemas.TrainingJob;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's poll loop. A job runs on a worker thread while the loop keeps polling with the
+ * job's partition paused, so a job of any length never trips {@code max.poll.interval.ms}. The
+ * job's offset is committed only when it ends, so after a crash or a rebalance the next owner
+ * of the partition gets the job again and resumes from its last checkpoint. A partition revoked
+ * mid-job cancels the job before the revocation completes: never two workers on one job.
+ */
+public final class TrainingJobConsumer implements Runnable, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingJobConsumer.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AvroWireDeserializer<TrainingJob> jobs;
+    private final TrainingJobRunner runner;
+    private final Producer<String, SpecificRecord> producer;
+    private final int concurrentJobs;
+    private final ExecutorService executor;
+    private final Map<TopicPartition, RunningJob> running = new HashMap<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    private record RunningJob(TrainingJob job, long offset, Future<TrainingJobRunner.Outcome> future,
+                              AtomicBoolean revoked) {}
+
+    public TrainingJobConsumer(Properties kafka, String groupId, AvroWireDeserializer<TrainingJob> jobs,
+                               TrainingJobRunner runner, Producer<String, SpecificRecord> producer, int concurrentJobs) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        // A worker killed mid-job hands its partitions over within this time.
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.jobs = jobs;
+        this.runner = runner;
+        this.producer = producer;
+        this.concurrentJobs = Math.max(1, concurrentJobs);
+        this.executor = Executors.newFixedThreadPool(this.concurrentJobs, r -> {
+            Thread t = new Thread(r, "training-job");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(Topics.TRAINING_JOBS), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                cancelAndAwait(partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                cancelAndAwait(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (running.size() >= concurrentJobs) consumer.pause(partitions);
+            }
+        });
+        try {
+            while (!stopping.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    start(record);
+                }
+                finishDoneJobs();
+            }
+        } catch (WakeupException e) {
+            if (!stopping.get()) throw e;
+        } finally {
+            cancelAndAwait(Set.copyOf(running.keySet()));
+            consumer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private void start(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        TrainingJob job;
+        try {
+            job = jobs.deserialize(record.topic(), record.value());
+            if (job == null) throw new IllegalArgumentException("training job record has no value");
+        } catch (RuntimeException e) {
+            deadLetter(record, e);
+            commit(partition, record.offset() + 1);
+            return;
+        }
+        AtomicBoolean revoked = new AtomicBoolean();
+        log.info("starting training job {} for voice {} (partition {}, offset {})", job.getJobId(), job.getVoiceId(),
+                partition, record.offset());
+        Future<TrainingJobRunner.Outcome> future = executor.submit(() -> runner.run(job, revoked::get));
+        running.put(partition, new RunningJob(job, record.offset(), future, revoked));
+        // One job per partition at a time keeps commits in order; the cap bounds the worker's load.
+        consumer.pause(running.size() >= concurrentJobs ? consumer.assignment() : Set.of(partition));
+    }
+
+    private void finishDoneJobs() {
+        var it = running.entrySet().iterator();
+        boolean freed = false;
+        while (it.hasNext()) {
+            var entry = it.next();
+            RunningJob job = entry.getValue();
+            if (!job.future().isDone()) continue;
+            TrainingJobRunner.Outcome outcome;
+            try {
+                outcome = job.future().get();
+            } catch (Exception e) {
+                outcome = TrainingJobRunner.Outcome.FAILED;
+                log.error("training job {} crashed", job.job().getJobId(), e);
+            }
+            it.remove();
+            freed = true;
+            if (outcome != TrainingJobRunner.Outcome.CANCELLED) {
+                commit(entry.getKey(), job.offset() + 1);
+                log.info("training job {} ended: {}", job.job().getJobId(), outcome);
+            }
+        }
+        if (freed) {
+            Set<TopicPartition> resumable = new java.util.HashSet<>(consumer.assignment());
+            resumable.removeAll(running.keySet());
+            consumer.resume(resumable);
+        }
+    }
+
+    private void cancelAndAwait(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            RunningJob job = running.remove(partition);
+            if (job == null) continue;
+            job.revoked().set(true);
+            try {
+                job.future().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("training job {} did not stop cleanly: {}", job.job().getJobId(), e.toString());
+            }
+            log.info("training job {} handed over (partition {} revoked)", job.job().getJobId(), partition);
+        }
+    }
+
+    private void commit(TopicPartition partition, long nextOffset) {
+        consumer.commitSync(Map.of(partition, new OffsetAndMetadata(nextOffset)));
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
+        DeadLetter letter = DeadLetters.of("trainer-worker", record.topic(), record.partition(), record.offset(),
+                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                record.value(), error);
+        try {
+            producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), letter)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write a dead letter for " + record.topic() + "@" + record.offset(), e);
+        }
+    }
+
+    /** Stops polling; a running job is cancelled and resumes on the next owner of its partition. */
+    @Override
+    public void close() {
+        stopping.set(true);
+        consumer.wakeup();
+    }
+
+    public void shutdownExecutor() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,284 @@
+package dev.voxpipe.trainer.job;
+
+import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.blob.NoSuchBlobException;
+import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.messaging.VoiceModelCatalog;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.model.FineTuneConfig;
+import dev.voxpipe.model.FineTuneListener;
+import dev.voxpipe.model.FineTuneResult;
+import dev.voxpipe.model.FineTuneState;
+import dev.voxpipe.model.TrainingUtterance;
+import dev.voxpipe.model.VoiceDelta;
+import dev.voxpipe.model.VoiceModelRuntime;
+import dev.voxpipe.schemas.MelFeatures;
+import dev.voxpipe.schemas.TrainingJob;
+import dev.voxpipe.schemas.TrainingMode;
+import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.TrainingState;
+import dev.voxpipe.schemas.VoiceModelReady;
+import dev.voxpipe.schemas.common.BlobRef;
+import dev.voxpipe.trainer.TrainerWorkerConfig;
+import dev.voxpipe.trainer.data.VoiceFeatureIndex;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one training job: gathers the voice's features, resumes from the last checkpoint if one
+ * exists, fine-tunes, checkpoints every N steps, publishes progress at a fixed interval and the
+ * voice model when done.
+ */
+public final class TrainingJobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingJobRunner.class);
+
+    public enum Outcome { SUCCEEDED, FAILED, CANCELLED, ALREADY_DONE }
+
+    private final VoiceModelRuntime runtime;
+    private final BlobStore blobs;
+    private final VoiceFeatureIndex features;
+    private final VoiceModelCatalog models;
+    private final Producer<String, SpecificRecord> producer;
+    private final TrainerWorkerConfig config;
+    private final AtomicInteger currentStep;
+    private final MeterRegistry metrics;
+
+    public TrainingJobRunner(VoiceModelRuntime runtime, BlobStore blobs, VoiceFeatureIndex features,
+                             VoiceModelCatalog models, Producer<String, SpecificRecord> producer,
+                             TrainerWorkerConfig config, MeterRegistry metrics) {
+        this.runtime = runtime;
+        this.blobs = blobs;
+        this.features = features;
+        this.models = models;
+        this.producer = producer;
+        this.config = config;
+        this.metrics = metrics;
+        this.currentStep = metrics.gauge("voxpipe_training_step", new AtomicInteger());
+    }
+
+    static String stateKey(String jobId) {
+        return "training/" + jobId + "/state.bin";
+    }
+
+    public Outcome run(TrainingJob job, BooleanSupplier revoked) {
+        if (models.producedBy(job.getVoiceId(), job.getJobId()).isPresent()) {
+            log.info("job {} already produced a model; nothing to do", job.getJobId());
+            return Outcome.ALREADY_DONE;
+        }
+        ResourceMeter meter = new ResourceMeter(config.powerWatts(), ai.djl.engine.Engine.getInstance().getGpuCount() > 0);
+        JobLease lease;
+        try {
+            lease = JobLease.acquire(blobs, job.getJobId(), job.getEpoch(), config.workerId());
+        } catch (IOException e) {
+            publish(progress(job, 0, TrainingState.FAILED, 0, 0, null, meter, null,
+                    "cannot take the job's lease in the blob store: " + DeadLetters.reason(e)));
+            return Outcome.FAILED;
+        }
+        AtomicBoolean fenced = new AtomicBoolean();
+        BooleanSupplier stop = () -> revoked.getAsBoolean() || fenced.get();
+        try {
+            publish(progress(job, lease.epoch(), TrainingState.RUNNING, 0, 0, null, meter, null, "gathering features"));
+            List<MelFeatures> clips = awaitFeatures(job, stop);
+            double seconds = VoiceFeatureIndex.seconds(clips);
+            if (stop.getAsBoolean()) return Outcome.CANCELLED;
+            if (seconds < config.minimumSeconds()) {
+                return fail(job, lease, meter, String.format("voice %s has %.1f s of usable features; training needs"
+                        + " at least %.1f s", job.getVoiceId(), seconds, config.minimumSeconds()));
+            }
+            List<float[][]> references = new ArrayList<>();
+            List<TrainingUtterance> utterances = new ArrayList<>();
+            for (MelFeatures clip : clips) {
+                float[][] mel = VoiceFeatureIndex.load(clip, blobs);
+                references.add(mel);
+                String text = clip.getTranscript();
+                if (text != null && !text.isBlank()) utterances.add(new TrainingUtterance(mel, text));
+            }
+            VoiceDelta delta;
+            Map<String, Double> quality = new LinkedHashMap<>();
+            quality.put("usableSeconds", seconds);
+            quality.put("clips", (double) clips.size());
+            if (job.getMode() == TrainingMode.ZERO_SHOT) {
+                delta = runtime.zeroShot(references);
+            } else {
+                if (utterances.isEmpty()) {
+                    return fail(job, lease, meter, "none of the voice's " + clips.size() + " clips has a transcript;"
+                            + " upload samples with their transcript to fine-tune (zero-shot needs none)");
+                }
+                FineTuneResult result = fineTune(job, lease, utterances, meter, fenced, stop);
+                if (result == null) return Outcome.CANCELLED;
+                delta = result.delta();
+                quality.put("finalLoss", result.finalLoss());
+                quality.put("steps", (double) result.steps());
+                quality.put("trainSeconds", result.seconds());
+                quality.put("transcribedClips", (double) utterances.size());
+            }
+            if (stop.getAsBoolean() || lease.isFenced()) return Outcome.CANCELLED;
+            BlobRef checkpoint = writeDelta(job, delta);
+            quality.put("deltaBytes", (double) delta.sizeBytes());
+            quality.put("cpuSeconds", meter.cpuSeconds());
+            quality.put("energyWh", meter.energyWh());
+            VoiceModelReady model = VoiceModelReady.newBuilder()
+                    .setTenantId(job.getTenantId())
+                    .setVoiceId(job.getVoiceId())
+                    .setJobId(job.getJobId())
+                    .setVersion(models.nextVersion(job.getVoiceId()))
+                    .setBaseModel(runtime.baseModelId())
+                    .setCheckpoint(checkpoint)
+                    .setMetrics(quality)
+                    .setEventTime(Instant.now())
+                    .build();
+            publish(model.getVoiceId(), Topics.MODELS_READY, model);
+            models.remember(model);
+            publish(progress(job, lease.epoch(), TrainingState.SUCCEEDED, currentStep.get(), currentStep.get(), null,
+                    meter, checkpoint, "model version " + model.getVersion() + " ready"));
+            metrics.counter("voxpipe_training_jobs_total", "outcome", "succeeded").increment();
+            return Outcome.SUCCEEDED;
+        } catch (Exception e) {
+            log.warn("training job {} failed", job.getJobId(), e);
+            return fail(job, lease, meter, DeadLetters.reason(e));
+        }
+    }
+
+    private FineTuneResult fineTune(TrainingJob job, JobLease lease, List<TrainingUtterance> utterances,
+                                    ResourceMeter meter, AtomicBoolean fenced, BooleanSupplier stop) throws IOException {
+        FineTuneConfig defaults = FineTuneConfig.defaults();
+        int maxSteps = job.getMaxSteps() > 0 ? job.getMaxSteps()
+                : config.defaultMaxSteps() > 0 ? config.defaultMaxSteps() : defaults.maxSteps();
+        FineTuneConfig fineTune = new FineTuneConfig(maxSteps, config.checkpointEverySteps(),
+                defaults.learningRate(), defaults.seed());
+        FineTuneState resume = loadState(job.getJobId());
+        if (resume != null) log.info("job {} resumes from step {}", job.getJobId(), resume.step());
+        int firstStep = resume == null ? 0 : resume.step();
+        long[] lastPublished = {0};
+        BlobRef[] lastCheckpoint = {null};
+        FineTuneListener listener = new FineTuneListener() {
+            @Override
+            public void onProgress(int step, int totalSteps, double loss) {
+                currentStep.set(step);
+                long now = System.nanoTime();
+                if (now - lastPublished[0] < config.progressInterval().toNanos() && step < totalSteps) return;
+                lastPublished[0] = now;
+                double perStep = meter.wallSeconds() / Math.max(1, step - firstStep);
+                publish(progress(job, lease.epoch(), TrainingState.RUNNING, step, totalSteps, loss, meter,
+                        lastCheckpoint[0], null, perStep * (totalSteps - step)));
+            }
+
+            @Override
+            public void onCheckpoint(FineTuneState state) {
+                try {
+                    if (lease.isFenced()) {
+                        fenced.set(true);
+                        return;
+                    }
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    state.write(bytes);
+                    lastCheckpoint[0] = blobs.putAt(stateKey(job.getJobId()),
+                            new ByteArrayInputStream(bytes.toByteArray()), "application/octet-stream");
+                } catch (IOException e) {
+                    log.warn("checkpoint of job {} at step {} failed: {}", job.getJobId(), state.step(), e.toString());
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return stop.getAsBoolean();
+            }
+        };
+        FineTuneResult result = runtime.fineTune(utterances, fineTune, resume, listener);
+        return stop.getAsBoolean() ? null : result;
+    }
+
+    private FineTuneState loadState(String jobId) throws IOException {
+        try (InputStream in = blobs.open(stateKey(jobId))) {
+            return FineTuneState.read(in);
+        } catch (NoSuchBlobException e) {
+            return null;
+        }
+    }
+
+    private BlobRef writeDelta(TrainingJob job, VoiceDelta delta) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        delta.write(bytes);
+        String key = "models/" + job.getTenantId() + "/" + job.getVoiceId() + "/" + job.getJobId() + ".delta";
+        return blobs.putAt(key, new ByteArrayInputStream(bytes.toByteArray()), "application/x-voxpipe-voice-delta");
+    }
+
+    private List<MelFeatures> awaitFeatures(TrainingJob job, BooleanSupplier stop) throws InterruptedException {
+        double wanted = Math.max(config.minimumSeconds(), 0.95 * job.getUsableSeconds());
+        long deadline = System.nanoTime() + config.featureWait().toNanos();
+        while (true) {
+            List<MelFeatures> clips = features.clips(job.getTenantId(), job.getVoiceId());
+            if (VoiceFeatureIndex.seconds(clips) >= wanted || System.nanoTime() > deadline || stop.getAsBoolean()) {
+                return clips;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private Outcome fail(TrainingJob job, JobLease lease, ResourceMeter meter, String reason) {
+        publish(progress(job, lease.epoch(), TrainingState.FAILED, currentStep.get(), 0, null, meter, null, reason));
+        metrics.counter("voxpipe_training_jobs_total", "outcome", "failed").increment();
+        return Outcome.FAILED;
+    }
+
+    private TrainingProgress progress(TrainingJob job, int epoch, TrainingState state, int step, int total,
+                                      Double loss, ResourceMeter meter, BlobRef checkpoint, String message) {
+        return progress(job, epoch, state, step, total, loss, meter, checkpoint, message, null);
+    }
+
+    private TrainingProgress progress(TrainingJob job, int epoch, TrainingState state, int step, int total,
+                                      Double loss, ResourceMeter meter, BlobRef checkpoint, String message, Double eta) {
+        return TrainingProgress.newBuilder()
+                .setJobId(job.getJobId())
+                .setTenantId(job.getTenantId())
+                .setVoiceId(job.getVoiceId())
+                .setEpoch(epoch)
+                .setState(state)
+                .setStep(step)
+                .setTotalSteps(total)
+                .setLoss(loss)
+                .setEtaSeconds(eta)
+                .setCpuSeconds(meter.cpuSeconds())
+                .setGpuSeconds(meter.gpuSeconds())
+                .setEnergyWh(meter.energyWh())
+                .setCheckpoint(checkpoint)
+                .setWorkerId(config.workerId())
+                .setMessage(message)
+                .setEventTime(Instant.now())
+                .build();
+    }
+
+    private void publish(TrainingProgress progress) {
+        publish(progress.getJobId(), Topics.TRAINING_PROGRESS, progress);
+    }
+
+    /** Waits for the broker's acknowledgement: progress and results must not be lost silently. */
+    private void publish(String key, String topic, SpecificRecord value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing to " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish to " + topic + ": " + DeadLetters.reason(e), e);
+        }
+    }
+}
