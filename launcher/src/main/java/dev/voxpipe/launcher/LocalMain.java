@@ -6,7 +6,7 @@ import dev.voxpipe.core.serde.SchemaRegistryConfig;
 import dev.voxpipe.core.topics.TopicCatalogue;
 import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.localstack.LocalStackConfig;
-import dev.voxpipe.localstack.Ports;
+import dev.voxpipe.localstack.LocalStackMain;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -24,15 +24,7 @@ public final class LocalMain {
         Progress progress = new Progress(System.out, 4);
         LocalStackConfig config = LocalStackConfig.fromEnvironment();
         progress.step("starting the local stack (Kafka KRaft broker + Apicurio Registry) in " + config.dataDir());
-        LocalStack stack;
-        try {
-            stack = LocalStack.start(config);
-        } catch (Ports.PortInUseException e) {
-            System.err.println("voxpipe: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        try (stack) {
+        try (LocalStack stack = LocalStackMain.startOrExit(config)) {
             progress.done(String.format("kafka %s, registry %s, %d MiB resident",
                     stack.bootstrapServers(), stack.registryUrl(), stack.residentMemoryMib()));
 

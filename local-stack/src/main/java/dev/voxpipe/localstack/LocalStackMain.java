@@ -7,16 +7,19 @@ public final class LocalStackMain {
 
     private LocalStackMain() {}
 
-    public static void main(String[] args) throws Exception {
-        LocalStackConfig config = LocalStackConfig.fromEnvironment();
-        LocalStack stack;
+    /** Starts the stack; a taken port ends the program with the reason and exit code 2. */
+    public static LocalStack startOrExit(LocalStackConfig config) throws Exception {
         try {
-            stack = LocalStack.start(config);
+            return LocalStack.start(config);
         } catch (Ports.PortInUseException e) {
             System.err.println("voxpipe: " + e.getMessage());
             System.exit(2);
-            return;
+            throw e;
         }
+    }
+
+    public static void main(String[] args) throws Exception {
+        LocalStack stack = startOrExit(LocalStackConfig.fromEnvironment());
         System.out.printf("local stack ready in %.1f s (resident memory %d MiB)%n",
                 stack.startupTime().toMillis() / 1000.0, stack.residentMemoryMib());
         System.out.println("  VOXPIPE_KAFKA_BOOTSTRAP=" + stack.bootstrapServers());

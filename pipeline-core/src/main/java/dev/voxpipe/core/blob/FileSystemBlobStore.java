@@ -1,5 +1,6 @@
 package dev.voxpipe.core.blob;
 
+import dev.voxpipe.core.io.BoundedInputStream;
 import dev.voxpipe.schemas.common.BlobRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,32 +134,6 @@ public final class FileSystemBlobStore implements BlobStore {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** Passes at most {@code remaining} bytes. */
-    static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.remaining = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) return -1;
-            int b = super.read();
-            if (b >= 0) remaining--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) return -1;
-            int n = super.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) remaining -= n;
-            return n;
         }
     }
 }

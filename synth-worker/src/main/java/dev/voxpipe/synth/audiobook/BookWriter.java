@@ -1,6 +1,7 @@
 package dev.voxpipe.synth.audiobook;
 
 import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.io.BoundedInputStream;
 import dev.voxpipe.schemas.common.AudioFormat;
 import dev.voxpipe.schemas.common.BlobRef;
 import dev.voxpipe.schemas.common.Chapter;
@@ -127,7 +128,7 @@ public final class BookWriter {
             if ("data".equals(new String(four, StandardCharsets.US_ASCII))) break;
             data.skipNBytes(size + (size & 1));
         }
-        return new BoundedStream(data, part.sampleCount() * 2);
+        return new BoundedInputStream(data, part.sampleCount() * 2);
     }
 
     /** RIFF "cue " and LIST/adtl/labl chunks: the chapter markers players show. */
@@ -287,31 +288,6 @@ public final class BookWriter {
             int n = (int) Math.min(len, remaining);
             java.util.Arrays.fill(b, off, off + n, (byte) 0);
             remaining -= n;
-            return n;
-        }
-    }
-
-    private static final class BoundedStream extends java.io.FilterInputStream {
-        private long remaining;
-
-        BoundedStream(InputStream in, long bytes) {
-            super(in);
-            this.remaining = bytes;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) return -1;
-            int b = super.read();
-            if (b >= 0) remaining--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) return -1;
-            int n = super.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) remaining -= n;
             return n;
         }
     }

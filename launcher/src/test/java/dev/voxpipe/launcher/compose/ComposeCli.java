@@ -1,0 +1,91 @@
+package dev.voxpipe.launcher.compose;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the Docker Compose client: the v2 plugin ({@code docker compose}) when the docker CLI has
+ * it, otherwise the standalone {@code docker-compose} (Debian's package). No Docker engine is
+ * needed for {@code config}. When neither is installed the tests fail and say what to install,
+ * rather than passing without having checked anything.
+ */
+final class ComposeCli {
+
+    record Result(int exitCode, String stdout, String stderr) {}
+
+    private static List<String> command;
+
+    private ComposeCli() {}
+
+    static synchronized List<String> command() {
+        if (command != null) return command;
+        if (answers(List.of("docker", "compose", "version"))) {
+            command = List.of("docker", "compose");
+        } else if (answers(List.of("docker-compose", "version"))) {
+            command = List.of("docker-compose");
+        } else {
+            fail("No Docker Compose client found: neither `docker compose` (the Compose v2 plugin of the docker CLI) "
+                    + "nor `docker-compose` answers. Install one, e.g. `apt-get install docker-compose` on Debian "
+                    + "(.ci/run does this); no Docker engine is needed to validate the compose file.");
+        }
+        return command;
+    }
+
+    /** {@code <compose> -f <file> [--env-file <env>] [--profile p]... config}, in the repository root. */
+    static Result config(Deployment deployment, Path envFile, List<String> profiles) {
+        List<String> args = new ArrayList<>(command());
+        args.addAll(List.of("-f", deployment.composeFile.toString()));
+        if (envFile != null) args.addAll(List.of("--env-file", envFile.toString()));
+        for (String p : profiles) args.addAll(List.of("--profile", p));
+        args.add("config");
+        return run(args, deployment.root, Deployment.interpolatedVariables(Deployment.read(deployment.composeFile)));
+    }
+
+    private static boolean answers(List<String> args) {
+        try {
+            return run(args, Path.of("").toAbsolutePath(), java.util.Set.of()).exitCode() == 0;
+        } catch (UncheckedIOException e) {
+            return false; // not installed
+        }
+    }
+
+    private static Result run(List<String> args, Path dir, java.util.Set<String> unset) {
+        ProcessBuilder pb = new ProcessBuilder(args).directory(dir.toFile());
+        // Interpolation must see the files' defaults, not whatever the CI environment happens to set.
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> unset.contains(k) || k.startsWith("COMPOSE_"));
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            // Read both streams concurrently so a full pipe never blocks the child.
+            var out = new java.util.concurrent.CompletableFuture<String>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    out.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    out.completeExceptionally(e);
+                }
+            });
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(String.join(" ", args) + " did not finish within 120 s");
+            }
+            reader.join();
+            return new Result(p.exitValue(), out.join(), err);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", args), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
