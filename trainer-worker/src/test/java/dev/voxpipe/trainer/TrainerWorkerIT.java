@@ -1,0 +1,204 @@
+package dev.voxpipe.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.voxpipe.core.blob.FileSystemBlobStore;
+import dev.voxpipe.core.config.VoxConfig;
+import dev.voxpipe.core.messaging.MelTensors;
+import dev.voxpipe.core.metrics.MetricsServer;
+import dev.voxpipe.core.serde.AvroWireDeserializer;
+import dev.voxpipe.core.serde.AvroWireSerializer;
+import dev.voxpipe.core.serde.SchemaRegistryClient;
+import dev.voxpipe.core.serde.SchemaRegistryConfig;
+import dev.voxpipe.core.topics.TopicCatalogue;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.localstack.LocalStack;
+import dev.voxpipe.localstack.LocalStackExtension;
+import dev.voxpipe.model.AcousticModel;
+import dev.voxpipe.model.BaseCheckpoint;
+import dev.voxpipe.model.ModelConfig;
+import dev.voxpipe.model.ParamStore;
+import dev.voxpipe.model.VoiceDelta;
+import dev.voxpipe.model.VoiceModelRuntime;
+import dev.voxpipe.schemas.MelFeatures;
+import dev.voxpipe.schemas.TensorEncoding;
+import dev.voxpipe.schemas.TrainingJob;
+import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.TrainingState;
+import dev.voxpipe.schemas.VoiceModelReady;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer worker on the real broker and registry, with a tiny untrained model. */
+@ExtendWith(LocalStackExtension.class)
+class TrainerWorkerIT {
+
+    @TempDir static Path dir;
+    private static LocalStack stack;
+    private static SchemaRegistryClient registry;
+    private static FileSystemBlobStore blobs;
+    private static VoiceModelRuntime runtime;
+    private static TrainerWorkerApp worker;
+    private static KafkaProducer<String, SpecificRecord> producer;
+
+    static VoiceModelRuntime tinyRuntime() {
+        ModelConfig c = ModelConfig.tiny();
+        ParamStore params = ParamStore.initialise(AcousticModel.parameterSpecs(c), 7);
+        return VoiceModelRuntime.fromCheckpoint(new BaseCheckpoint(c, params, new float[c.speakerDim()], "id=tiny-it\n"), false);
+    }
+
+    @BeforeAll
+    static void start(LocalStack localStack) throws Exception {
+        stack = localStack;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            TopicCatalogue.standard(1).ensure(admin);
+        }
+        registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        blobs = new FileSystemBlobStore(dir.resolve("blobs"));
+        runtime = tinyRuntime();
+        VoxConfig config = VoxConfig.of(Map.of(
+                "voxpipe.kafka.bootstrap", stack.bootstrapServers(),
+                "voxpipe.registry.url", stack.registryUrl(),
+                "voxpipe.trainer.group-id", "trainer-it-" + UUID.randomUUID(),
+                "voxpipe.trainer.checkpoint-every-steps", "4",
+                "voxpipe.trainer.progress-interval", "1ms",
+                "voxpipe.trainer.minimum-seconds", "5",
+                "voxpipe.trainer.feature-wait", "20s",
+                "voxpipe.metrics.port", "0"));
+        worker = new TrainerWorkerApp(config, runtime, blobs, MetricsServer.newRegistry("trainer-it"));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(), new AvroWireSerializer<>(registry, true));
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+        producer.close();
+        runtime.close();
+    }
+
+    private static void features(String tenant, String voice, int clips, boolean withTranscripts) throws Exception {
+        Random rng = new Random(voice.hashCode());
+        for (int i = 0; i < clips; i++) {
+            int frames = 150 + rng.nextInt(100);
+            float[][] mel = new float[frames][100];
+            for (float[] frame : mel) for (int b = 0; b < 100; b++) frame[b] = (float) (-6 + 2 * rng.nextGaussian());
+            MelFeatures f = MelFeatures.newBuilder().setClipId(voice + "-clip-" + i).setTenantId(tenant)
+                    .setVoiceId(voice).setUploadId("u1").setSampleRate(32000).setFrameRate(100.0).setMelBins(100)
+                    .setFrameCount(frames).setEncoding(TensorEncoding.FLOAT16_LE)
+                    .setData(ByteBuffer.wrap(MelTensors.encode(mel, TensorEncoding.FLOAT16_LE)))
+                    .setTranscript(withTranscripts ? "this is sentence number " + i + " of the voice." : null)
+                    .setEventTime(Instant.now()).build();
+            producer.send(new ProducerRecord<>(Topics.FEATURES_MEL, f.getClipId(), f)).get();
+        }
+    }
+
+    private static TrainingJob job(String tenant, String voice, int steps) {
+        return TrainingJob.newBuilder().setJobId("job-" + UUID.randomUUID()).setTenantId(tenant).setVoiceId(voice)
+                .setMaxSteps(steps).setUsableSeconds(8).setRequestedAt(Instant.now()).build();
+    }
+
+    private static <T extends SpecificRecord> List<T> readUntil(String topic, Class<T> type, Predicate<List<T>> done)
+            throws Exception {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<T> seen = new ArrayList<>();
+        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new AvroWireDeserializer<>(registry, type))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!done.test(seen) && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> seen.add(r.value()));
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void trainsAVoiceCheckpointsPublishesProgressAndTheModelOnce() throws Exception {
+        features("t1", "voice-a", 8, true);
+        TrainingJob job = job("t1", "voice-a", 10);
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
+
+        List<VoiceModelReady> models = readUntil(Topics.MODELS_READY, VoiceModelReady.class,
+                seen -> seen.stream().anyMatch(m -> m.getJobId().equals(job.getJobId())));
+        VoiceModelReady model = models.stream().filter(m -> m.getJobId().equals(job.getJobId())).findFirst().orElseThrow();
+        assertEquals(1, model.getVersion());
+        assertEquals("tiny-it", model.getBaseModel());
+        assertTrue(model.getMetrics().get("steps") >= 10, model.getMetrics().toString());
+        try (InputStream in = blobs.open(model.getCheckpoint().getKey())) {
+            VoiceDelta delta = VoiceDelta.read(in);
+            assertEquals(256, delta.speakerEmbedding().length);
+        }
+        assertTrue(blobs.stat("training/" + job.getJobId() + "/state.bin").isPresent(), "a checkpoint was written");
+
+        List<TrainingProgress> progress = readUntil(Topics.TRAINING_PROGRESS, TrainingProgress.class,
+                seen -> seen.stream().anyMatch(p -> p.getJobId().equals(job.getJobId()) && p.getState() == TrainingState.SUCCEEDED));
+        List<TrainingProgress> mine = progress.stream().filter(p -> p.getJobId().equals(job.getJobId())).toList();
+        assertTrue(mine.stream().anyMatch(p -> p.getState() == TrainingState.RUNNING && p.getStep() > 0
+                && p.getLoss() != null && p.getEtaSeconds() != null), "running progress with step, loss and ETA");
+        TrainingProgress last = mine.get(mine.size() - 1);
+        assertEquals(TrainingState.SUCCEEDED, last.getState());
+        assertTrue(last.getCpuSeconds() > 0 && last.getEnergyWh() > 0, last.toString());
+
+        // The same job delivered again (as after a crash before the commit) trains nothing new.
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
+        TrainingJob next = job("t1", "voice-a", 6);
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, next.getJobId(), next)).get();
+        List<VoiceModelReady> after = readUntil(Topics.MODELS_READY, VoiceModelReady.class,
+                seen -> seen.stream().anyMatch(m -> m.getJobId().equals(next.getJobId())));
+        assertEquals(1, after.stream().filter(m -> m.getJobId().equals(job.getJobId())).count(), "published once");
+        assertEquals(2, after.stream().filter(m -> m.getJobId().equals(next.getJobId())).findFirst().orElseThrow().getVersion());
+    }
+
+    @Test
+    void aVoiceWithoutTranscriptsFailsWithAReasonAndPoisonGoesToDeadLetters() throws Exception {
+        features("t2", "voice-b", 6, false);
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.TRAINING_JOBS, "poison", new byte[] {0, 0, 0, 0, 99, 1})).get();
+        }
+        TrainingJob job = job("t2", "voice-b", 5);
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
+        List<TrainingProgress> progress = readUntil(Topics.TRAINING_PROGRESS, TrainingProgress.class,
+                seen -> seen.stream().anyMatch(p -> p.getJobId().equals(job.getJobId()) && p.getState() == TrainingState.FAILED));
+        TrainingProgress failed = progress.stream()
+                .filter(p -> p.getJobId().equals(job.getJobId()) && p.getState() == TrainingState.FAILED).findFirst().orElseThrow();
+        assertNotNull(failed.getMessage());
+        assertTrue(failed.getMessage().contains("transcript"), failed.getMessage());
+        List<dev.voxpipe.schemas.DeadLetter> letters = readUntil(Topics.DEAD_LETTERS, dev.voxpipe.schemas.DeadLetter.class,
+                seen -> seen.stream().anyMatch(d -> "trainer-worker".equals(d.getStage())));
+        assertTrue(letters.stream().anyMatch(d -> "trainer-worker".equals(d.getStage())
+                && d.getSourceTopic().equals(Topics.TRAINING_JOBS)), "the poison job became a dead letter");
+    }
+}
