@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ComposeConfigTest {
 
     private static final Deployment DEPLOYMENT = Deployment.load();
+    /** One `config` run per profile, shared by the checks below. */
+    private static final Map<String, ComposeCli.Result> CONFIGS = new ConcurrentHashMap<>();
 
     private static final List<String> ALWAYS = List.of("kafka", "schema-registry", "minio", "ingest",
             "feature-worker", "audiobook", "kafka-exporter", "prometheus", "grafana");
@@ -37,7 +41,7 @@ class ComposeConfigTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("profiles")
     void configIsValidForProfile(String name, Path envFile, List<String> profiles, List<String> profileServices) {
-        ComposeCli.Result result = ComposeCli.config(DEPLOYMENT, envFile, profiles);
+        ComposeCli.Result result = config(name, envFile, profiles);
         assertEquals(0, result.exitCode(), () -> String.join(" ", ComposeCli.command())
                 + " config for profile " + name + " failed:\n" + result.stderr());
         String config = result.stdout();
@@ -61,7 +65,7 @@ class ComposeConfigTest {
     @MethodSource("profiles")
     void gpuServicesReserveNvidiaDevices(String name, Path envFile, List<String> profiles, List<String> profileServices) {
         if (!profiles.contains("gpu")) return;
-        String config = ComposeCli.config(DEPLOYMENT, envFile, profiles).stdout();
+        String config = resolved(name, envFile, profiles);
         for (String service : List.of("trainer-worker", "synth-worker")) {
             String block = serviceBlock(config, service);
             assertTrue(block != null, service + " missing");
@@ -73,7 +77,7 @@ class ComposeConfigTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("profiles")
     void kraftQuorumMatchesTheProfile(String name, Path envFile, List<String> profiles, List<String> profileServices) {
-        String config = ComposeCli.config(DEPLOYMENT, envFile, profiles).stdout();
+        String config = resolved(name, envFile, profiles);
         boolean cluster = profiles.contains("cluster");
         String voters = cluster ? "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093" : "1@kafka:9093";
         List<String> nodes = cluster ? List.of("kafka", "kafka-2", "kafka-3") : List.of("kafka");
@@ -90,6 +94,16 @@ class ComposeConfigTest {
         if (cluster) {
             assertTrue(ingest.contains("kafka:19092,kafka-2:19092,kafka-3:19092"), "services must bootstrap from all three brokers");
         }
+    }
+
+    private static ComposeCli.Result config(String name, Path envFile, List<String> profiles) {
+        return CONFIGS.computeIfAbsent(name, n -> ComposeCli.config(DEPLOYMENT, envFile, profiles));
+    }
+
+    private static String resolved(String name, Path envFile, List<String> profiles) {
+        ComposeCli.Result result = config(name, envFile, profiles);
+        assertEquals(0, result.exitCode(), () -> "config for profile " + name + " failed:\n" + result.stderr());
+        return result.stdout();
     }
 
     /** The resolved block of one service in {@code config} output (two-space indented), or null. */

@@ -24,21 +24,20 @@ import org.junit.jupiter.api.Test;
  * (a misspelt or dead setting is silently ignored otherwise).
  *
  * <p>The keys the code reads are found in the main sources of the modules the images are built
- * from (and the VoxPipe modules they need at run time): {@code voxpipe.*} keys passed to
- * {@link VoxConfig}'s getters (on a receiver named {@code config}, {@code *Config} or {@code cfg}) as a literal, as a {@code static final String} constant, or as
+ * from (and the VoxPipe modules they need at run time): {@code voxpipe.*} keys passed to the
+ * getters of a variable declared as {@link VoxConfig} in the same file, as a literal, as a {@code static final String} constant, or as
  * {@code PREFIX + "suffix"}; and {@code System.getenv("VOXPIPE_...")}.
  */
 class ComposeEnvironmentDocsTest {
 
     private static final Deployment DEPLOYMENT = Deployment.load();
 
-    /** A VoxConfig getter on a receiver named like one (config, voxConfig, cfg): not a Map or a context. */
-    private static final String GETTERS = "\\b(?:[a-z]\\w*Config|config|cfg)\\.(?:get|getInt|getLong|getDouble|getBoolean|getDuration|find|require)";
+    /** Names declared with type VoxConfig in a file (fields, parameters, locals): the receivers of its getters. */
+    private static final Pattern VOXCONFIG_VARIABLE = Pattern.compile(
+            "\\bVoxConfig\\s+([a-z][A-Za-z0-9_]*)\\b|\\bvar\\s+([a-z][A-Za-z0-9_]*)\\s*=\\s*VoxConfig\\.");
+    private static final String GETTER_NAMES = "(?:get|getInt|getLong|getDouble|getBoolean|getDuration|find|require)";
     private static final Pattern CONSTANT = Pattern.compile(
             "static\\s+final\\s+String\\s+([A-Z][A-Z0-9_]*)\\s*=\\s*\"(voxpipe\\.[a-z0-9.\\-]*)\"\\s*;");
-    private static final Pattern LITERAL_KEY = Pattern.compile(GETTERS + "\\(\\s*\"(voxpipe\\.[a-z0-9.\\-]+)\"");
-    private static final Pattern CONSTANT_KEY = Pattern.compile(
-            GETTERS + "\\(\\s*(?:[A-Z][A-Za-z0-9_]*\\.)?([A-Z][A-Z0-9_]*)\\s*(?:\\+\\s*\"([a-z0-9.\\-]+)\")?\\s*[,)]");
     private static final Pattern GETENV = Pattern.compile("getenv\\(\\s*\"(VOXPIPE_[A-Z0-9_]+)\"\\s*\\)");
     private static final Pattern ANY_KEY_LITERAL = Pattern.compile("\"(voxpipe\\.[a-z0-9.\\-]+)\"");
     private static final Pattern ANY_SUFFIX_LITERAL = Pattern.compile("\"([a-z][a-z0-9.\\-]*)\"");
@@ -60,6 +59,11 @@ class ComposeEnvironmentDocsTest {
         }
         Matcher env = Pattern.compile("(?m)^\\s+([A-Z][A-Z0-9_]*)=").matcher(Deployment.read(DEPLOYMENT.dockerfile));
         while (env.find()) used.putIfAbsent(env.group(1), "ENV in compose/docker/Dockerfile");
+        // Read inside the containers by the entrypoint, the health check and the logging configuration.
+        for (String file : List.of("entrypoint.sh", "healthcheck.sh", "logback.xml")) {
+            Matcher ref = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(Deployment.read(DEPLOYMENT.composeDir.resolve("docker").resolve(file)));
+            while (ref.find()) used.putIfAbsent(ref.group(1), "read by compose/docker/" + file);
+        }
         assertFalse(used.isEmpty(), "no variables found in the deployment files");
         Map<String, String> missing = new TreeMap<>(used);
         missing.keySet().removeAll(documented);
@@ -92,13 +96,27 @@ class ComposeEnvironmentDocsTest {
     }
 
     @Test
+    void everyDocumentedVoxpipeVariableStillExists() {
+        Set<String> alive = candidateKeysInCode();
+        for (Deployment.Service s : DEPLOYMENT.builtServices()) alive.addAll(s.environment().keySet());
+        alive.addAll(Deployment.interpolatedVariables(Deployment.read(DEPLOYMENT.composeFile)));
+        Set<String> stale = new TreeSet<>();
+        for (String name : documentedVariables()) {
+            if (name.startsWith("VOXPIPE_") && !name.startsWith(KAFKA_PASS_THROUGH) && !alive.contains(name)) stale.add(name);
+        }
+        assertEquals(Set.of(), stale, "compose/README.md documents VOXPIPE_* variables that nothing reads or sets any more");
+    }
+
+    @Test
     void readmeTableIsOneTableWithDescriptions() {
         List<String> rows = tableRows();
         assertTrue(rows.size() >= 20, "expected the variable table in compose/README.md, found " + rows.size() + " rows");
+        int columns = rows.get(0).split("\\|").length;
         for (String row : rows) {
             String[] cells = row.split("\\|");
-            assertTrue(cells.length >= 4 && !cells[cells.length - 1].isBlank() || cells.length >= 5,
-                    "row without a description: " + row);
+            assertEquals(columns, cells.length, "every row of the one table has the same columns: " + row);
+            String meaning = cells[cells.length - 1].strip();
+            assertTrue(meaning.length() > 3 && !meaning.equals("–"), "row without a description: " + row);
         }
     }
 
@@ -135,26 +153,42 @@ class ComposeEnvironmentDocsTest {
     /** Environment name -> where it is read, for keys read through VoxConfig or System.getenv. */
     private static Map<String, String> keysReadByCode() {
         List<Path> sources = DEPLOYMENT.mainSources(deployedModules());
-        Map<String, String> constants = new HashMap<>();
+        // Constants by "Class.NAME" (qualified use) and by NAME (unqualified, when only one class declares it).
+        Map<String, String> qualified = new HashMap<>();
+        Map<String, Set<String>> byName = new HashMap<>();
         for (Path file : sources) {
+            String cls = file.getFileName().toString().replace(".java", "");
             Matcher c = CONSTANT.matcher(Deployment.read(file));
-            while (c.find()) constants.putIfAbsent(c.group(1), c.group(2));
+            while (c.find()) {
+                qualified.put(cls + "." + c.group(1), c.group(2));
+                byName.computeIfAbsent(c.group(1), k -> new TreeSet<>()).add(c.group(2));
+            }
         }
         Map<String, String> keys = new TreeMap<>();
         for (Path file : sources) {
             String text = Deployment.read(file);
             String where = DEPLOYMENT.root.relativize(file).toString();
-            Matcher m = LITERAL_KEY.matcher(text);
+            Set<String> receivers = new TreeSet<>(Set.of("config"));
+            Matcher v = VOXCONFIG_VARIABLE.matcher(text);
+            while (v.find()) receivers.add(v.group(1) != null ? v.group(1) : v.group(2));
+            Matcher m = GETENV.matcher(text);
+            while (m.find()) keys.putIfAbsent(m.group(1), where);
+            String getter = "\\b(?:" + String.join("|", receivers) + ")\\." + GETTER_NAMES + "\\(\\s*";
+            m = Pattern.compile(getter + "\"(voxpipe\\.[a-z0-9.\\-]+)\"").matcher(text);
             while (m.find()) keys.putIfAbsent(VoxConfig.envName(m.group(1)), where);
-            m = CONSTANT_KEY.matcher(text);
+            String cls = file.getFileName().toString().replace(".java", "");
+            m = Pattern.compile(getter + "(?:([A-Z][A-Za-z0-9_]*)\\.)?([A-Z][A-Z0-9_]*)\\s*(?:\\+\\s*\"([a-z0-9.\\-]+)\")?\\s*[,)]")
+                    .matcher(text);
             while (m.find()) {
-                String base = constants.get(m.group(1));
+                String owner = m.group(1) != null ? m.group(1) : cls;
+                String base = qualified.get(owner + "." + m.group(2));
+                if (base == null && m.group(1) == null && byName.getOrDefault(m.group(2), Set.of()).size() == 1) {
+                    base = byName.get(m.group(2)).iterator().next(); // statically imported
+                }
                 if (base == null) continue;
-                String key = m.group(2) == null ? base : base + m.group(2);
+                String key = m.group(3) == null ? base : base + m.group(3);
                 if (!key.endsWith(".")) keys.putIfAbsent(VoxConfig.envName(key), where);
             }
-            m = GETENV.matcher(text);
-            while (m.find()) keys.putIfAbsent(m.group(1), where);
         }
         return keys;
     }
