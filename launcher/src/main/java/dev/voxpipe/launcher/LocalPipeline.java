@@ -1,0 +1,139 @@
+package dev.voxpipe.launcher;
+
+import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.blob.BlobStores;
+import dev.voxpipe.core.config.VoxConfig;
+import dev.voxpipe.core.metrics.MetricsServer;
+import dev.voxpipe.core.serde.SchemaRegistryClient;
+import dev.voxpipe.core.serde.SchemaRegistryConfig;
+import dev.voxpipe.core.topics.TopicCatalogue;
+import dev.voxpipe.feature.app.FeatureWorkerApp;
+import dev.voxpipe.feature.app.FeatureWorkerConfig;
+import dev.voxpipe.ingest.IngestApp;
+import dev.voxpipe.localstack.LocalStack;
+import dev.voxpipe.model.VoiceModelRuntime;
+import dev.voxpipe.synth.SynthWorkerApp;
+import dev.voxpipe.synth.audiobook.AudiobookApp;
+import dev.voxpipe.trainer.TrainerWorkerApp;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Every VoxPipe worker in one process against a local stack: ingest, the feature worker, the
+ * trainer, the synth worker and the audiobook flow. Production runs each as its own service
+ * (see compose/); the code paths are the same.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final IngestApp ingest;
+    private final String apiKey;
+    private final VoxConfig config;
+
+    private LocalPipeline(VoxConfig config, IngestApp ingest, String apiKey, List<AutoCloseable> running) {
+        this.config = config;
+        this.ingest = ingest;
+        this.apiKey = apiKey;
+        this.running.addAll(running);
+    }
+
+    /** The configuration every in-process worker shares; {@code extra} overrides any of it. */
+    public static VoxConfig config(LocalStack stack, Path dataDir, String apiKeyHash, Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>();
+        values.put("voxpipe.kafka.bootstrap", stack.bootstrapServers());
+        values.put("voxpipe.registry.url", stack.registryUrl());
+        values.put("voxpipe.blob.store", "fs");
+        values.put("voxpipe.blob.root", dataDir.resolve("blobs").toString());
+        values.put("voxpipe.metrics.port", "-1"); // one process: ingest's /metrics serves
+        values.put("voxpipe.ingest.host", "127.0.0.1");
+        values.put("voxpipe.ingest.port", System.getenv().getOrDefault("VOXPIPE_INGEST_PORT", "0"));
+        values.put("voxpipe.ingest.api-keys", apiKeyHash + " local");
+        values.put("voxpipe.ingest.state-dir", dataDir.resolve("state/ingest").toString());
+        values.put("voxpipe.feature.state-dir", dataDir.resolve("state/feature").toString());
+        values.put("voxpipe.feature.threads", "2");
+        values.put("voxpipe.audiobook.state-dir", dataDir.resolve("state/audiobook").toString());
+        values.putAll(extra);
+        return VoxConfig.of(values);
+    }
+
+    public static LocalPipeline start(LocalStack stack, Path dataDir, VoiceModelRuntime runtime,
+                                      Map<String, String> extra) throws Exception {
+        String apiKey = newApiKey();
+        VoxConfig config = config(stack, dataDir, sha256(apiKey), extra);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            TopicCatalogue.standard(1).ensure(admin);
+        }
+        SchemaPublisher.registerAll(new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())));
+        BlobStore blobs = BlobStores.fromConfig(config);
+        PrometheusMeterRegistry metrics = MetricsServer.newRegistry("voxpipe-local");
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            started.add(FeatureWorkerApp.start(FeatureWorkerConfig.from(config)));
+            started.add(new TrainerWorkerApp(config, runtime, blobs, metrics));
+            started.add(new SynthWorkerApp(config, runtime, blobs, metrics));
+            started.add(new AudiobookApp(config, blobs, metrics));
+            IngestApp ingest = IngestApp.start(config);
+            started.add(ingest);
+            if (!ingest.awaitReady(Duration.ofSeconds(90))) {
+                throw new IllegalStateException("ingest did not become ready within 90 s");
+            }
+            return new LocalPipeline(config, ingest, apiKey, started);
+        } catch (Exception e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + ingest.port();
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public VoxConfig config() {
+        return config;
+    }
+
+    static String newApiKey() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "vxp_" + HexFormat.of().formatHex(bytes);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        // Front door first, then the stages behind it.
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception ignored) {
+                // keep closing the rest
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(running);
+    }
+}
