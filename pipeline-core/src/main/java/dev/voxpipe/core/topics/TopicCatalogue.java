@@ -37,6 +37,13 @@ public final class TopicCatalogue {
         return new TopicCatalogue(Topics.ALL, replicationFactor);
     }
 
+    /** The one configuration key for the replication factor of topics created at start. */
+    public static final String REPLICATION_FACTOR = "voxpipe.topics.replication-factor";
+
+    public static int replicationFactor(dev.voxpipe.core.config.VoxConfig config) {
+        return config.getInt(REPLICATION_FACTOR, 1);
+    }
+
     /** What {@link #ensure} found and did. */
     public record Outcome(List<String> created, List<String> existing, List<String> problems) {}
 

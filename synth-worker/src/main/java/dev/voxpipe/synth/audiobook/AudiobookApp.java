@@ -7,6 +7,7 @@ import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.metrics.MetricsServer;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
 import dev.voxpipe.core.serde.SchemaRegistryConfig;
+import dev.voxpipe.core.topics.TopicCatalogue;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public final class AudiobookApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.get("voxpipe.audiobook.state-dir", "data/state/audiobook"));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("voxpipe.audiobook.threads", 1));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt("voxpipe.topics.replication-factor", 1));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, TopicCatalogue.replicationFactor(config));
         // Writing a long book happens inside one poll; give it time.
         props.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), (int) Duration.ofMinutes(15).toMillis());
         return props;

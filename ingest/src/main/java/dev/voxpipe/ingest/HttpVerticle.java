@@ -1,0 +1,53 @@
+package dev.voxpipe.ingest;
+
+import dev.voxpipe.ingest.api.ApiRouter;
+import dev.voxpipe.ingest.api.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The HTTP server: one instance per event loop, all sharing the port. Blob I/O goes to a shared
+ * worker pool, never the event loop.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+    private final Services services;
+    private final AtomicReference<ApiRouter.Built> firstRouter;
+    private final AtomicReference<Integer> boundPort;
+    private WorkerExecutor workers;
+    private HttpServer server;
+
+    public HttpVerticle(Services services, AtomicReference<ApiRouter.Built> firstRouter, AtomicReference<Integer> boundPort) {
+        this.services = services;
+        this.firstRouter = firstRouter;
+        this.boundPort = boundPort;
+    }
+
+    @Override
+    public Future<?> start() {
+        IngestSettings settings = services.settings();
+        workers = vertx.createSharedWorkerExecutor("ingest-blob-io", settings.blobWorkerThreads());
+        ApiRouter.Built built = ApiRouter.build(vertx, services, workers);
+        firstRouter.compareAndSet(null, built);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                // Without this Vert.x leaves 'Expect: 100-continue' clients waiting (curl waits 1 s).
+                .setHandle100ContinueAutomatically(true)
+                .setCompressionSupported(false)
+                .setIdleTimeout(120)
+                .setTcpNoDelay(true);
+        server = vertx.createHttpServer(options).requestHandler(built.router());
+        return server.listen().onSuccess(s -> boundPort.compareAndSet(null, s.actualPort()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.eventually(() -> workers == null ? Future.succeededFuture() : workers.close());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.voxpipe.ingest.api;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A request the API refuses, with the HTTP status, a stable machine-readable code and a message
+ * for people. Rendered as {@code {error, message, details}}.
+ */
+public final class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final JsonObject details;
+    private final Integer retryAfterSeconds;
+
+    public ApiException(int status, String code, String message, JsonObject details, Integer retryAfterSeconds) {
+        super(message, null, false, false); // no stack trace: it is never shown and costs time
+        this.status = status;
+        this.code = code;
+        this.details = details == null ? new JsonObject() : details;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public ApiException(int status, String code, String message) {
+        this(status, code, message, null, null);
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(400, "bad_request", message);
+    }
+
+    public static ApiException invalid(String message, JsonObject details) {
+        return new ApiException(422, "invalid_request", message, details, null);
+    }
+
+    public static ApiException notFound(String what, String id) {
+        return new ApiException(404, "not_found", "no " + what + " '" + id + "'",
+                new JsonObject().put("resource", what).put("id", id), null);
+    }
+
+    public static ApiException unavailable(String message, int retryAfterSeconds) {
+        return new ApiException(503, "unavailable", message, null, retryAfterSeconds);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public JsonObject details() {
+        return details;
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.voxpipe.ingest.api;
+
+import dev.voxpipe.ingest.auth.AuthHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** Builds the router: every operation with its documentation, auth, limits, metrics and JSON errors. */
+public final class ApiRouter {
+
+    public static final String VERSION = "0.1.0";
+
+    private ApiRouter() {}
+
+    public record Built(Router router, ApiDocs docs) {}
+
+    public static Built build(Vertx vertx, Services services, WorkerExecutor workers) {
+        Router router = Router.router(vertx);
+        ApiDocs docs = new ApiDocs(router);
+        var settings = services.settings();
+
+        router.route().handler(ctx -> timed(ctx, services));
+        router.route("/v1/*").handler(new AuthHandler(services.apiKeys(), services.buckets(), services.metrics()));
+
+        BodyHandler smallJson = BodyHandler.create(false).setBodyLimit(settings.maxJsonBytes());
+        BodyHandler synthesisJson = BodyHandler.create(false).setBodyLimit(settings.maxSynthesisBodyBytes());
+
+        HealthApi health = new HealthApi(services, docs);
+        VoiceApi voices = new VoiceApi(services);
+        UploadApi uploads = new UploadApi(services, workers);
+        JobApi jobs = new JobApi(services);
+        SynthesisApi synthesis = new SynthesisApi(services, workers, voices);
+        AudioApi audio = new AudioApi(services, workers, synthesis);
+
+        docs.op(HttpMethod.GET, "/health/live", "Liveness: the process answers").tag("operations").open()
+                .responds(200, "Alive").handle(health::live);
+        docs.op(HttpMethod.GET, "/health/ready", "Readiness: views RUNNING and Kafka reachable").tag("operations").open()
+                .responds(200, "Ready").responds(503, "Not ready; see details").handle(health::ready);
+        docs.op(HttpMethod.GET, "/metrics", "Prometheus metrics").tag("operations").open()
+                .responds(200, "Prometheus text format").handle(health::metrics);
+        docs.op(HttpMethod.GET, "/openapi.json", "This OpenAPI document").tag("operations").open()
+                .responds(200, "OpenAPI 3 document").handle(health::openapi);
+
+        docs.op(HttpMethod.POST, "/v1/voices", "Create a voice with its owner's consent attestation").tag("voices")
+                .body("application/json", ApiDocs.object(java.util.List.of("name", "consent"), "name", "string",
+                        "language", "string",
+                        "consent", ApiDocs.object(java.util.List.of("attestedBy", "statement"), "attestedBy", "string", "statement", "string").encode())).responds(201, "Created; body is the voice").responds(400, "Malformed JSON")
+                .responds(413, "Body too large").responds(415, "Not JSON").responds(422, "Invalid or missing fields (e.g. consent)")
+                .responds(503, "Kafka unavailable; retry after Retry-After")
+                .handle(smallJson, voices::create);
+        docs.op(HttpMethod.GET, "/v1/voices", "List the tenant's voices, oldest first").tag("voices")
+                .query("limit", "page size").query("after", "the last voice id of the previous page")
+                .responds(200, "{items, next}").responds(422, "Bad paging parameters").handle(voices::list);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId", "A voice: dataset summary, model state and versions, training jobs").tag("voices")
+                .responds(200, "The voice").responds(404, "No such voice in this tenant").handle(voices::get);
+        docs.op(HttpMethod.POST, "/v1/voices/:voiceId/samples", "Upload a voice sample (raw audio body or multipart form; optional transcript)")
+                .tag("voices").body("application/octet-stream", new JsonObject().put("type", "string").put("format", "binary"))
+                .query("transcript", "what is said in the sample")
+                .responds(202, "Stored and announced; body has uploadId").responds(400, "Empty or interrupted upload")
+                .responds(404, "No such voice in this tenant").responds(413, "Larger than the upload limit")
+                .responds(415, "The bytes are not a supported audio format").responds(503, "Kafka unavailable; nothing was accepted")
+                .handle(uploads::upload);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId/samples", "List a voice's uploads").tag("voices")
+                .query("limit", "page size").query("after", "the last upload id of the previous page")
+                .responds(200, "{items, next}").responds(404, "No such voice in this tenant").handle(uploads::list);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId/samples/:uploadId", "One upload and whether the feature worker accepted it").tag("voices")
+                .responds(200, "The upload").responds(404, "No such upload in this tenant").handle(uploads::get);
+        docs.op(HttpMethod.POST, "/v1/voices/:voiceId/training", "Request a fine-tune of the voice").tag("training")
+                .body("application/json", ApiDocs.object(java.util.List.of(), "maxSteps", "integer",
+                        "mode", "{\"type\":\"string\",\"enum\":[\"FEW_SHOT\",\"ZERO_SHOT\"]}", "baseModel", "string")).responds(202, "Queued; body has jobId").responds(404, "No such voice in this tenant")
+                .responds(409, "Not enough usable audio (numbers in details) or a job already running")
+                .responds(422, "Invalid options").responds(503, "Kafka unavailable")
+                .handle(smallJson, voices::train);
+        docs.op(HttpMethod.GET, "/v1/jobs/:jobId", "Training progress: state, step, loss, ETA").tag("training")
+                .responds(200, "The job").responds(404, "No such job in this tenant").handle(jobs::get);
+        docs.op(HttpMethod.GET, "/v1/jobs/:jobId/events", "Training progress as Server-Sent Events").tag("training")
+                .responds(200, "text/event-stream of status events, then end").responds(404, "No such job in this tenant")
+                .handle(jobs::events);
+        docs.op(HttpMethod.POST, "/v1/synthesis", "Request speech for a text (up to a book) in a voice").tag("synthesis")
+                .body("application/json", ApiDocs.object(java.util.List.of("voiceId", "text"), "voiceId", "string", "text", "string",
+                        "format", "{\"type\":\"string\",\"enum\":[\"wav\",\"flac\",\"mp3\",\"ogg_opus\",\"ogg_vorbis\"]}",
+                        "speed", "{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2.0}", "language", "string",
+                        "modelVersion", "integer", "sentencePauseMs", "integer", "paragraphPauseMs", "integer")).responds(202, "Queued; body has requestId and links")
+                .responds(400, "Malformed JSON").responds(404, "No such voice in this tenant")
+                .responds(409, "The voice has no trained model").responds(413, "Text or body over the limit")
+                .responds(415, "Not JSON").responds(422, "Invalid fields (format, speed, ...)").responds(503, "Kafka unavailable")
+                .handle(synthesisJson, synthesis::submit);
+        docs.op(HttpMethod.GET, "/v1/synthesis/:requestId", "Synthesis state and progress (chunks done/total, ETA)").tag("synthesis")
+                .responds(200, "The status").responds(404, "No such synthesis in this tenant").handle(synthesis::get);
+        docs.op(HttpMethod.GET, "/v1/synthesis/:requestId/events", "Synthesis progress as Server-Sent Events").tag("synthesis")
+                .responds(200, "text/event-stream").responds(404, "No such synthesis in this tenant").handle(synthesis::events);
+        docs.op(HttpMethod.GET, "/v1/synthesis/:requestId/audio", "The audio: final file, or a growing WAV of finished chunks; Range supported")
+                .tag("synthesis").responds(200, "Audio").responds(206, "Partial content for a Range")
+                .responds(404, "No such synthesis in this tenant").responds(409, "No audio yet, or the synthesis failed")
+                .responds(416, "Range not satisfiable").handle(audio::get);
+
+        router.route().failureHandler(ApiRouter::failure);
+        router.errorHandler(404, ctx -> Errors.send(ctx.response(), new ApiException(404, "not_found", "no route " + ctx.request().path())));
+        router.errorHandler(405, ctx -> Errors.send(ctx.response(), new ApiException(405, "method_not_allowed",
+                ctx.request().method() + " is not allowed on " + ctx.request().path(), new JsonObject(), null)));
+        return new Built(router, docs);
+    }
+
+    private static void failure(RoutingContext ctx) {
+        var request = ctx.request();
+        String length = request.getHeader("Content-Length");
+        boolean hasBody = request.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
+        ApiException error = Errors.toApi(ctx.statusCode(), ctx.failure(), request.path());
+        if (hasBody && !request.isEnded()) Errors.sendAndClose(request, error);
+        else Errors.send(ctx.response(), error);
+    }
+
+    private static void timed(RoutingContext ctx, Services services) {
+        long started = System.nanoTime();
+        ctx.addEndHandler(v -> {
+            String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "unmatched" : ctx.currentRoute().getPath();
+            services.metrics().httpRequest(ctx.request().method().name(), route, ctx.response().getStatusCode(), System.nanoTime() - started);
+        });
+        ctx.next();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.voxpipe.ingest.api;
+
+import dev.voxpipe.ingest.auth.Principal;
+import dev.voxpipe.ingest.views.ViewStores;
+import dev.voxpipe.ingest.views.Views;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Training jobs: state, step, loss and ETA, also as Server-Sent Events. */
+final class JobApi {
+
+    private final Services services;
+    private final Views views;
+
+    JobApi(Services services) {
+        this.services = services;
+        this.views = services.views();
+    }
+
+    static JsonObject status(Views views, JsonObject job) {
+        JsonObject result = Requests.withoutTenant(job);
+        JsonObject progress = views.get(ViewStores.PROGRESS, job.getString("jobId")).orElse(null);
+        if (progress == null) {
+            result.put("state", "QUEUED").put("progress", null);
+        } else {
+            JsonObject p = Requests.withoutTenant(progress);
+            p.remove("eventMillis");
+            result.put("state", p.getString("state"));
+            int total = p.getInteger("totalSteps", 0);
+            p.put("fraction", total > 0 ? Math.min(1.0, p.getInteger("step", 0) / (double) total) : null);
+            result.put("progress", p);
+        }
+        return result;
+    }
+
+    JsonObject load(Principal principal, String jobId) {
+        if (!Ids.plausible(jobId)) throw ApiException.notFound("job", jobId);
+        JsonObject job = views.get(ViewStores.JOBS, "j/" + jobId).orElse(null);
+        if (job == null || !principal.tenantId().equals(job.getString("tenantId"))) throw ApiException.notFound("job", jobId);
+        return status(views, job);
+    }
+
+    void get(RoutingContext ctx) {
+        Requests.json(ctx, 200, load(Requests.principal(ctx), ctx.pathParam("jobId")));
+    }
+
+    void events(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        String jobId = ctx.pathParam("jobId");
+        load(principal, jobId); // 404 before the stream starts
+        Sse.stream(ctx, services.settings().sseInterval(), () -> load(principal, jobId),
+                status -> status.getString("state").equals("SUCCEEDED") || status.getString("state").equals("FAILED"));
+    }
+}

@@ -1,0 +1,182 @@
+package dev.voxpipe.ingest.api;
+
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.ingest.auth.Principal;
+import dev.voxpipe.ingest.views.ViewStores;
+import dev.voxpipe.ingest.views.Views;
+import dev.voxpipe.schemas.SynthesisRequest;
+import dev.voxpipe.schemas.common.AudioFormat;
+import dev.voxpipe.schemas.common.BlobRef;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+
+/** Synthesis requests: submit (text inline or, for books, in the blob store), status with ETA, SSE. */
+final class SynthesisApi {
+
+    private final Services services;
+    private final Views views;
+    private final WorkerExecutor workers;
+    private final VoiceApi voices;
+
+    SynthesisApi(Services services, WorkerExecutor workers, VoiceApi voices) {
+        this.services = services;
+        this.views = services.views();
+        this.workers = workers;
+        this.voices = voices;
+    }
+
+    static AudioFormat format(String text) {
+        if (text == null) return AudioFormat.WAV;
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "wav" -> AudioFormat.WAV;
+            case "flac" -> AudioFormat.FLAC;
+            case "mp3" -> AudioFormat.MP3;
+            case "opus", "ogg_opus", "ogg-opus" -> AudioFormat.OGG_OPUS;
+            case "ogg", "vorbis", "ogg_vorbis", "ogg-vorbis" -> AudioFormat.OGG_VORBIS;
+            default -> throw ApiException.invalid("'format' must be one of wav, flac, mp3, ogg_opus, ogg_vorbis",
+                    new JsonObject().put("field", "format"));
+        };
+    }
+
+    void submit(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        JsonObject body = Requests.jsonBody(ctx);
+        String voiceId = Requests.string(body, "voiceId", true, 64);
+        Object textValue = body.getValue("text");
+        if (textValue == null) throw ApiException.invalid("'text' is required", new JsonObject().put("field", "text"));
+        if (!(textValue instanceof String text)) throw ApiException.badRequest("'text' must be a string");
+        int maxChars = services.settings().maxTextChars();
+        if (text.length() > maxChars) {
+            throw new ApiException(413, "text_too_long", "the text has " + text.length() + " characters; the limit is " + maxChars,
+                    new JsonObject().put("characters", text.length()).put("maxCharacters", maxChars), null);
+        }
+        if (text.isBlank()) throw ApiException.invalid("'text' must not be empty", new JsonObject().put("field", "text"));
+        AudioFormat format = format(Requests.string(body, "format", false, 20));
+        Double speed = Requests.number(body, "speed");
+        if (speed == null) speed = 1.0;
+        if (speed < 0.5 || speed > 2.0) throw ApiException.invalid("'speed' must be from 0.5 to 2.0", new JsonObject().put("field", "speed"));
+        int sentencePause = pause(body, "sentencePauseMs", 300, 5000);
+        int paragraphPause = pause(body, "paragraphPauseMs", 800, 10000);
+        Double modelVersion = Requests.number(body, "modelVersion");
+        JsonObject voice = Requests.voice(views, principal, voiceId);
+        String language = Requests.string(body, "language", false, 16);
+        if (language == null) language = voice.getString("language", "en");
+        if (views.get(ViewStores.MODELS, ViewStores.latestModelKey(voiceId)).isEmpty()) {
+            throw new ApiException(409, "voice_not_ready", "the voice has no trained model yet; train it first",
+                    new JsonObject().put("voiceId", voiceId), null);
+        }
+        if (modelVersion != null && views.get(ViewStores.MODELS, ViewStores.modelKey(voiceId, modelVersion.intValue())).isEmpty()) {
+            throw ApiException.invalid("the voice has no model version " + modelVersion.intValue(),
+                    new JsonObject().put("field", "modelVersion"));
+        }
+        String requestId = Ids.next("syn");
+        Context context = ctx.vertx().getOrCreateContext();
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        Future<BlobRef> textBlob = utf8.length <= services.settings().inlineTextBytes() ? Future.succeededFuture(null)
+                : workers.executeBlocking(() -> services.blobs().put(new ByteArrayInputStream(utf8), "text/plain; charset=utf-8"), false);
+        final String lang = language;
+        final double spd = speed;
+        textBlob.compose(blob -> {
+            SynthesisRequest event = SynthesisRequest.newBuilder()
+                    .setRequestId(requestId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
+                    .setModelVersion(modelVersion == null ? null : modelVersion.intValue())
+                    .setText(blob == null ? text : null).setTextBlob(blob)
+                    .setLanguage(lang).setFormat(format).setSpeed(spd)
+                    .setSentencePauseMs(sentencePause).setParagraphPauseMs(paragraphPause)
+                    .setEventTime(Instant.now()).build();
+            return services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event)
+                    .map(md -> dev.voxpipe.ingest.views.ViewDocs.synthesisRequest(event, text.length()));
+        }).onSuccess(doc -> {
+            views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc);
+            ctx.response().putHeader("Location", "/v1/synthesis/" + requestId);
+            Requests.json(ctx, 202, queued(doc));
+        }).onFailure(ctx::fail);
+    }
+
+    private static int pause(JsonObject body, String field, int defaultMs, int maxMs) {
+        Double value = Requests.number(body, field);
+        if (value == null) return defaultMs;
+        if (value < 0 || value > maxMs) throw ApiException.invalid("'" + field + "' must be from 0 to " + maxMs, new JsonObject().put("field", field));
+        return value.intValue();
+    }
+
+    /** The answer to a submission: nothing can have happened to it yet, so no store reads. */
+    private static JsonObject queued(JsonObject request) {
+        JsonObject result = Requests.withoutTenant(request);
+        result.remove("requestedMillis");
+        String base = "/v1/synthesis/" + request.getString("requestId");
+        return result.put("state", "QUEUED")
+                .put("progress", new JsonObject().put("chunksDone", 0).put("chunksTotal", null).put("chunksFailed", 0)
+                        .put("fraction", null).put("etaSeconds", null))
+                .put("links", new JsonObject().put("self", base).put("events", base + "/events").put("audio", base + "/audio"));
+    }
+
+    /** The request document if it belongs to the caller; 404 otherwise. */
+    JsonObject request(Principal principal, String requestId) {
+        if (!Ids.plausible(requestId)) throw ApiException.notFound("synthesis", requestId);
+        JsonObject request = views.get(ViewStores.SYNTH_REQUESTS, requestId).orElse(null);
+        if (request == null || !principal.tenantId().equals(request.getString("tenantId"))) {
+            throw ApiException.notFound("synthesis", requestId);
+        }
+        return request;
+    }
+
+    JsonObject status(JsonObject request) {
+        String requestId = request.getString("requestId");
+        JsonObject result = Requests.withoutTenant(request);
+        result.remove("requestedMillis");
+        JsonObject summary = views.get(ViewStores.SYNTH_CHUNKS, "s/" + requestId).orElse(null);
+        JsonObject completed = views.get(ViewStores.SYNTH_COMPLETED, requestId).orElse(null);
+        int done = summary == null ? 0 : summary.getInteger("done", 0);
+        Integer total = summary == null ? null : summary.getInteger("total");
+        if (completed != null && completed.getInteger("chunkCount") != null && completed.getInteger("chunkCount") > 0) {
+            total = completed.getInteger("chunkCount");
+        }
+        String state = completed != null ? (completed.getBoolean("succeeded") ? "SUCCEEDED" : "FAILED")
+                : done > 0 ? "IN_PROGRESS" : "QUEUED";
+        JsonObject progress = new JsonObject()
+                .put("chunksDone", done)
+                .put("chunksTotal", total)
+                .put("chunksFailed", summary == null ? 0 : summary.getInteger("failed", 0))
+                .put("fraction", total == null || total == 0 ? null : Math.min(1.0, done / (double) total));
+        Double eta = null;
+        if (completed == null && total != null && done > 0) {
+            double elapsed = Math.max(0.001, (System.currentTimeMillis() - request.getLong("requestedMillis", 0L)) / 1000.0);
+            eta = Math.max(0, (total - done) * elapsed / done);
+        } else if (completed != null) {
+            eta = 0.0;
+        }
+        progress.put("etaSeconds", eta);
+        result.put("state", state).put("progress", progress);
+        String base = "/v1/synthesis/" + requestId;
+        result.put("links", new JsonObject().put("self", base).put("events", base + "/events").put("audio", base + "/audio"));
+        if (completed != null) {
+            JsonObject r = Requests.withoutTenant(completed);
+            JsonObject audio = r.getJsonObject("audio");
+            r.remove("audio");
+            r.put("sizeBytes", audio == null ? null : audio.getLong("sizeBytes"));
+            result.put("result", r);
+        }
+        return result;
+    }
+
+    void get(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        Requests.json(ctx, 200, status(request(principal, ctx.pathParam("requestId"))));
+    }
+
+    void events(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        String requestId = ctx.pathParam("requestId");
+        request(principal, requestId);
+        Sse.stream(ctx, services.settings().sseInterval(), () -> status(request(principal, requestId)),
+                s -> s.getString("state").equals("SUCCEEDED") || s.getString("state").equals("FAILED"));
+    }
+}

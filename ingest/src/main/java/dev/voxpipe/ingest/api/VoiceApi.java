@@ -1,0 +1,202 @@
+package dev.voxpipe.ingest.api;
+
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.ingest.auth.Principal;
+import dev.voxpipe.ingest.views.ViewStores;
+import dev.voxpipe.ingest.views.Views;
+import dev.voxpipe.schemas.TrainingJob;
+import dev.voxpipe.schemas.TrainingMode;
+import dev.voxpipe.schemas.VoiceCreated;
+import dev.voxpipe.schemas.common.ConsentAttestation;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** Voices: create (with the owner's consent), list, describe, and request training. */
+final class VoiceApi {
+
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?");
+
+    private final Services services;
+    private final Views views;
+
+    VoiceApi(Services services) {
+        this.services = services;
+        this.views = services.views();
+    }
+
+    void create(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        JsonObject body = Requests.jsonBody(ctx);
+        String name = Requests.string(body, "name", true, 200);
+        String language = Requests.string(body, "language", false, 16);
+        if (language == null) language = "en";
+        if (!LANGUAGE.matcher(language).matches()) {
+            throw ApiException.invalid("'language' must be a language tag such as 'en' or 'en-GB'", new JsonObject().put("field", "language"));
+        }
+        Object consentValue = body.getValue("consent");
+        if (consentValue == null) {
+            throw ApiException.invalid("'consent' is required: no voice is cloned without its owner's attestation",
+                    new JsonObject().put("field", "consent"));
+        }
+        if (!(consentValue instanceof JsonObject consent)) throw ApiException.badRequest("'consent' must be an object");
+        String attestedBy = Requests.string(consent, "attestedBy", true, 200);
+        String statement = Requests.string(consent, "statement", true, 4000);
+        Instant now = Instant.now();
+        String voiceId = Ids.next("voice");
+        VoiceCreated event = VoiceCreated.newBuilder()
+                .setTenantId(principal.tenantId()).setVoiceId(voiceId).setName(name).setLanguage(language)
+                .setConsent(ConsentAttestation.newBuilder().setAttestedBy(attestedBy).setStatement(statement).setAttestedAt(now).build())
+                .setCreatedAt(now).build();
+        services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.VOICES, voiceId, event)
+                .onSuccess(md -> {
+                    JsonObject doc = dev.voxpipe.ingest.views.ViewDocs.voice(event);
+                    views.remember(ViewStores.VOICES, "v/" + voiceId, doc);
+                    views.remember(ViewStores.VOICES, "t/" + principal.tenantId() + "/" + voiceId, new JsonObject());
+                    ctx.response().putHeader("Location", "/v1/voices/" + voiceId);
+                    Requests.json(ctx, 201, Requests.withoutTenant(doc));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    void list(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        int limit = Requests.pageSize(ctx, services.settings().defaultPageSize(), services.settings().maxPageSize());
+        String after = ctx.request().getParam("after");
+        if (after != null && !Ids.plausible(after)) throw ApiException.invalid("'after' is not a voice id", new JsonObject().put("field", "after"));
+        String prefix = "t/" + principal.tenantId() + "/";
+        TreeSet<String> ids = new TreeSet<>();
+        for (Map.Entry<String, String> e : views.scan(ViewStores.VOICES, prefix, after == null ? null : prefix + after, limit + 1)) {
+            ids.add(e.getKey().substring(prefix.length()));
+        }
+        for (String key : views.recentKeys(ViewStores.VOICES, prefix)) {
+            String id = key.substring(prefix.length());
+            if (after == null || id.compareTo(after) > 0) ids.add(id);
+        }
+        List<String> page = new ArrayList<>(ids).subList(0, Math.min(ids.size(), limit));
+        JsonArray items = new JsonArray();
+        for (String id : page) {
+            views.get(ViewStores.VOICES, "v/" + id).ifPresent(v -> items.add(Requests.withoutTenant(v)));
+        }
+        JsonObject result = new JsonObject().put("items", items)
+                .put("next", ids.size() > limit ? page.get(page.size() - 1) : null);
+        Requests.json(ctx, 200, result);
+    }
+
+    void get(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        String voiceId = ctx.pathParam("voiceId");
+        JsonObject voice = Requests.voice(views, principal, voiceId);
+        JsonObject result = Requests.withoutTenant(voice);
+        double min = services.settings().minTrainingSeconds();
+        JsonObject dataset = views.get(ViewStores.DATASETS, voiceId).map(Requests::withoutTenant)
+                .orElse(new JsonObject().put("usableSeconds", 0.0).put("clipsAccepted", 0).put("clipsRejected", 0)
+                        .put("rejections", new JsonArray()).put("uploadsRejected", new JsonArray()));
+        dataset.put("minimumTrainingSeconds", min)
+                .put("readyForTraining", dataset.getDouble("usableSeconds", 0.0) >= min);
+        result.put("dataset", dataset);
+        JsonArray versions = modelVersions(voiceId);
+        JsonArray jobs = jobs(voiceId);
+        String modelState = !versions.isEmpty() ? "READY"
+                : jobs.stream().anyMatch(j -> isActive((JsonObject) j)) ? "TRAINING" : "NONE";
+        result.put("model", new JsonObject().put("state", modelState)
+                .put("latestVersion", versions.isEmpty() ? null : versions.getJsonObject(versions.size() - 1).getInteger("version"))
+                .put("versions", versions));
+        result.put("trainingJobs", jobs);
+        Requests.json(ctx, 200, result);
+    }
+
+    JsonArray modelVersions(String voiceId) {
+        JsonArray versions = new JsonArray();
+        for (Map.Entry<String, String> e : views.scan(ViewStores.MODELS, voiceId + "/", null, 1000)) {
+            versions.add(Requests.withoutTenant(new JsonObject(e.getValue())));
+        }
+        return versions;
+    }
+
+    private JsonArray jobs(String voiceId) {
+        JsonArray jobs = new JsonArray();
+        TreeSet<String> ids = new TreeSet<>();
+        String prefix = "v/" + voiceId + "/";
+        for (Map.Entry<String, String> e : views.scan(ViewStores.JOBS, prefix, null, 1000)) ids.add(e.getKey().substring(prefix.length()));
+        for (String key : views.recentKeys(ViewStores.JOBS, prefix)) ids.add(key.substring(prefix.length()));
+        for (String jobId : ids) {
+            views.get(ViewStores.JOBS, "j/" + jobId).ifPresent(job -> jobs.add(JobApi.status(views, job)));
+        }
+        return jobs;
+    }
+
+    /** Trainers report at least every 10 s; a job silent for this long no longer blocks a new one. */
+    private static final java.time.Duration STALE_JOB = java.time.Duration.ofMinutes(10);
+
+    static boolean isActive(JsonObject jobStatus) {
+        String state = jobStatus.getString("state");
+        if (!state.equals("QUEUED") && !state.equals("RUNNING")) return false;
+        JsonObject progress = jobStatus.getJsonObject("progress");
+        String last = progress != null && progress.getString("updatedAt") != null ? progress.getString("updatedAt")
+                : jobStatus.getString("requestedAt");
+        try {
+            return last == null || Instant.parse(last).isAfter(Instant.now().minus(STALE_JOB));
+        } catch (java.time.format.DateTimeParseException e) {
+            return true;
+        }
+    }
+
+    void train(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        String voiceId = ctx.pathParam("voiceId");
+        Requests.voice(views, principal, voiceId);
+        JsonObject body = Requests.optionalJsonBody(ctx);
+        Double maxSteps = Requests.number(body, "maxSteps");
+        if (maxSteps != null && (maxSteps < 0 || maxSteps > 10_000_000 || maxSteps != Math.floor(maxSteps))) {
+            throw ApiException.invalid("'maxSteps' must be a whole number from 0 to 10000000", new JsonObject().put("field", "maxSteps"));
+        }
+        String modeText = Requests.string(body, "mode", false, 20);
+        TrainingMode mode;
+        try {
+            mode = modeText == null ? TrainingMode.FEW_SHOT : TrainingMode.valueOf(modeText.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("'mode' must be FEW_SHOT or ZERO_SHOT", new JsonObject().put("field", "mode"));
+        }
+        String baseModel = Requests.string(body, "baseModel", false, 100);
+        double min = services.settings().minTrainingSeconds();
+        JsonObject dataset = views.get(ViewStores.DATASETS, voiceId).orElse(new JsonObject());
+        double usable = dataset.getDouble("usableSeconds", 0.0);
+        if (usable < min) {
+            throw new ApiException(409, "insufficient_audio",
+                    String.format(Locale.ROOT, "the voice has %.1f s of usable audio; training needs at least %.1f s", usable, min),
+                    new JsonObject().put("usableSeconds", usable).put("requiredSeconds", min)
+                            .put("missingSeconds", min - usable)
+                            .put("clipsAccepted", dataset.getInteger("clipsAccepted", 0))
+                            .put("clipsRejected", dataset.getInteger("clipsRejected", 0)), null);
+        }
+        for (Object j : jobs(voiceId)) {
+            JsonObject job = (JsonObject) j;
+            if (isActive(job)) {
+                throw new ApiException(409, "training_in_progress", "the voice already has a training job in progress",
+                        new JsonObject().put("jobId", job.getString("jobId")).put("state", job.getString("state")), null);
+            }
+        }
+        String jobId = Ids.next("job");
+        TrainingJob event = TrainingJob.newBuilder().setJobId(jobId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
+                .setEpoch(0).setMode(mode).setBaseModel(baseModel == null ? "base" : baseModel)
+                .setMaxSteps(maxSteps == null ? 0 : maxSteps.intValue()).setUsableSeconds(usable)
+                .setRequestedAt(Instant.now()).build();
+        services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.TRAINING_JOBS, jobId, event)
+                .onSuccess(md -> {
+                    JsonObject doc = dev.voxpipe.ingest.views.ViewDocs.job(event);
+                    views.remember(ViewStores.JOBS, "j/" + jobId, doc);
+                    views.remember(ViewStores.JOBS, "v/" + voiceId + "/" + jobId, new JsonObject());
+                    ctx.response().putHeader("Location", "/v1/jobs/" + jobId);
+                    Requests.json(ctx, 202, JobApi.status(views, doc));
+                })
+                .onFailure(ctx::fail);
+    }
+}

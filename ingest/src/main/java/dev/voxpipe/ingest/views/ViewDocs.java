@@ -1,0 +1,173 @@
+package dev.voxpipe.ingest.views;
+
+import dev.voxpipe.schemas.RawAudioUploaded;
+import dev.voxpipe.schemas.SynthesisChunkResult;
+import dev.voxpipe.schemas.SynthesisCompleted;
+import dev.voxpipe.schemas.SynthesisRequest;
+import dev.voxpipe.schemas.TrainingJob;
+import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.VoiceCreated;
+import dev.voxpipe.schemas.VoiceDatasetSummary;
+import dev.voxpipe.schemas.VoiceModelReady;
+import dev.voxpipe.schemas.common.BlobRef;
+import dev.voxpipe.schemas.common.Chapter;
+import dev.voxpipe.schemas.common.ClipRejection;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** The JSON documents the stores hold, converted once from the Avro events. */
+public final class ViewDocs {
+
+    private ViewDocs() {}
+
+    static String str(CharSequence s) {
+        return s == null ? null : s.toString();
+    }
+
+    static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    public static JsonObject blob(BlobRef ref) {
+        if (ref == null) return null;
+        return new JsonObject().put("key", str(ref.getKey())).put("sha256", str(ref.getSha256()))
+                .put("sizeBytes", ref.getSizeBytes()).put("contentType", str(ref.getContentType()));
+    }
+
+    public static JsonObject voice(VoiceCreated v) {
+        return new JsonObject()
+                .put("voiceId", str(v.getVoiceId()))
+                .put("tenantId", str(v.getTenantId()))
+                .put("name", str(v.getName()))
+                .put("language", str(v.getLanguage()))
+                .put("consent", new JsonObject()
+                        .put("attestedBy", str(v.getConsent().getAttestedBy()))
+                        .put("statement", str(v.getConsent().getStatement()))
+                        .put("attestedAt", time(v.getConsent().getAttestedAt())))
+                .put("createdAt", time(v.getCreatedAt()));
+    }
+
+    public static JsonObject dataset(VoiceDatasetSummary d) {
+        JsonArray rejections = new JsonArray();
+        for (ClipRejection r : d.getRejections()) {
+            JsonArray reasons = new JsonArray();
+            r.getReasons().forEach(x -> reasons.add(str(x)));
+            rejections.add(new JsonObject().put("clipId", str(r.getClipId())).put("uploadId", str(r.getUploadId()))
+                    .put("seconds", r.getSeconds()).put("reasons", reasons));
+        }
+        JsonArray uploadsRejected = new JsonArray();
+        d.getUploadsRejected().forEach(x -> uploadsRejected.add(str(x)));
+        return new JsonObject()
+                .put("tenantId", str(d.getTenantId()))
+                .put("usableSeconds", d.getUsableSeconds())
+                .put("clipsAccepted", d.getClipsAccepted())
+                .put("clipsRejected", d.getClipsRejected())
+                .put("rejections", rejections)
+                .put("uploadsRejected", uploadsRejected)
+                .put("updatedAt", time(d.getUpdatedAt()));
+    }
+
+    public static JsonObject model(VoiceModelReady m) {
+        JsonObject metrics = new JsonObject();
+        m.getMetrics().forEach((k, v) -> metrics.put(str(k), v));
+        return new JsonObject()
+                .put("tenantId", str(m.getTenantId()))
+                .put("version", m.getVersion())
+                .put("jobId", str(m.getJobId()))
+                .put("baseModel", str(m.getBaseModel()))
+                .put("metrics", metrics)
+                .put("readyAt", time(m.getEventTime()));
+    }
+
+    public static JsonObject upload(RawAudioUploaded u) {
+        return new JsonObject()
+                .put("uploadId", str(u.getUploadId()))
+                .put("voiceId", str(u.getVoiceId()))
+                .put("tenantId", str(u.getTenantId()))
+                .put("sizeBytes", u.getBlob().getSizeBytes())
+                .put("sha256", str(u.getBlob().getSha256()))
+                .put("declaredFormat", str(u.getDeclaredFormat()))
+                .put("sniffedFormat", u.getSniffedFormat().name())
+                .put("hasTranscript", u.getTranscript() != null)
+                .put("uploadedAt", time(u.getEventTime()));
+    }
+
+    public static JsonObject job(TrainingJob j) {
+        return new JsonObject()
+                .put("jobId", str(j.getJobId()))
+                .put("tenantId", str(j.getTenantId()))
+                .put("voiceId", str(j.getVoiceId()))
+                .put("epoch", j.getEpoch())
+                .put("mode", j.getMode().name())
+                .put("baseModel", str(j.getBaseModel()))
+                .put("maxSteps", j.getMaxSteps())
+                .put("usableSeconds", j.getUsableSeconds())
+                .put("requestedAt", time(j.getRequestedAt()));
+    }
+
+    public static JsonObject progress(TrainingProgress p) {
+        return new JsonObject()
+                .put("tenantId", str(p.getTenantId()))
+                .put("epoch", p.getEpoch())
+                .put("state", p.getState().name())
+                .put("step", p.getStep())
+                .put("totalSteps", p.getTotalSteps())
+                .put("loss", p.getLoss())
+                .put("etaSeconds", p.getEtaSeconds())
+                .put("cpuSeconds", p.getCpuSeconds())
+                .put("gpuSeconds", p.getGpuSeconds())
+                .put("energyWh", p.getEnergyWh())
+                .put("workerId", str(p.getWorkerId()))
+                .put("message", str(p.getMessage()))
+                .put("updatedAt", time(p.getEventTime()))
+                .put("eventMillis", p.getEventTime() == null ? 0 : p.getEventTime().toEpochMilli());
+    }
+
+    public static JsonObject synthesisRequest(SynthesisRequest r, int textChars) {
+        return new JsonObject()
+                .put("requestId", str(r.getRequestId()))
+                .put("tenantId", str(r.getTenantId()))
+                .put("voiceId", str(r.getVoiceId()))
+                .put("modelVersion", r.getModelVersion())
+                .put("language", str(r.getLanguage()))
+                .put("format", r.getFormat().name())
+                .put("speed", r.getSpeed())
+                .put("textChars", textChars)
+                .put("requestedAt", time(r.getEventTime()))
+                .put("requestedMillis", r.getEventTime() == null ? 0 : r.getEventTime().toEpochMilli());
+    }
+
+    public static JsonObject chunk(SynthesisChunkResult c) {
+        return new JsonObject()
+                .put("i", c.getChunkIndex())
+                .put("chunkCount", c.getChunkCount())
+                .put("ok", c.getSucceeded())
+                .put("audio", blob(c.getAudio()))
+                .put("sampleRate", c.getSampleRate())
+                .put("sampleCount", c.getSampleCount())
+                .put("pauseAfterMs", c.getPauseAfterMs())
+                .put("chapterTitle", str(c.getChapterTitle()))
+                .put("synthesisSeconds", c.getSynthesisSeconds())
+                .put("error", str(c.getError()))
+                .put("at", c.getEventTime() == null ? 0 : c.getEventTime().toEpochMilli());
+    }
+
+    public static JsonObject completed(SynthesisCompleted c) {
+        JsonArray chapters = new JsonArray();
+        for (Chapter ch : c.getChapters()) {
+            chapters.add(new JsonObject().put("title", str(ch.getTitle())).put("startSeconds", ch.getStartSeconds()));
+        }
+        return new JsonObject()
+                .put("tenantId", str(c.getTenantId()))
+                .put("succeeded", c.getSucceeded())
+                .put("audio", blob(c.getAudio()))
+                .put("format", c.getFormat().name())
+                .put("durationSeconds", c.getDurationSeconds())
+                .put("chunkCount", c.getChunkCount())
+                .put("chapters", chapters)
+                .put("realTimeFactor", c.getRealTimeFactor())
+                .put("error", str(c.getError()))
+                .put("completedAt", time(c.getEventTime()));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.voxpipe.ingest.views;
+
+/** Names of the global stores the views live in, one per source topic. */
+public final class ViewStores {
+
+    /** {@code v/<voiceId>} voice document; {@code t/<tenant>/<voiceId>} index for listing. */
+    public static final String VOICES = "ingest-voices";
+    /** {@code <voiceId>} dataset summary. */
+    public static final String DATASETS = "ingest-datasets";
+    /** {@code <voiceId>/<version, 10 digits>} model version; {@code latest/<voiceId>} the newest. */
+    public static final String MODELS = "ingest-models";
+    /** {@code u/<uploadId>} upload; {@code v/<voiceId>/<uploadId>} index. */
+    public static final String UPLOADS = "ingest-uploads";
+    /** {@code j/<jobId>} job; {@code v/<voiceId>/<jobId>} index. */
+    public static final String JOBS = "ingest-jobs";
+    /** {@code <jobId>} latest progress. */
+    public static final String PROGRESS = "ingest-training-progress";
+    /** {@code <requestId>} synthesis request. */
+    public static final String SYNTH_REQUESTS = "ingest-synthesis-requests";
+    /** {@code s/<requestId>} counts; {@code c/<requestId>/<chunkIndex, 8 digits>} one finished chunk. */
+    public static final String SYNTH_CHUNKS = "ingest-synthesis-chunks";
+    /** {@code <requestId>} completion. */
+    public static final String SYNTH_COMPLETED = "ingest-synthesis-completed";
+
+    private ViewStores() {}
+
+    public static String chunkKey(String requestId, int chunkIndex) {
+        return "c/" + requestId + "/" + String.format("%08d", chunkIndex);
+    }
+
+    public static String latestModelKey(String voiceId) {
+        return "latest/" + voiceId;
+    }
+
+    public static String modelKey(String voiceId, int version) {
+        return voiceId + "/" + String.format("%010d", version);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.voxpipe.ingest.views;
+
+import dev.voxpipe.core.serde.AvroWireSerde;
+import dev.voxpipe.core.serde.SchemaRegistryClient;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.schemas.RawAudioUploaded;
+import dev.voxpipe.schemas.SynthesisChunkResult;
+import dev.voxpipe.schemas.SynthesisCompleted;
+import dev.voxpipe.schemas.SynthesisRequest;
+import dev.voxpipe.schemas.TrainingJob;
+import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.VoiceCreated;
+import dev.voxpipe.schemas.VoiceDatasetSummary;
+import dev.voxpipe.schemas.VoiceModelReady;
+import io.vertx.core.json.JsonObject;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The views as Kafka Streams global stores: every instance holds every key, so any instance
+ * behind a load balancer answers for any resource. Each store is fed by one topic through a small
+ * processor that writes derived keys (per-tenant indexes, one entry per synthesis chunk).
+ * {@code StreamsBuilder.addGlobalStore} re-runs these processors on restore, so the stores can be
+ * rebuilt from the topics alone; every processor is idempotent, because a restore may replay
+ * records it has seen.
+ */
+public final class ViewTopology {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ViewTopology.class);
+
+    private ViewTopology() {}
+
+    public static Topology build(SchemaRegistryClient registry) {
+        StreamsBuilder builder = new StreamsBuilder();
+        add(builder, registry, ViewStores.VOICES, Topics.VOICES, VoiceCreated.class, (store, key, v) -> {
+            String old = store.get("v/" + key);
+            if (v == null) {
+                if (old != null) {
+                    store.delete("t/" + new JsonObject(old).getString("tenantId") + "/" + key);
+                    store.delete("v/" + key);
+                }
+                return;
+            }
+            JsonObject doc = ViewDocs.voice(v);
+            store.put("v/" + key, doc.encode());
+            store.put("t/" + v.getTenantId() + "/" + key, "1");
+        });
+        add(builder, registry, ViewStores.DATASETS, Topics.VOICE_DATASETS, VoiceDatasetSummary.class, (store, key, v) -> {
+            if (v == null) store.delete(key);
+            else store.put(key, ViewDocs.dataset(v).encode());
+        });
+        add(builder, registry, ViewStores.MODELS, Topics.MODELS_READY, VoiceModelReady.class, (store, key, v) -> {
+            // The topic is compacted by voice: older versions survive here, not in the topic.
+            if (v == null) return;
+            String doc = ViewDocs.model(v).encode();
+            store.put(ViewStores.modelKey(v.getVoiceId(), v.getVersion()), doc);
+            // The latest version under its own key: submitting a synthesis checks it with one read.
+            String latest = store.get(ViewStores.latestModelKey(v.getVoiceId()));
+            if (latest == null || new JsonObject(latest).getInteger("version") <= v.getVersion()) {
+                store.put(ViewStores.latestModelKey(v.getVoiceId()), doc);
+            }
+        });
+        add(builder, registry, ViewStores.UPLOADS, Topics.AUDIO_UPLOADED, RawAudioUploaded.class, (store, key, v) -> {
+            if (v == null) return;
+            store.put("u/" + v.getUploadId(), ViewDocs.upload(v).encode());
+            store.put("v/" + v.getVoiceId() + "/" + v.getUploadId(), "1");
+        });
+        add(builder, registry, ViewStores.JOBS, Topics.TRAINING_JOBS, TrainingJob.class, (store, key, v) -> {
+            if (v == null) return;
+            String old = store.get("j/" + v.getJobId());
+            // A re-issued job (higher epoch) replaces the older record; an older one never wins.
+            if (old != null && new JsonObject(old).getInteger("epoch", 0) > v.getEpoch()) return;
+            store.put("j/" + v.getJobId(), ViewDocs.job(v).encode());
+            store.put("v/" + v.getVoiceId() + "/" + v.getJobId(), "1");
+        });
+        add(builder, registry, ViewStores.PROGRESS, Topics.TRAINING_PROGRESS, TrainingProgress.class, (store, key, v) -> {
+            if (v == null) return;
+            String old = store.get(v.getJobId());
+            JsonObject doc = ViewDocs.progress(v);
+            if (old != null) {
+                JsonObject prev = new JsonObject(old);
+                int prevEpoch = prev.getInteger("epoch", 0);
+                // Progress from a fenced-off worker (older epoch) or arriving late never goes backwards.
+                if (prevEpoch > v.getEpoch()) return;
+                if (prevEpoch == v.getEpoch() && isFinal(prev.getString("state")) && !isFinal(doc.getString("state"))) return;
+                if (prevEpoch == v.getEpoch() && prev.getLong("eventMillis", 0L) > doc.getLong("eventMillis")) return;
+            }
+            store.put(v.getJobId(), doc.encode());
+        });
+        add(builder, registry, ViewStores.SYNTH_REQUESTS, Topics.SYNTHESIS_REQUESTS, SynthesisRequest.class, (store, key, v) -> {
+            if (v == null) return;
+            int chars = v.getText() != null ? v.getText().length()
+                    : v.getTextBlob() == null ? 0 : (int) Math.min(Integer.MAX_VALUE, v.getTextBlob().getSizeBytes());
+            store.put(v.getRequestId(), ViewDocs.synthesisRequest(v, chars).encode());
+        });
+        add(builder, registry, ViewStores.SYNTH_CHUNKS, Topics.SYNTHESIS_CHUNK_RESULTS, SynthesisChunkResult.class, (store, key, v) -> {
+            if (v == null) return;
+            String chunkKey = ViewStores.chunkKey(v.getRequestId(), v.getChunkIndex());
+            String old = store.get(chunkKey);
+            JsonObject chunk = ViewDocs.chunk(v);
+            boolean first = old == null;
+            boolean upgrade = !first && !new JsonObject(old).getBoolean("ok") && v.getSucceeded();
+            // Duplicates (a worker retried after a crash) never count twice; a success replaces a failure.
+            if (!first && !upgrade) return;
+            store.put(chunkKey, chunk.encode());
+            String summaryKey = "s/" + v.getRequestId();
+            String s = store.get(summaryKey);
+            JsonObject summary = s == null ? new JsonObject().put("done", 0).put("failed", 0)
+                    .put("synthesisSeconds", 0.0).put("firstAt", chunk.getLong("at")) : new JsonObject(s);
+            if (first) summary.put("done", summary.getInteger("done") + 1);
+            if (!v.getSucceeded()) summary.put("failed", summary.getInteger("failed") + 1);
+            if (upgrade) summary.put("failed", Math.max(0, summary.getInteger("failed") - 1));
+            summary.put("total", v.getChunkCount())
+                    .put("tenantId", v.getTenantId())
+                    .put("synthesisSeconds", summary.getDouble("synthesisSeconds") + v.getSynthesisSeconds())
+                    .put("lastAt", Math.max(summary.getLong("lastAt", 0L), chunk.getLong("at")));
+            store.put(summaryKey, summary.encode());
+        });
+        add(builder, registry, ViewStores.SYNTH_COMPLETED, Topics.SYNTHESIS_COMPLETED, SynthesisCompleted.class, (store, key, v) -> {
+            if (v == null) return;
+            String old = store.get(v.getRequestId());
+            // The first successful completion is the answer; a replayed or later duplicate changes nothing.
+            if (old != null && new JsonObject(old).getBoolean("succeeded")) return;
+            store.put(v.getRequestId(), ViewDocs.completed(v).encode());
+        });
+        return builder.build();
+    }
+
+    static boolean isFinal(String trainingState) {
+        return "SUCCEEDED".equals(trainingState) || "FAILED".equals(trainingState);
+    }
+
+    @FunctionalInterface
+    interface Apply<V> {
+        void apply(KeyValueStore<String, String> store, String key, V value);
+    }
+
+    private static <V extends SpecificRecord> void add(StreamsBuilder builder, SchemaRegistryClient registry,
+                                                       String storeName, String topic, Class<V> type, Apply<V> apply) {
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), Serdes.String())
+                        .withLoggingDisabled(),
+                topic,
+                Consumed.with(Serdes.String(), new AvroWireSerde<>(registry, type, false)).withName("source-" + storeName),
+                () -> new Processor<String, V, Void, Void>() {
+                    private KeyValueStore<String, String> store;
+
+                    @Override
+                    public void init(ProcessorContext<Void, Void> context) {
+                        store = context.getStateStore(storeName);
+                    }
+
+                    @Override
+                    public void process(Record<String, V> record) {
+                        String key = record.key() == null ? "" : record.key();
+                        try {
+                            apply.apply(store, key, record.value());
+                        } catch (RuntimeException e) {
+                            // A malformed event must not stop the views: skip it and say which.
+                            log.warn("view {} skipped a record with key {} from {}: {}", storeName, key, topic, e.toString());
+                        }
+                    }
+                });
+    }
+}
