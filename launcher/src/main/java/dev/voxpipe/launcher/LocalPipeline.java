@@ -22,10 +22,12 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -39,17 +41,17 @@ public final class LocalPipeline implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final IngestApp ingest;
     private final String apiKey;
-    private final VoxConfig config;
+    private final Map<String, String> settings;
 
-    private LocalPipeline(VoxConfig config, IngestApp ingest, String apiKey, List<AutoCloseable> running) {
-        this.config = config;
+    private LocalPipeline(Map<String, String> settings, IngestApp ingest, String apiKey, List<AutoCloseable> running) {
+        this.settings = settings;
         this.ingest = ingest;
         this.apiKey = apiKey;
         this.running.addAll(running);
     }
 
-    /** The configuration every in-process worker shares; {@code extra} overrides any of it. */
-    public static VoxConfig config(LocalStack stack, Path dataDir, String apiKeyHash, Map<String, String> extra) {
+    /** The settings every worker of the local pipeline shares; {@code extra} overrides any of them. */
+    public static Map<String, String> settings(LocalStack stack, Path dataDir, String apiKeyHash, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>();
         values.put("voxpipe.kafka.bootstrap", stack.bootstrapServers());
         values.put("voxpipe.registry.url", stack.registryUrl());
@@ -64,13 +66,22 @@ public final class LocalPipeline implements AutoCloseable {
         values.put("voxpipe.feature.threads", "2");
         values.put("voxpipe.audiobook.state-dir", dataDir.resolve("state/audiobook").toString());
         values.putAll(extra);
-        return VoxConfig.of(values);
+        return Map.copyOf(values);
     }
+
+    /** The workers this process can run; a test may run some of them as separate processes. */
+    public enum Worker { FEATURE, TRAINER, SYNTH, AUDIOBOOK }
 
     public static LocalPipeline start(LocalStack stack, Path dataDir, VoiceModelRuntime runtime,
                                       Map<String, String> extra) throws Exception {
+        return start(stack, dataDir, runtime, extra, EnumSet.allOf(Worker.class));
+    }
+
+    public static LocalPipeline start(LocalStack stack, Path dataDir, VoiceModelRuntime runtime,
+                                      Map<String, String> extra, Set<Worker> workers) throws Exception {
         String apiKey = newApiKey();
-        VoxConfig config = config(stack, dataDir, sha256(apiKey), extra);
+        Map<String, String> settings = settings(stack, dataDir, sha256(apiKey), extra);
+        VoxConfig config = VoxConfig.of(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
         }
@@ -79,16 +90,16 @@ public final class LocalPipeline implements AutoCloseable {
         PrometheusMeterRegistry metrics = MetricsServer.newRegistry("voxpipe-local");
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            started.add(FeatureWorkerApp.start(FeatureWorkerConfig.from(config)));
-            started.add(new TrainerWorkerApp(config, runtime, blobs, metrics));
-            started.add(new SynthWorkerApp(config, runtime, blobs, metrics));
-            started.add(new AudiobookApp(config, blobs, metrics));
+            if (workers.contains(Worker.FEATURE)) started.add(FeatureWorkerApp.start(FeatureWorkerConfig.from(config)));
+            if (workers.contains(Worker.TRAINER)) started.add(new TrainerWorkerApp(config, runtime, blobs, metrics));
+            if (workers.contains(Worker.SYNTH)) started.add(new SynthWorkerApp(config, runtime, blobs, metrics));
+            if (workers.contains(Worker.AUDIOBOOK)) started.add(new AudiobookApp(config, blobs, metrics));
             IngestApp ingest = IngestApp.start(config);
             started.add(ingest);
             if (!ingest.awaitReady(Duration.ofSeconds(90))) {
                 throw new IllegalStateException("ingest did not become ready within 90 s");
             }
-            return new LocalPipeline(config, ingest, apiKey, started);
+            return new LocalPipeline(settings, ingest, apiKey, started);
         } catch (Exception e) {
             closeAll(started);
             throw e;
@@ -103,8 +114,9 @@ public final class LocalPipeline implements AutoCloseable {
         return apiKey;
     }
 
-    public VoxConfig config() {
-        return config;
+    /** What a worker in another process needs to join this pipeline. */
+    public Map<String, String> settings() {
+        return settings;
     }
 
     static String newApiKey() {
