@@ -69,6 +69,7 @@ class CrashRecoveryIT {
                 JsonNode done = awaitJob(client, jobId, job -> job.path("state").asText().equals("SUCCEEDED")
                         || job.path("state").asText().equals("FAILED"), Duration.ofMinutes(8));
                 assertEquals("SUCCEEDED", done.path("state").asText(), done.toString());
+                assertTrue(second.isAlive(), "the second trainer survived: see " + second.log());
             }
             List<VoiceModelReady> models = TopicReader.read(stack, Topics.MODELS_READY, VoiceModelReady.class,
                     seen -> seen.stream().anyMatch(m -> m.getJobId().equals(jobId)), Duration.ofSeconds(60));
@@ -102,6 +103,7 @@ class CrashRecoveryIT {
             try (WorkerProcess second = WorkerProcess.start(SynthWorkerApp.class, withSynth(synth, "synth-b"), dir.resolve("synth-b.log"))) {
                 status = awaitSynthesis(client, requestId, s -> s.path("state").asText().equals("SUCCEEDED")
                         || s.path("state").asText().equals("FAILED"), Duration.ofMinutes(5));
+                assertTrue(second.isAlive(), "the second synth worker survived: see " + second.log());
             }
             assertEquals("SUCCEEDED", status.path("state").asText(), status.toString());
             List<SynthesisCompleted> completed = TopicReader.read(stack, Topics.SYNTHESIS_COMPLETED, SynthesisCompleted.class,
