@@ -89,6 +89,8 @@ final class KafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // On a busy 2-core machine a heartbeat can be late; a fenced single broker refuses all writes.
+        p.put("broker.session.timeout.ms", "30000");
         p.put("message.max.bytes", Integer.toString(17 * 1024 * 1024));
         p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         p.put("num.network.threads", "2");
