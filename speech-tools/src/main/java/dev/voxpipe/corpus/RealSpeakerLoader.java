@@ -1,0 +1,185 @@
+package dev.voxpipe.corpus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.voxpipe.dsp.PcmAudio;
+import dev.voxpipe.dsp.WavIo;
+import dev.voxpipe.dsp.decode.AudioDecodeException;
+import dev.voxpipe.text.TextFrontend;
+
+/**
+ * The real speaker: Allison Smith's Asterisk prompts (Debian {@code asterisk-core-sounds-en-g722}, true 16 kHz
+ * G.722) with the transcripts of {@code ../shared/data/asterisk-core-sounds-en.txt}.
+ *
+ * <p>Transcript handling: {@code [bracketed]} parts are not speech (tones; {@code "at [@]"} keeps "at"), entries
+ * that are only tones or {@code silence/N} are skipped, {@code ...} marks where another prompt is spliced in and is
+ * dropped (the entry is flagged as a fragment), {@code #} and {@code *} are read "pound" and "star" as the speaker
+ * says them, single-letter {@code letters/x} prompts are letter names. Text is normalised with the text frontend
+ * (so "dial 500" becomes "dial five hundred").
+ *
+ * <p>Split: entries are ordered by SHA-256 of their name (stable, independent of file order); complete sentences
+ * of 1.5-10 s are taken into the few-shot set until it holds {@code fewShotSeconds}; everything else is held out.
+ *
+ * <pre>speech-tools/bin/speech-tools real-speaker --out data/real-speaker [--seconds 60]</pre>
+ */
+public final class RealSpeakerLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(RealSpeakerLoader.class);
+    public static final Path DEFAULT_SOUNDS = Path.of("/usr/share/asterisk/sounds/en_US_f_Allison");
+    public static final Path DEFAULT_TRANSCRIPTS = Path.of("../shared/data/asterisk-core-sounds-en.txt");
+    /** G.722 is 64 kbit/s: 8000 bytes per second of 16 kHz audio. */
+    static final double G722_BYTES_PER_SECOND = 8000;
+
+    /** One prompt: name (path under the sounds dir, no extension), written and spoken text. */
+    public record RealUtterance(String name, String written, String text, boolean fragment, Path file,
+                                double estimatedSeconds) {
+    }
+
+    /** The deterministic split. */
+    public record Split(List<RealUtterance> fewShot, List<RealUtterance> heldOut) {
+        public double fewShotSeconds() {
+            return fewShot.stream().mapToDouble(RealUtterance::estimatedSeconds).sum();
+        }
+    }
+
+    private final Path soundsDir;
+    private final Path transcripts;
+
+    public RealSpeakerLoader(Path soundsDir, Path transcripts) {
+        this.soundsDir = soundsDir;
+        this.transcripts = transcripts;
+    }
+
+    public static RealSpeakerLoader defaults() {
+        Path t = DEFAULT_TRANSCRIPTS;
+        if (!Files.isRegularFile(t)) t = Path.of("/work/shared/data/asterisk-core-sounds-en.txt");
+        return new RealSpeakerLoader(DEFAULT_SOUNDS, t);
+    }
+
+    /** Transcript entries that have a G.722 file and contain speech, in transcript order. */
+    public List<RealUtterance> utterances() throws IOException {
+        TextFrontend fe = TextFrontend.english();
+        List<RealUtterance> out = new ArrayList<>();
+        for (String line : Files.readAllLines(transcripts, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith(";")) continue;
+            int colon = line.indexOf(": ");
+            if (colon <= 0) continue;
+            String name = line.substring(0, colon).strip();
+            String written = line.substring(colon + 2).strip();
+            if (name.startsWith("silence/")) continue;
+            Path file = soundsDir.resolve(name + ".g722");
+            if (!Files.isRegularFile(file)) continue;
+            String spokenForm = spokenForm(name, written);
+            if (spokenForm == null) continue;
+            String text = fe.normalize(spokenForm);
+            if (text.isBlank()) continue;
+            out.add(new RealUtterance(name, written, text, written.contains("..."), file,
+                    Files.size(file) / G722_BYTES_PER_SECOND));
+        }
+        return out;
+    }
+
+    /** The words the speaker says, before normalisation; null when the entry is not speech. */
+    static String spokenForm(String name, String written) {
+        String s = written.replaceAll("\\[[^\\]]*+\\]", " ");
+        if (s.strip().startsWith("(") && s.strip().endsWith(")")) return null; // "(10 seconds of silence)"
+        s = s.replace("...", " ").replace("#", " pound ").replace("*", " star ");
+        s = s.replaceAll("\\s++", " ").strip();
+        if (s.isEmpty() || !s.matches(".*[\\p{L}\\p{N}].*")) return null;
+        if (name.startsWith("letters/") && s.length() == 1 && Character.isLetter(s.charAt(0))) {
+            return s.toUpperCase(Locale.ROOT); // a letter name, not the article "a"
+        }
+        if (name.startsWith("letters/")) s = s.replace('-', ' ');
+        return s;
+    }
+
+    /** Few-shot set of about {@code fewShotSeconds} of complete sentences; the rest held out. */
+    public static Split split(List<RealUtterance> all, double fewShotSeconds) {
+        List<RealUtterance> ordered = new ArrayList<>(all);
+        ordered.sort(Comparator.comparing(u -> sha256(u.name())));
+        List<RealUtterance> fewShot = new ArrayList<>();
+        double seconds = 0;
+        for (RealUtterance u : ordered) {
+            if (seconds >= fewShotSeconds) break;
+            boolean sentence = !u.fragment() && u.text().split(" ").length >= 4
+                    && u.estimatedSeconds() >= 1.5 && u.estimatedSeconds() <= 10;
+            if (sentence) {
+                fewShot.add(u);
+                seconds += u.estimatedSeconds();
+            }
+        }
+        List<RealUtterance> heldOut = new ArrayList<>();
+        for (RealUtterance u : all) if (!fewShot.contains(u)) heldOut.add(u);
+        fewShot.sort(Comparator.comparing(RealUtterance::name));
+        return new Split(List.copyOf(fewShot), List.copyOf(heldOut));
+    }
+
+    /** Decoded audio at {@code rate} (G.722 via ffmpeg at 16 kHz, then resampled). */
+    public PcmAudio audio(RealUtterance u, int rate) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "g722", "-i", u.file().toString(),
+                "-ar", "16000", "-ac", "1", "-f", "wav", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] wav;
+        try (InputStream in = p.getInputStream()) {
+            wav = in.readAllBytes();
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("ffmpeg could not decode " + u.file());
+        }
+        try {
+            return WavIo.read(wav).resampled(rate);
+        } catch (AudioDecodeException e) {
+            throw new IOException("bad WAV from ffmpeg for " + u.file(), e);
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code <out>/fewshot} and {@code <out>/heldout}: wav (32 kHz, trimmed, levelled) + metadata.tsv. */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = Args.parse(args);
+        Path out = Path.of(a.getOrDefault("out", "data/real-speaker"));
+        double seconds = Double.parseDouble(a.getOrDefault("seconds", "60"));
+        if (!a.containsKey("no-apt")) AptPackages.ensure(List.of("ffmpeg", "asterisk-core-sounds-en-g722"));
+        RealSpeakerLoader loader = a.containsKey("transcripts")
+                ? new RealSpeakerLoader(Path.of(a.getOrDefault("sounds", DEFAULT_SOUNDS.toString())), Path.of(a.get("transcripts")))
+                : defaults();
+        Split split = split(loader.utterances(), seconds);
+        for (var part : List.of(Map.entry("fewshot", split.fewShot()), Map.entry("heldout", split.heldOut()))) {
+            Path dir = out.resolve(part.getKey());
+            Files.createDirectories(dir);
+            List<String> meta = new ArrayList<>();
+            double total = 0;
+            for (RealUtterance u : part.getValue()) {
+                String id = u.name().replace('/', '_');
+                PcmAudio audio = AudioPrep.prepare(loader.audio(u, 16_000), AudioPrep.CORPUS_RATE);
+                WavIo.writeWav16(audio, dir.resolve(id + ".wav"));
+                meta.add(id + "\t" + u.text());
+                total += audio.durationSeconds();
+            }
+            Files.write(dir.resolve("metadata.tsv"), meta, StandardCharsets.UTF_8);
+            LOG.info("{}: {} utterances, {} s", part.getKey(), meta.size(), String.format(Locale.ROOT, "%.1f", total));
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** text-frontend: see the module's README. */
+package dev.voxpipe.text;
