@@ -44,8 +44,9 @@ public final class DemoJob {
         if (!"SUCCEEDED".equals(job.get("state").asText())) {
             throw new IllegalStateException("training failed: " + job);
         }
-        progress.done(String.format("%d steps, final loss %.4f, %.1f CPU-s, %.3f Wh", job.get("step").asInt(),
-                job.path("loss").asDouble(), job.path("cpuSeconds").asDouble(), job.path("energyWh").asDouble()));
+        JsonNode trained = job.path("progress");
+        progress.done(String.format("%d steps, final loss %.4f, %.1f CPU-s, %.3f Wh", trained.path("step").asInt(),
+                trained.path("loss").asDouble(), trained.path("cpuSeconds").asDouble(), trained.path("energyWh").asDouble()));
 
         progress.step("synthesising a three-paragraph text in the cloned voice");
         String requestId = client.synthesize(VoxPipeClient.object().put("voiceId", voiceId).put("text", text)
@@ -95,10 +96,11 @@ public final class DemoJob {
         while (true) {
             JsonNode job = client.job(jobId);
             String state = job.get("state").asText();
-            int total = job.path("totalSteps").asInt(0);
-            progress.bar("training", job.path("step").asInt(0), Math.max(total, 1), String.format("steps  loss %.4f  ETA %s  ",
-                    job.path("loss").asDouble(Double.NaN),
-                    job.path("etaSeconds").isNumber() ? String.format("%.0f s", job.get("etaSeconds").asDouble()) : "-"));
+            JsonNode p = job.path("progress");
+            int total = p.path("totalSteps").asInt(0);
+            progress.bar("training", p.path("step").asInt(0), Math.max(total, 1), String.format("steps  loss %.4f  ETA %s  ",
+                    p.path("loss").asDouble(Double.NaN),
+                    p.path("etaSeconds").isNumber() ? String.format("%.0f s", p.get("etaSeconds").asDouble()) : "-"));
             if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
                 progress.endBar();
                 return job;

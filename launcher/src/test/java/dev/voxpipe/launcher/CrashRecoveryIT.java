@@ -62,7 +62,7 @@ class CrashRecoveryIT {
             String jobId;
             try (WorkerProcess first = WorkerProcess.start(TrainerWorkerApp.class, with(trainer, "trainer-a"), dir.resolve("trainer-a.log"))) {
                 jobId = client.train(voiceId, VoxPipeClient.object().put("maxSteps", 40)).get("jobId").asText();
-                awaitJob(client, jobId, job -> job.path("step").asInt() >= 15, Duration.ofMinutes(8));
+                awaitJob(client, jobId, job -> job.path("progress").path("step").asInt() >= 15, Duration.ofMinutes(8));
                 first.kill();
             }
             try (WorkerProcess second = WorkerProcess.start(TrainerWorkerApp.class, with(trainer, "trainer-b"), dir.resolve("trainer-b.log"))) {
