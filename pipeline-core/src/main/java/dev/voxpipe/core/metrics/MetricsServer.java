@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A worker's Prometheus endpoint: {@code /metrics}, plus {@code /health/live} and
- * {@code /health/ready} for orchestrators. Port 0 disables it (the local launcher runs many
- * workers in one JVM and shares one registry).
+ * {@code /health/ready} for orchestrators. Port 0 takes any free port; a negative port disables
+ * it (the local launcher runs every worker in one JVM and serves metrics through ingest).
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -40,7 +40,13 @@ public final class MetricsServer implements AutoCloseable {
 
     public static MetricsServer start(PrometheusMeterRegistry registry, int port, BooleanSupplier ready)
             throws IOException {
-        if (port <= 0) return new MetricsServer(registry, null);
+        return start(registry, port, () -> true, ready);
+    }
+
+    /** {@code live}: the process works (restart it otherwise); {@code ready}: it can take traffic. */
+    public static MetricsServer start(PrometheusMeterRegistry registry, int port, BooleanSupplier live,
+                                      BooleanSupplier ready) throws IOException {
+        if (port < 0) return new MetricsServer(registry, null);
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/metrics", exchange -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
@@ -50,13 +56,17 @@ public final class MetricsServer implements AutoCloseable {
                 out.write(body);
             }
         });
-        server.createContext("/health/live", exchange -> answer(exchange, 200, "{\"status\":\"UP\"}"));
-        server.createContext("/health/ready", exchange -> {
-            boolean up = ready.getAsBoolean();
-            answer(exchange, up ? 200 : 503, up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
-        });
+        health(server, "/health/live", live);
+        health(server, "/health/ready", ready);
         server.start();
         return new MetricsServer(registry, server);
+    }
+
+    private static void health(HttpServer server, String path, BooleanSupplier check) {
+        server.createContext(path, exchange -> {
+            boolean up = check.getAsBoolean();
+            answer(exchange, up ? 200 : 503, up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+        });
     }
 
     private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String json) throws IOException {

@@ -1,0 +1,2 @@
+/** audio-dsp: see the module's README. */
+package dev.voxpipe.dsp;

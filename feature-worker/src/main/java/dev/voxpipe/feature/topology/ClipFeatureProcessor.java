@@ -1,0 +1,123 @@
+package dev.voxpipe.feature.topology;
+
+import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.blob.NoSuchBlobException;
+import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.dsp.PcmAudio;
+import dev.voxpipe.dsp.WavIo;
+import dev.voxpipe.feature.dsp.FeatureExtractor;
+import dev.voxpipe.schemas.DeadLetter;
+import dev.voxpipe.schemas.MelFeatures;
+import dev.voxpipe.schemas.SlicedClip;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per accepted clip (partitioned by clipId, so clips of one upload spread over every instance):
+ * log-mel and F0, inline when small, else through the blob store.
+ */
+final class ClipFeatureProcessor implements Processor<String, byte[], String, Routed> {
+    private static final Logger log = LoggerFactory.getLogger(ClipFeatureProcessor.class);
+
+    private final FeatureSettings settings;
+    private final Deserializer<SlicedClip> deserializer;
+    private final BlobStore blobs;
+    private final FeatureExtractor extractor;
+    private final FeatureMetrics metrics;
+    private ProcessorContext<String, Routed> context;
+
+    ClipFeatureProcessor(FeatureSettings settings, Deserializer<SlicedClip> deserializer, BlobStore blobs, FeatureMetrics metrics) {
+        this.settings = settings;
+        this.deserializer = deserializer;
+        this.blobs = blobs;
+        this.extractor = new FeatureExtractor(settings.dsp());
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.value() == null) return;
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        String topic = meta == null ? Topics.AUDIO_CLIPS : meta.topic();
+        SlicedClip clip;
+        try {
+            clip = deserializer.deserialize(topic, record.value());
+            if (clip == null) throw new IllegalArgumentException("empty clip event");
+        } catch (RuntimeException e) {
+            deadLetter(record, meta, e, null, null, "undecodable SlicedClip: " + DeadLetters.reason(e));
+            return;
+        }
+        if (!clip.getAccepted()) return;
+        long t0 = System.nanoTime();
+        try {
+            PcmAudio audio;
+            if (clip.getInlinePcm16() != null) {
+                ByteBuffer b = clip.getInlinePcm16().duplicate();
+                byte[] pcm = new byte[b.remaining()];
+                b.get(pcm);
+                audio = new PcmAudio(WavIo.fromPcm16(pcm), clip.getSampleRate());
+            } else if (clip.getBlob() != null) {
+                audio = Payloads.readWav(blobs, clip.getBlob().getKey());
+            } else {
+                throw new IllegalArgumentException("accepted clip carries neither inline PCM nor a blob");
+            }
+            if (audio.sampleRate() != settings.dsp().mel().sampleRate()) audio = audio.resampled(settings.dsp().mel().sampleRate());
+            FeatureExtractor.Features f = extractor.extract(audio.samples(), audio.sampleRate());
+            byte[] tensor = Payloads.encodeMel(f.logMel(), settings.melEncoding());
+            MelFeatures.Builder mb = MelFeatures.newBuilder()
+                    .setClipId(clip.getClipId())
+                    .setTenantId(clip.getTenantId())
+                    .setVoiceId(clip.getVoiceId())
+                    .setUploadId(clip.getUploadId())
+                    .setSampleRate(audio.sampleRate())
+                    .setFrameRate(f.frameRate())
+                    .setMelBins(settings.dsp().mel().nMels())
+                    .setFrameCount(f.frames())
+                    .setEncoding(settings.melEncoding())
+                    .setTranscript(clip.getTranscript())
+                    .setEventTime(Instant.ofEpochMilli(record.timestamp()));
+            List<Float> f0 = new ArrayList<>(f.f0Hz().length);
+            for (float v : f.f0Hz()) f0.add(v);
+            mb.setF0Hz(f0);
+            if (tensor.length <= settings.inlineMaxBytes()) mb.setData(ByteBuffer.wrap(tensor));
+            else mb.setBlob(Payloads.store(blobs, tensor, "application/x-voxpipe-mel"));
+            metrics.features.increment();
+            context.forward(new Record<>(clip.getClipId(), new Routed(Topics.FEATURES_MEL, mb.build()), record.timestamp()));
+        } catch (NoSuchBlobException e) {
+            deadLetter(record, meta, e, clip.getTenantId(), clip.getVoiceId(), "clip " + clip.getClipId() + ": audio blob is missing from the blob store");
+        } catch (Exception e) {
+            log.warn("clip {} failed", clip.getClipId(), e);
+            deadLetter(record, meta, e, clip.getTenantId(), clip.getVoiceId(), "clip " + clip.getClipId() + ": " + DeadLetters.reason(e));
+        } finally {
+            metrics.featureTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {
+        metrics.deadLetters.increment();
+        DeadLetter dl = DeadLetters.of(settings.stage(), meta == null ? Topics.AUDIO_CLIPS : meta.topic(),
+                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), null, e);
+        dl.setReason(reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+        dl.setTenantId(tenant);
+        dl.setVoiceId(voice);
+        context.forward(new Record<>(record.key(), new Routed(Topics.DEAD_LETTERS, dl), record.timestamp()));
+    }
+}

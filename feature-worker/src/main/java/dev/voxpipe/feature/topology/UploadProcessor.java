@@ -1,0 +1,210 @@
+package dev.voxpipe.feature.topology;
+
+import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.blob.NoSuchBlobException;
+import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.dsp.PcmAudio;
+import dev.voxpipe.dsp.WavIo;
+import dev.voxpipe.dsp.decode.AudioDecodeException;
+import dev.voxpipe.feature.dsp.PreparedClip;
+import dev.voxpipe.feature.dsp.PreparedUpload;
+import dev.voxpipe.feature.dsp.UploadPreprocessor;
+import dev.voxpipe.schemas.DeadLetter;
+import dev.voxpipe.schemas.RawAudioUploaded;
+import dev.voxpipe.schemas.SlicedClip;
+import dev.voxpipe.schemas.VoiceDatasetSummary;
+import dev.voxpipe.schemas.common.ClipRejection;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Per upload (partitioned by voiceId): fetch the bytes, decode, slice, gate, emit one SlicedClip per
+ * clip (keyed by clipId, so the per-clip stage spreads over all partitions), and update the voice's
+ * dataset summary in a local store. Anything wrong with the record becomes a dead letter with a
+ * reason; the stream goes on.
+ */
+final class UploadProcessor implements Processor<String, byte[], String, Routed> {
+    private static final Logger log = LoggerFactory.getLogger(UploadProcessor.class);
+
+    private final FeatureSettings settings;
+    private final Deserializer<RawAudioUploaded> deserializer;
+    private final BlobStore blobs;
+    private final UploadPreprocessor preprocessor;
+    private final FeatureMetrics metrics;
+    private ProcessorContext<String, Routed> context;
+    private KeyValueStore<String, VoiceDatasetSummary> summaries;
+
+    UploadProcessor(FeatureSettings settings, Deserializer<RawAudioUploaded> deserializer, BlobStore blobs, FeatureMetrics metrics) {
+        this.settings = settings;
+        this.deserializer = deserializer;
+        this.blobs = blobs;
+        this.preprocessor = new UploadPreprocessor(settings.dsp());
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.summaries = context.getStateStore(FeatureTopology.SUMMARY_STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        String topic = meta == null ? Topics.AUDIO_UPLOADED : meta.topic();
+        if (record.value() == null) return; // tombstone: nothing to do
+        metrics.uploads.increment();
+        RawAudioUploaded upload;
+        try {
+            upload = deserializer.deserialize(topic, record.value());
+            if (upload == null) throw new IllegalArgumentException("empty upload event");
+        } catch (RuntimeException e) {
+            deadLetter(record, meta, e, null, null, "undecodable RawAudioUploaded: " + DeadLetters.reason(e));
+            return;
+        }
+        long t0 = System.nanoTime();
+        PreparedUpload prepared;
+        try (InputStream in = blobs.open(upload.getBlob().getKey())) {
+            prepared = preprocessor.prepare(in, upload.getTranscript());
+        } catch (NoSuchBlobException e) {
+            rejectUpload(record, meta, upload, e, "audio blob " + upload.getBlob().getKey() + " is missing from the blob store");
+            return;
+        } catch (AudioDecodeException e) {
+            rejectUpload(record, meta, upload, e, e.reason());
+            return;
+        } catch (Exception e) {
+            log.warn("upload {} failed", upload.getUploadId(), e);
+            rejectUpload(record, meta, upload, e, "processing failed: " + DeadLetters.reason(e));
+            return;
+        } finally {
+            metrics.uploadTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        metrics.audioSeconds.increment(prepared.durationSeconds());
+        emitClips(record, upload, prepared);
+    }
+
+    private void emitClips(Record<String, byte[]> record, RawAudioUploaded upload, PreparedUpload prepared) {
+        Instant now = Instant.ofEpochMilli(record.timestamp());
+        List<ClipRejection> rejections = new ArrayList<>();
+        double usable = 0;
+        int accepted = 0;
+        int count = prepared.clips().size();
+        for (PreparedClip c : prepared.clips()) {
+            String clipId = clipId(upload.getUploadId(), c.index());
+            SlicedClip.Builder b = SlicedClip.newBuilder()
+                    .setClipId(clipId)
+                    .setTenantId(upload.getTenantId())
+                    .setVoiceId(upload.getVoiceId())
+                    .setUploadId(upload.getUploadId())
+                    .setClipIndex(c.index())
+                    .setClipCount(count)
+                    .setStartSample(c.start())
+                    .setEndSample(c.end())
+                    .setSampleRate(c.sampleRate())
+                    .setLoudnessLufs(c.quality() == null ? Double.NEGATIVE_INFINITY : c.quality().loudnessLufs())
+                    .setTruePeakDbtp(c.quality() == null ? Double.NEGATIVE_INFINITY : c.quality().truePeakDbtp())
+                    .setAccepted(c.accepted())
+                    .setReasons(new ArrayList<>(c.reasons()))
+                    .setSnrDb(c.quality() == null ? 0 : c.quality().snrDb())
+                    .setClippingRatio(c.quality() == null ? 0 : c.quality().clippingRatio())
+                    .setTranscript(c.transcript())
+                    .setNeedsAlignment(c.needsAlignment())
+                    .setEventTime(now);
+            if (c.accepted()) {
+                byte[] pcm = WavIo.toPcm16(c.normalized());
+                if (pcm.length <= settings.inlineMaxBytes()) {
+                    b.setInlinePcm16(ByteBuffer.wrap(pcm));
+                } else {
+                    try {
+                        b.setBlob(Payloads.store(blobs, WavIo.toWav16(new PcmAudio(c.normalized(), c.sampleRate())), "audio/wav"));
+                    } catch (Exception e) {
+                        // cannot store the clip: reject it rather than lose the upload
+                        b.setAccepted(false).setReasons(List.of("blob store write failed: " + DeadLetters.reason(e)));
+                    }
+                }
+            }
+            SlicedClip clip = b.build();
+            if (clip.getAccepted()) {
+                accepted++;
+                usable += c.seconds();
+                metrics.clipsAccepted.increment();
+            } else {
+                metrics.clipsRejected.increment();
+                rejections.add(ClipRejection.newBuilder().setClipId(clipId).setUploadId(upload.getUploadId())
+                        .setSeconds(c.seconds()).setReasons(new ArrayList<>(clip.getReasons())).build());
+            }
+            context.forward(new Record<>(clipId, new Routed(Topics.AUDIO_CLIPS, clip), record.timestamp()));
+        }
+        String uploadRejection = null;
+        if (accepted == 0) {
+            uploadRejection = count == 0 ? "no speech found (all silence below "
+                    + settings.dsp().slicer().thresholdDb() + " dB after loudness normalisation)"
+                    : "no usable clip: " + rejections.stream().flatMap(r -> r.getReasons().stream())
+                    .map(r -> r.replaceAll(":.*", "")).distinct().collect(Collectors.joining(", "));
+            metrics.uploadsRejected.increment();
+        }
+        updateSummary(upload.getTenantId(), upload.getVoiceId(), usable, accepted, rejections,
+                uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp());
+    }
+
+    static String clipId(String uploadId, int index) {
+        return uploadId + "-c" + String.format("%03d", index);
+    }
+
+    private void rejectUpload(Record<String, byte[]> record, RecordMetadata meta, RawAudioUploaded upload, Exception e, String reason) {
+        metrics.uploadsRejected.increment();
+        deadLetter(record, meta, e, upload.getTenantId(), upload.getVoiceId(), "upload " + upload.getUploadId() + ": " + reason);
+        updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + reason, record.timestamp());
+    }
+
+    private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {
+        metrics.deadLetters.increment();
+        DeadLetter dl = DeadLetters.of(settings.stage(), meta == null ? Topics.AUDIO_UPLOADED : meta.topic(),
+                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), e);
+        dl.setReason(reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+        dl.setTenantId(tenant);
+        dl.setVoiceId(voice);
+        log.info("dead letter from {}: {}", dl.getSourceTopic(), dl.getReason());
+        context.forward(new Record<>(record.key(), new Routed(Topics.DEAD_LETTERS, dl), record.timestamp()));
+    }
+
+    private void updateSummary(String tenant, String voice, double usable, int accepted, List<ClipRejection> rejections,
+                               String uploadRejection, long timestamp) {
+        VoiceDatasetSummary s = summaries.get(voice);
+        if (s == null) {
+            s = VoiceDatasetSummary.newBuilder().setTenantId(tenant).setVoiceId(voice).setUsableSeconds(0)
+                    .setClipsAccepted(0).setClipsRejected(0).setRejections(new ArrayList<>())
+                    .setUploadsRejected(new ArrayList<>()).setUpdatedAt(Instant.ofEpochMilli(timestamp)).build();
+        }
+        List<ClipRejection> listed = new ArrayList<>(s.getRejections());
+        for (ClipRejection r : rejections) if (listed.size() < settings.maxRejectionsListed()) listed.add(r);
+        List<String> uploads = new ArrayList<>(s.getUploadsRejected());
+        if (uploadRejection != null && uploads.size() < settings.maxRejectionsListed()) uploads.add(uploadRejection);
+        VoiceDatasetSummary updated = VoiceDatasetSummary.newBuilder(s)
+                .setUsableSeconds(s.getUsableSeconds() + usable)
+                .setClipsAccepted(s.getClipsAccepted() + accepted)
+                .setClipsRejected(s.getClipsRejected() + rejections.size())
+                .setRejections(listed)
+                .setUploadsRejected(uploads)
+                .setUpdatedAt(Instant.ofEpochMilli(Math.max(timestamp, s.getUpdatedAt().toEpochMilli())))
+                .build();
+        summaries.put(voice, updated);
+        context.forward(new Record<>(voice, new Routed(Topics.VOICE_DATASETS, updated), timestamp));
+    }
+}
