@@ -1,0 +1,114 @@
+package dev.voxpipe.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.voxpipe.corpus.RealSpeakerLoader;
+import dev.voxpipe.dsp.PcmAudio;
+import dev.voxpipe.dsp.WavIo;
+import dev.voxpipe.eval.EvaluationHarness;
+import dev.voxpipe.eval.EvaluationReport;
+import dev.voxpipe.localstack.LocalStack;
+import dev.voxpipe.localstack.LocalStackExtension;
+import dev.voxpipe.model.VoiceModelRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole mission on the real broker, registry and workers: the real speaker's minute of
+ * speech goes in through the HTTP API, becomes features, a few-shot model, and speech; the
+ * evaluation harness then judges held-out sentences against the speaker's own recordings and
+ * against the base model's mean voice, with the voice-model issue's bars.
+ */
+@ExtendWith(LocalStackExtension.class)
+class EndToEndIT {
+
+    /** The voice-model issue's bars. */
+    static final double MAX_MCD_DB = 4.5;
+    static final double MIN_MCD_GAIN_OVER_BASELINE = 0.25;
+    static final double MAX_F0_MEAN_ERROR = 0.10;
+    static final int HELD_OUT_SENTENCES = 8;
+
+    @TempDir Path dir;
+
+    @Test
+    void uploadFeaturesTrainingAndSynthesisThroughTheApiMeetTheQualityBars(LocalStack stack) throws Exception {
+        VoiceModelRuntime runtime = VoiceModelRuntime.loadBase();
+        try (LocalPipeline pipeline = LocalPipeline.start(stack, dir, runtime, Map.of(
+                "voxpipe.ingest.application-id", "e2e-ingest",
+                "voxpipe.feature.application-id", "e2e-feature",
+                "voxpipe.audiobook.application-id", "e2e-audiobook",
+                "voxpipe.trainer.group-id", "e2e-trainer",
+                "voxpipe.synth.group-id", "e2e-synth"))) {
+            VoxPipeClient client = new VoxPipeClient(pipeline.baseUrl(), pipeline.apiKey());
+            DemoJob.Result demo = new DemoJob(client, new Progress(System.out, 7))
+                    .run(VoiceSample.bundled(), LocalMain.TEXT, "wav");
+
+            JsonNode dataset = demo.voice().get("dataset");
+            assertTrue(dataset.get("clipsAccepted").asInt() >= 10, "the minute of speech gives at least 10 clips: " + dataset);
+            assertEquals("SUCCEEDED", demo.job().get("state").asText());
+            assertEquals(1, demo.voice().path("model").path("latestVersion").asInt(), demo.voice().toString());
+            PcmAudio book = WavIo.read(demo.audio());
+            assertEquals(demo.durationSeconds(), book.durationSeconds(), 0.01, "the file holds what the result says");
+            assertTrue(book.durationSeconds() > 10, "three paragraphs take more than 10 s: " + book.durationSeconds());
+
+            // Held-out sentences of the real speaker, each synthesised through the API.
+            RealSpeakerLoader loader = new RealSpeakerLoader(RealSpeakerLoader.DEFAULT_SOUNDS, sharedTranscripts());
+            List<RealSpeakerLoader.RealUtterance> heldOut = RealSpeakerLoader.split(loader.utterances(), 60).heldOut().stream()
+                    .filter(u -> !u.fragment() && u.text().split(" ").length >= 4
+                            && u.estimatedSeconds() >= 1.5 && u.estimatedSeconds() <= 6)
+                    .limit(HELD_OUT_SENTENCES).toList();
+            assertEquals(HELD_OUT_SENTENCES, heldOut.size());
+            List<String> requestIds = new ArrayList<>();
+            for (RealSpeakerLoader.RealUtterance u : heldOut) {
+                requestIds.add(client.synthesize(VoxPipeClient.object().put("voiceId", demo.voiceId())
+                        .put("text", u.text()).put("format", "wav")).get("requestId").asText());
+            }
+            List<EvaluationHarness.Item> fewShot = new ArrayList<>();
+            List<EvaluationHarness.Item> baseline = new ArrayList<>();
+            List<String> texts = heldOut.stream().map(RealSpeakerLoader.RealUtterance::text).toList();
+            List<float[]> meanVoice = runtime.synthesize(runtime.meanVoice(), texts, 1.0).audio();
+            for (int i = 0; i < heldOut.size(); i++) {
+                RealSpeakerLoader.RealUtterance u = heldOut.get(i);
+                CrashRecoveryIT.awaitSynthesis(client, requestIds.get(i), s -> s.path("state").asText().equals("SUCCEEDED")
+                        || s.path("state").asText().equals("FAILED"), Duration.ofMinutes(3));
+                PcmAudio reference = loader.audio(u, 16_000);
+                fewShot.add(new EvaluationHarness.Item(u.name(), WavIo.read(client.audio(requestIds.get(i))), reference, u.text()));
+                baseline.add(new EvaluationHarness.Item(u.name(), new PcmAudio(meanVoice.get(i), runtime.sampleRate()), reference, u.text()));
+            }
+            EvaluationHarness harness = EvaluationHarness.defaults();
+            EvaluationReport cloned = harness.quick("few-shot (end to end)", fewShot);
+            EvaluationReport base = harness.quick("baseline: base model, mean voice", baseline);
+            String table = EvaluationReport.markdownHeader() + "\n" + base.markdownRow() + "\n" + cloned.markdownRow();
+            System.out.println(table);
+            Files.writeString(dir.resolve("e2e-report.md"), table);
+
+            double mcd = cloned.summary().mcdDb();
+            double baseMcd = base.summary().mcdDb();
+            assertEquals(0, cloned.summary().failed(), "every sentence was measured");
+            assertTrue(mcd <= MAX_MCD_DB, "few-shot MCD " + mcd + " dB above " + MAX_MCD_DB + "\n" + table);
+            assertTrue(mcd <= (1 - MIN_MCD_GAIN_OVER_BASELINE) * baseMcd,
+                    "few-shot MCD " + mcd + " dB is not 25 % below the baseline's " + baseMcd + "\n" + table);
+            double f0Error = Math.abs(cloned.summary().synthF0MeanHz() / cloned.summary().referenceF0MeanHz() - 1);
+            assertTrue(f0Error <= MAX_F0_MEAN_ERROR, "mean F0 off by " + f0Error + "\n" + table);
+        }
+    }
+
+    /** The shared transcripts live in ../shared beside the repository root. */
+    static Path sharedTranscripts() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared/data/asterisk-core-sounds-en.txt");
+            if (Files.isRegularFile(candidate)) return candidate;
+        }
+        throw new IllegalStateException("no shared/data/asterisk-core-sounds-en.txt above " + here);
+    }
+}
