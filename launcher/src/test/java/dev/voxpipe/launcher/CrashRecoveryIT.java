@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -141,32 +143,29 @@ class CrashRecoveryIT {
     }
 
     static void awaitUsable(VoxPipeClient client, String voiceId, double seconds) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (client.voice(voiceId).path("dataset").path("usableSeconds").asDouble() < seconds) {
-            if (System.nanoTime() > deadline) throw new AssertionError("features did not arrive: " + client.voice(voiceId));
-            Thread.sleep(500);
-        }
+        await(() -> client.voice(voiceId), v -> v.path("dataset").path("usableSeconds").asDouble() >= seconds,
+                Duration.ofMinutes(5), "features of " + voiceId);
     }
 
-    static JsonNode awaitJob(VoxPipeClient client, String jobId, java.util.function.Predicate<JsonNode> done,
-                             Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode job = client.job(jobId);
-            if (done.test(job)) return job;
-            if (System.nanoTime() > deadline) throw new AssertionError("job did not get there in time: " + job);
-            Thread.sleep(200);
-        }
+    static JsonNode awaitJob(VoxPipeClient client, String jobId, Predicate<JsonNode> done, Duration timeout)
+            throws Exception {
+        return await(() -> client.job(jobId), done, timeout, "job " + jobId);
     }
 
-    static JsonNode awaitSynthesis(VoxPipeClient client, String requestId, java.util.function.Predicate<JsonNode> done,
-                                   Duration timeout) throws Exception {
+    static JsonNode awaitSynthesis(VoxPipeClient client, String requestId, Predicate<JsonNode> done, Duration timeout)
+            throws Exception {
+        return await(() -> client.synthesis(requestId), done, timeout, "synthesis " + requestId);
+    }
+
+    /** Polls a status until it satisfies {@code done}, or fails with the last status seen. */
+    static JsonNode await(Callable<JsonNode> status, Predicate<JsonNode> done, Duration timeout, String what)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            JsonNode status = client.synthesis(requestId);
-            if (done.test(status)) return status;
-            if (System.nanoTime() > deadline) throw new AssertionError("synthesis did not get there in time: " + status);
-            Thread.sleep(100);
+            JsonNode now = status.call();
+            if (done.test(now)) return now;
+            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not get there in time: " + now);
+            Thread.sleep(150);
         }
     }
 }

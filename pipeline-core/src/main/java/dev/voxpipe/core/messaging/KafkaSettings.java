@@ -3,6 +3,7 @@ package dev.voxpipe.core.messaging;
 import dev.voxpipe.core.config.VoxConfig;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -24,6 +25,23 @@ public final class KafkaSettings {
                 "ssl.truststore.location", "ssl.truststore.password"}) {
             config.find(PASS_THROUGH + key).ifPresent(v -> props.put(key, v));
         }
+        return props;
+    }
+
+    /**
+     * A worker's group consumer that commits by hand and sees only committed records. A short
+     * session timeout hands a killed worker's partitions over quickly.
+     */
+    public static Properties workerConsumer(Properties kafka, String groupId, int maxPollRecords) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         return props;
     }
 

@@ -1,6 +1,7 @@
 package dev.voxpipe.synth.chunk;
 
 import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.topics.Topics;
@@ -16,7 +17,6 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,16 +53,7 @@ public final class ChunkConsumerLoop implements Runnable, AutoCloseable {
     public ChunkConsumerLoop(Properties kafka, String groupId, String transactionalId,
                              AvroWireDeserializer<SynthesisChunk> chunks, AvroWireSerializer<SpecificRecord> values,
                              ChunkSynthesizer synthesizer, int maxBatch) {
-        Properties c = new Properties();
-        c.putAll(kafka);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
-        c.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        c.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, maxBatch), new StringDeserializer(), new ByteArrayDeserializer());
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);

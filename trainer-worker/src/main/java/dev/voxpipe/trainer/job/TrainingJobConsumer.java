@@ -1,6 +1,7 @@
 package dev.voxpipe.trainer.job;
 
 import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.schemas.DeadLetter;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,17 +58,7 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
 
     public TrainingJobConsumer(Properties kafka, String groupId, AvroWireDeserializer<TrainingJob> jobs,
                                TrainingJobRunner runner, Producer<String, SpecificRecord> producer, int concurrentJobs) {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        // A worker killed mid-job hands its partitions over within this time.
-        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, 1), new StringDeserializer(), new ByteArrayDeserializer());
         this.jobs = jobs;
         this.runner = runner;
         this.producer = producer;
