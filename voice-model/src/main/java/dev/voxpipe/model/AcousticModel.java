@@ -1,0 +1,243 @@
+package dev.voxpipe.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.core.Linear;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The acoustic model as pure functions of named weights (channel-first tensors [B, C, T]):
+ * <ul>
+ *   <li>text encoder: token embedding + dilated residual convs (prosody context ~ 50 symbols);</li>
+ *   <li>speaker encoder: convs over reference log-mel frames, masked mean, projection to 256-d;</li>
+ *   <li>prior: per-token mean log-mel conditioned on the speaker (drives monotonic alignment);</li>
+ *   <li>duration predictor on the (detached) encoder output;</li>
+ *   <li>decoder: FiLM-conditioned residual convs on the token states expanded to frames, adding a
+ *       residual on top of the expanded prior mean.</li>
+ * </ul>
+ * Functional style (no DJL Blocks) lets a voice's adapter tensors be passed per call.
+ */
+public final class AcousticModel {
+    private static final int KERNEL = 5;
+    private static final boolean ADAPT_TEXT = !"false".equals(System.getProperty("voxpipe.adaptText"));
+    private static final int[] DILATIONS = {1, 2, 4, 1, 2, 4};
+
+    private AcousticModel() {
+    }
+
+    /** Name and shape of every parameter. */
+    public static Map<String, long[]> parameterSpecs(ModelConfig c) {
+        Map<String, long[]> s = new LinkedHashMap<>();
+        int ch = c.channels();
+        int e = c.speakerDim();
+        int m = c.melBins();
+        s.put("text.emb.w", new long[]{c.vocabSize(), ch});
+        for (int i = 0; i < c.encoderLayers(); i++) {
+            s.put("text.conv" + i + ".w", new long[]{ch, ch, KERNEL});
+            s.put("text.conv" + i + ".b", new long[]{ch});
+            s.put("text.ln" + i + ".g", new long[]{ch});
+            s.put("text.ln" + i + ".b", new long[]{ch});
+        }
+        s.put("spk.conv0.w", new long[]{ch, m, 3});
+        s.put("spk.conv0.b", new long[]{ch});
+        s.put("spk.conv1.w", new long[]{ch, ch, 3});
+        s.put("spk.conv1.b", new long[]{ch});
+        s.put("spk.proj.w", new long[]{e, ch});
+        s.put("spk.proj.b", new long[]{e});
+        s.put("cond.text.w", new long[]{ch, e});
+        s.put("cond.text.b", new long[]{ch});
+        s.put("prior.w", new long[]{m, ch, 1});
+        s.put("prior.b", new long[]{m});
+        int dc = c.durationChannels();
+        s.put("dur.conv0.w", new long[]{dc, ch, 3});
+        s.put("dur.conv0.b", new long[]{dc});
+        s.put("dur.ln0.g", new long[]{dc});
+        s.put("dur.ln0.b", new long[]{dc});
+        s.put("dur.conv1.w", new long[]{dc, dc, 3});
+        s.put("dur.conv1.b", new long[]{dc});
+        s.put("dur.ln1.g", new long[]{dc});
+        s.put("dur.ln1.b", new long[]{dc});
+        s.put("dur.out.w", new long[]{1, dc, 1});
+        s.put("dur.out.b", new long[]{1});
+        for (int i = 0; i < c.decoderLayers(); i++) {
+            s.put("dec.conv" + i + ".w", new long[]{ch, ch, KERNEL});
+            s.put("dec.conv" + i + ".b", new long[]{ch});
+            s.put("dec.ln" + i + ".g", new long[]{ch});
+            s.put("dec.ln" + i + ".b", new long[]{ch});
+            s.put("dec.film" + i + ".w", new long[]{2L * ch, e});
+            s.put("dec.film" + i + ".b", new long[]{2L * ch});
+        }
+        s.put("dec.out.w", new long[]{m, ch, 1});
+        s.put("dec.out.b", new long[]{m});
+        return s;
+    }
+
+    /**
+     * What a few-shot voice adapts: the decoder (with its FiLM layers), the prior and duration
+     * predictor, the speaker-to-text projection and the text encoder (the target's prosody), about
+     * 0.97 M floats (3.9 MB delta) at base size; the speaker encoder stays frozen. With
+     * {@code -Dvoxpipe.adaptText=false} the text encoder stays frozen too (0.72 M floats, 2.9 MB).
+     */
+    public static boolean isVoiceAdapter(String name) {
+        return name.startsWith("dec.") || name.startsWith("prior.") || name.startsWith("dur.")
+                || name.startsWith("cond.text") || (ADAPT_TEXT && name.startsWith("text."));
+    }
+
+    static NDArray conv(NDArray x, NDArray w, NDArray b, int dilation) {
+        long k = w.getShape().get(2);
+        long pad = dilation * (k - 1) / 2;
+        return Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), 1).singletonOrThrow();
+    }
+
+    /** Layer norm over channels of a channel-first tensor. */
+    static NDArray channelNorm(NDArray x, NDArray g, NDArray b) {
+        NDArray mean = x.mean(new int[]{1}, true);
+        NDArray centred = x.sub(mean);
+        NDArray var = centred.square().mean(new int[]{1}, true);
+        return centred.div(var.add(1e-5f).sqrt()).mul(g.reshape(1, -1, 1)).add(b.reshape(1, -1, 1));
+    }
+
+    /** @param tokensOneHot [B, T, V] one-hot ids; mask [B, 1, T] → [B, C, T] */
+    public static NDArray encodeText(Weights w, ModelConfig c, NDArray tokensOneHot, NDArray mask) {
+        NDArray x = tokensOneHot.matMul(w.get("text.emb.w")).transpose(0, 2, 1).mul(mask);
+        for (int i = 0; i < c.encoderLayers(); i++) {
+            NDArray y = conv(x, w.get("text.conv" + i + ".w"), w.get("text.conv" + i + ".b"), DILATIONS[i % DILATIONS.length]);
+            y = channelNorm(Activation.relu(y), w.get("text.ln" + i + ".g"), w.get("text.ln" + i + ".b"));
+            x = x.add(y).mul(mask);
+        }
+        return x;
+    }
+
+    /** @param refMels normalised [B, M, T]; mask [B, 1, T] → embedding [B, E] */
+    public static NDArray speakerEmbedding(Weights w, NDArray refMels, NDArray mask) {
+        NDArray r = Activation.relu(conv(refMels, w.get("spk.conv0.w"), w.get("spk.conv0.b"), 1));
+        r = Activation.relu(conv(r, w.get("spk.conv1.w"), w.get("spk.conv1.b"), 2)).mul(mask);
+        NDArray pooled = r.sum(new int[]{2}).div(mask.sum(new int[]{2}).maximum(1f));
+        return Linear.linear(pooled, w.get("spk.proj.w"), w.get("spk.proj.b")).singletonOrThrow();
+    }
+
+    /** Token states with the speaker added: [B, C, T]. */
+    public static NDArray conditionText(Weights w, NDArray text, NDArray embedding, NDArray mask) {
+        NDArray bias = Linear.linear(embedding, w.get("cond.text.w"), w.get("cond.text.b")).singletonOrThrow();
+        return text.add(bias.expandDims(2)).mul(mask);
+    }
+
+    /** Per-token prior mean of the normalised log-mel: [B, M, T]. */
+    public static NDArray prior(Weights w, NDArray conditioned, NDArray mask) {
+        return conv(conditioned, w.get("prior.w"), w.get("prior.b"), 1).mul(mask);
+    }
+
+    /** Predicted log-durations [B, T] (frames), from detached token states. */
+    public static NDArray logDurations(Weights w, NDArray conditioned, NDArray mask) {
+        NDArray x = conditioned.stopGradient();
+        for (int i = 0; i < 2; i++) {
+            x = Activation.relu(conv(x, w.get("dur.conv" + i + ".w"), w.get("dur.conv" + i + ".b"), 1));
+            x = channelNorm(x, w.get("dur.ln" + i + ".g"), w.get("dur.ln" + i + ".b")).mul(mask);
+        }
+        return conv(x, w.get("dur.out.w"), w.get("dur.out.b"), 1).mul(mask).squeeze(1);
+    }
+
+    /**
+     * @param frames   token states expanded to frames [B, C, F]
+     * @param priorMel expanded prior mean [B, M, F]
+     * @return normalised log-mel [B, M, F]
+     */
+    public static NDArray decode(Weights w, ModelConfig c, NDArray frames, NDArray priorMel, NDArray embedding,
+                                 NDArray mask) {
+        NDArray x = frames;
+        long ch = c.channels();
+        for (int i = 0; i < c.decoderLayers(); i++) {
+            NDArray y = conv(x, w.get("dec.conv" + i + ".w"), w.get("dec.conv" + i + ".b"), DILATIONS[i % DILATIONS.length]);
+            y = channelNorm(Activation.relu(y), w.get("dec.ln" + i + ".g"), w.get("dec.ln" + i + ".b"));
+            NDArray film = Linear.linear(embedding, w.get("dec.film" + i + ".w"), w.get("dec.film" + i + ".b"))
+                    .singletonOrThrow().expandDims(2);
+            NDArray scale = film.get(":, 0:" + ch + ", :");
+            NDArray shift = film.get(":, " + ch + ":, :");
+            y = y.mul(scale.add(1f)).add(shift);
+            x = x.add(y).mul(mask);
+        }
+        return conv(x, w.get("dec.out.w"), w.get("dec.out.b"), 1).add(priorMel).mul(mask);
+    }
+
+    /** Expansion matrix [B, T, F] with a one for each (token, frame) of the given durations. */
+    public static NDArray expansion(NDManager manager, int[][] durations, int tokens, int frames) {
+        int b = durations.length;
+        float[] data = new float[b * tokens * frames];
+        for (int k = 0; k < b; k++) {
+            int f = 0;
+            for (int i = 0; i < durations[k].length && i < tokens; i++) {
+                for (int d = 0; d < durations[k][i] && f < frames; d++, f++) {
+                    data[(k * tokens + i) * frames + f] = 1f;
+                }
+            }
+        }
+        return manager.create(data, new Shape(b, tokens, frames));
+    }
+
+    /** One-hot [B, T, V] of padded token ids. */
+    public static NDArray oneHot(NDManager manager, int[][] tokens, int maxLen, int vocab) {
+        float[] data = new float[tokens.length * maxLen * vocab];
+        for (int k = 0; k < tokens.length; k++) {
+            for (int i = 0; i < tokens[k].length; i++) {
+                data[(k * maxLen + i) * vocab + tokens[k][i]] = 1f;
+            }
+        }
+        return manager.create(data, new Shape(tokens.length, maxLen, vocab));
+    }
+
+    /** Mask [B, 1, maxLen] of valid positions. */
+    public static NDArray mask(NDManager manager, int[] lengths, int maxLen) {
+        float[] data = new float[lengths.length * maxLen];
+        for (int k = 0; k < lengths.length; k++) {
+            for (int i = 0; i < lengths[k] && i < maxLen; i++) {
+                data[k * maxLen + i] = 1f;
+            }
+        }
+        return manager.create(data, new Shape(lengths.length, 1, maxLen));
+    }
+
+    /** Padded normalised mels [B, M, maxLen] from [frames][M] log-mels. */
+    public static NDArray mels(NDManager manager, ModelConfig c, float[][][] logMels, int maxLen) {
+        int m = c.melBins();
+        float[] data = new float[logMels.length * m * maxLen];
+        for (int k = 0; k < logMels.length; k++) {
+            float[][] x = logMels[k];
+            for (int t = 0; t < x.length && t < maxLen; t++) {
+                for (int j = 0; j < m; j++) {
+                    data[(k * m + j) * maxLen + t] = (x[t][j] - c.melMean()) / c.melStd();
+                }
+            }
+        }
+        return manager.create(data, new Shape(logMels.length, m, maxLen));
+    }
+
+    /**
+     * Log-likelihood of every frame under every token's prior (unit-variance Gaussian, constants
+     * dropped): [B, T, F] as Java arrays for {@link MonotonicAlignment}.
+     */
+    public static float[][][] alignmentScores(NDArray priorMean, NDArray mel) {
+        NDArray mu = priorMean.stopGradient();
+        NDArray x = mel.stopGradient();
+        NDArray muSq = mu.square().sum(new int[]{1}).expandDims(2);          // [B, T, 1]
+        NDArray xSq = x.square().sum(new int[]{1}).expandDims(1);            // [B, 1, F]
+        NDArray cross = mu.transpose(0, 2, 1).batchMatMul(x);                // [B, T, F]
+        NDArray ll = cross.sub(muSq.mul(0.5f)).sub(xSq.mul(0.5f));
+        long[] s = ll.getShape().getShape();
+        float[] flat = ll.toType(DataType.FLOAT32, false).toFloatArray();
+        float[][][] out = new float[(int) s[0]][(int) s[1]][(int) s[2]];
+        int p = 0;
+        for (int b = 0; b < s[0]; b++) {
+            for (int t = 0; t < s[1]; t++) {
+                System.arraycopy(flat, p, out[b][t], 0, (int) s[2]);
+                p += (int) s[2];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.voxpipe.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Properties;
+
+/**
+ * Sizes of the acoustic model and the feature definition it was trained on. Stored next to the
+ * weights so that a checkpoint describes itself.
+ *
+ * @param vocabSize     number of input token ids (see {@link CharTokenizer})
+ * @param channels      hidden width of the text encoder and the decoder
+ * @param speakerDim    size of the speaker (timbre) embedding
+ * @param encoderLayers residual conv layers of the text encoder
+ * @param decoderLayers residual FiLM-conditioned conv layers of the decoder
+ * @param durationChannels width of the duration predictor
+ * @param melBins       log-mel bins produced (100, the feature stage's definition)
+ * @param melMean       scalar normalisation of log-mels (x - mean) / std, measured on the corpus
+ * @param melStd        see melMean
+ */
+public record ModelConfig(int vocabSize, int channels, int speakerDim, int encoderLayers, int decoderLayers,
+                          int durationChannels, int melBins, float melMean, float melStd) {
+
+    public static final int SPEAKER_DIM = 256;
+
+    /**
+     * The shipped base model's size: about 1.1 M parameters, so that an hour on a share of two busy
+     * CPU cores gives a few thousand steps.
+     */
+    public static ModelConfig base() {
+        return new ModelConfig(CharTokenizer.VOCAB_SIZE, 128, SPEAKER_DIM, 3, 4, 96, 100, -6f, 3f);
+    }
+
+    /** A tiny model for unit tests (a few seconds per hundred steps). */
+    public static ModelConfig tiny() {
+        return new ModelConfig(CharTokenizer.VOCAB_SIZE, 32, SPEAKER_DIM, 2, 2, 16, 100, -6f, 3f);
+    }
+
+    public ModelConfig withNormalisation(float mean, float std) {
+        return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels,
+                melBins, mean, std);
+    }
+
+    public void write(OutputStream out) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("vocabSize", "" + vocabSize);
+        p.setProperty("channels", "" + channels);
+        p.setProperty("speakerDim", "" + speakerDim);
+        p.setProperty("encoderLayers", "" + encoderLayers);
+        p.setProperty("decoderLayers", "" + decoderLayers);
+        p.setProperty("durationChannels", "" + durationChannels);
+        p.setProperty("melBins", "" + melBins);
+        p.setProperty("melMean", "" + melMean);
+        p.setProperty("melStd", "" + melStd);
+        p.store(out, "voxpipe acoustic model configuration");
+    }
+
+    public static ModelConfig read(InputStream in) throws IOException {
+        Properties p = new Properties();
+        p.load(in);
+        return new ModelConfig(i(p, "vocabSize"), i(p, "channels"), i(p, "speakerDim"), i(p, "encoderLayers"),
+                i(p, "decoderLayers"), i(p, "durationChannels"), i(p, "melBins"),
+                Float.parseFloat(p.getProperty("melMean")), Float.parseFloat(p.getProperty("melStd")));
+    }
+
+    private static int i(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException("model config lacks " + key);
+        }
+        return Integer.parseInt(v.trim());
+    }
+}

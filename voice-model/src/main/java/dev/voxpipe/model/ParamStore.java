@@ -1,0 +1,168 @@
+package dev.voxpipe.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Named float tensors kept as plain Java arrays (the portable, serialisable truth) with the
+ * matching NDArrays created on demand in a caller's manager. A small binary format: magic, count,
+ * then per tensor its name, shape and little-endian floats.
+ */
+public final class ParamStore {
+    private static final int MAGIC = 0x56585031; // "VXP1"
+
+    /** One tensor: shape and data (row-major). */
+    public record Tensor(long[] shape, float[] data) {
+        public Tensor {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            if (n != data.length) {
+                throw new IllegalArgumentException("shape does not match data length " + data.length);
+            }
+        }
+
+        public NDArray toNd(NDManager manager) {
+            return manager.create(data, new Shape(shape));
+        }
+
+        public static Tensor of(NDArray array) {
+            return new Tensor(array.getShape().getShape(), array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                    .toFloatArray());
+        }
+
+        public Tensor copy() {
+            return new Tensor(shape.clone(), data.clone());
+        }
+    }
+
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+
+    public Map<String, Tensor> tensors() {
+        return tensors;
+    }
+
+    public Tensor get(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        return t;
+    }
+
+    public void put(String name, Tensor t) {
+        tensors.put(name, t);
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : tensors.values()) {
+            n += t.data().length;
+        }
+        return n;
+    }
+
+    public ParamStore copy() {
+        ParamStore c = new ParamStore();
+        tensors.forEach((k, v) -> c.put(k, v.copy()));
+        return c;
+    }
+
+    /** Initial values: scaled normal for weights, ones for norm gains, zeros for biases and FiLM. */
+    public static ParamStore initialise(Map<String, long[]> specs, long seed) {
+        ParamStore store = new ParamStore();
+        Random rng = new Random(seed);
+        for (Map.Entry<String, long[]> e : specs.entrySet()) {
+            String name = e.getKey();
+            long[] shape = e.getValue();
+            int n = 1;
+            for (long d : shape) {
+                n *= (int) d;
+            }
+            float[] data = new float[n];
+            if (name.endsWith(".g")) {
+                java.util.Arrays.fill(data, 1f);
+            } else if (name.endsWith(".w") && !name.contains("film")) {
+                long fanIn = 1;
+                for (int k = 1; k < shape.length; k++) {
+                    fanIn *= shape[k];
+                }
+                double std = name.startsWith("text.emb") ? 0.3 : Math.sqrt(1.0 / fanIn);
+                if (name.endsWith("out.w")) {
+                    std *= 0.3;
+                }
+                for (int k = 0; k < n; k++) {
+                    data[k] = (float) (rng.nextGaussian() * std);
+                }
+            }
+            store.put(name, new Tensor(shape, data));
+        }
+        return store;
+    }
+
+    public void write(OutputStream out) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(MAGIC);
+        d.writeInt(tensors.size());
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            d.writeUTF(e.getKey());
+            long[] shape = e.getValue().shape();
+            d.writeInt(shape.length);
+            for (long s : shape) {
+                d.writeLong(s);
+            }
+            float[] data = e.getValue().data();
+            ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(data);
+            d.writeInt(data.length);
+            d.write(buf.array());
+        }
+        d.flush();
+    }
+
+    public static ParamStore read(InputStream in) throws IOException {
+        DataInputStream d = new DataInputStream(in);
+        if (d.readInt() != MAGIC) {
+            throw new IOException("not a voxpipe parameter file");
+        }
+        int count = d.readInt();
+        if (count < 0 || count > 100_000) {
+            throw new IOException("corrupt parameter file (count " + count + ")");
+        }
+        ParamStore store = new ParamStore();
+        for (int i = 0; i < count; i++) {
+            String name = d.readUTF();
+            int rank = d.readInt();
+            if (rank < 0 || rank > 8) {
+                throw new IOException("corrupt parameter file (rank " + rank + ")");
+            }
+            long[] shape = new long[rank];
+            for (int k = 0; k < rank; k++) {
+                shape[k] = d.readLong();
+            }
+            int n = d.readInt();
+            if (n < 0 || n > 200_000_000) {
+                throw new IOException("corrupt parameter file (length " + n + ")");
+            }
+            byte[] bytes = new byte[n * 4];
+            d.readFully(bytes);
+            float[] data = new float[n];
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+            store.put(name, new Tensor(shape, data));
+        }
+        return store;
+    }
+}

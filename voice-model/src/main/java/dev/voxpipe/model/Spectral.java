@@ -1,0 +1,275 @@
+package dev.voxpipe.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Random;
+
+/**
+ * The feature stage's log-mel (32 kHz, n_fft 1280, hop 320, periodic Hann, centred with reflect
+ * padding, 100 Slaney mel bins 0-16 kHz, log of the power mel clamped at 1e-5) and its inverse, a
+ * momentum ("fast") Griffin-Lim, on the engine's FFT. Framing and overlap-add are index and reshape
+ * operations, so the whole vocoder stays inside the native library.
+ */
+public final class Spectral {
+    public static final int SAMPLE_RATE = 32000;
+    public static final int N_FFT = 1280;
+    public static final int HOP = 320;
+    public static final int MELS = 100;
+    public static final int BINS = N_FFT / 2 + 1;
+    private static final float[] WINDOW = hann(N_FFT);
+    private static final float[][] FILTERBANK = slaneyFilterbank(MELS, N_FFT, SAMPLE_RATE, 0, SAMPLE_RATE / 2.0);
+    private static volatile float[] pseudoInverse;
+
+    private Spectral() {
+    }
+
+    static float[] hann(int n) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * i / n));
+        }
+        return w;
+    }
+
+    private static double hzToMel(double f) {
+        double fSp = 200.0 / 3;
+        double minLogHz = 1000.0;
+        double minLogMel = minLogHz / fSp;
+        double logStep = Math.log(6.4) / 27.0;
+        return f < minLogHz ? f / fSp : minLogMel + Math.log(f / minLogHz) / logStep;
+    }
+
+    private static double melToHz(double m) {
+        double fSp = 200.0 / 3;
+        double minLogHz = 1000.0;
+        double minLogMel = minLogHz / fSp;
+        double logStep = Math.log(6.4) / 27.0;
+        return m < minLogMel ? m * fSp : minLogHz * Math.exp(logStep * (m - minLogMel));
+    }
+
+    /** Slaney-style mel filterbank with Slaney area normalisation, [mels][nFft/2+1] (librosa's default). */
+    public static float[][] slaneyFilterbank(int mels, int nFft, int sampleRate, double fMin, double fMax) {
+        int bins = nFft / 2 + 1;
+        double[] hz = new double[mels + 2];
+        double lo = hzToMel(fMin);
+        double hi = hzToMel(fMax);
+        for (int i = 0; i < mels + 2; i++) {
+            hz[i] = melToHz(lo + (hi - lo) * i / (mels + 1));
+        }
+        float[][] fb = new float[mels][bins];
+        for (int m = 0; m < mels; m++) {
+            double enorm = 2.0 / (hz[m + 2] - hz[m]);
+            for (int k = 0; k < bins; k++) {
+                double f = (double) k * sampleRate / nFft;
+                double lower = (f - hz[m]) / (hz[m + 1] - hz[m]);
+                double upper = (hz[m + 2] - f) / (hz[m + 2] - hz[m + 1]);
+                fb[m][k] = (float) (Math.max(0, Math.min(lower, upper)) * enorm);
+            }
+        }
+        return fb;
+    }
+
+    public static float[][] filterbank() {
+        return FILTERBANK;
+    }
+
+    private static int reflect(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        int period = 2 * (n - 1);
+        i = Math.floorMod(i, period);
+        return i < n ? i : period - i;
+    }
+
+    public static int frameCount(int samples) {
+        return 1 + samples / HOP;
+    }
+
+    /** Centred, reflect-padded, windowed frames [frames * N_FFT] of a signal (Java loops: cheaper than gathers). */
+    static float[] frames(float[] signal, int samples) {
+        int frames = frameCount(samples);
+        float[] out = new float[frames * N_FFT];
+        for (int t = 0; t < frames; t++) {
+            int start = t * HOP - N_FFT / 2;
+            int base = t * N_FFT;
+            if (start >= 0 && start + N_FFT <= samples) {
+                for (int n = 0; n < N_FFT; n++) {
+                    out[base + n] = signal[start + n] * WINDOW[n];
+                }
+            } else {
+                for (int n = 0; n < N_FFT; n++) {
+                    out[base + n] = signal[reflect(start + n, samples)] * WINDOW[n];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Complex STFT as real pairs [frames, BINS, 2]. */
+    static NDArray stft(NDManager manager, float[] signal, int samples) {
+        int frames = frameCount(samples);
+        return manager.create(frames(signal, samples), new Shape(frames, N_FFT)).rfft(N_FFT, -1).real();
+    }
+
+    /** Power spectrogram → log-mel [frames][MELS]. */
+    public static float[][] logMel(NDManager parent, float[] pcm) {
+        if (pcm.length == 0) {
+            return new float[0][MELS];
+        }
+        try (NDManager m = parent.newSubManager()) {
+            NDArray spec = stft(m, pcm, pcm.length);
+            NDArray power = spec.square().sum(new int[]{2});
+            NDArray mel = power.matMul(filterbankTransposed(m)).maximum(1e-5f).log();
+            return toMatrix(mel);
+        }
+    }
+
+    private static NDArray filterbankTransposed(NDManager m) {
+        float[] data = new float[BINS * MELS];
+        for (int k = 0; k < BINS; k++) {
+            for (int j = 0; j < MELS; j++) {
+                data[k * MELS + j] = FILTERBANK[j][k];
+            }
+        }
+        return m.create(data, new Shape(BINS, MELS));
+    }
+
+    static float[][] toMatrix(NDArray a) {
+        long[] s = a.getShape().getShape();
+        float[] flat = a.toType(DataType.FLOAT32, false).toFloatArray();
+        float[][] out = new float[(int) s[0]][(int) s[1]];
+        for (int i = 0; i < s[0]; i++) {
+            System.arraycopy(flat, (int) (i * s[1]), out[i], 0, (int) s[1]);
+        }
+        return out;
+    }
+
+    /** Pseudo-inverse of the filterbank, [MELS, BINS] row-major, computed once. */
+    private static float[] pseudoInverse(NDManager m) {
+        float[] p = pseudoInverse;
+        if (p == null) {
+            synchronized (Spectral.class) {
+                if (pseudoInverse == null) {
+                    try (NDManager s = m.newSubManager()) {
+                        NDArray fbT = filterbankTransposed(s);          // [BINS, MELS]
+                        NDArray gram = fbT.transpose().matMul(fbT);      // [MELS, MELS]
+                        NDArray reg = s.eye(MELS).mul(1e-6f * gram.max().getFloat());
+                        NDArray inv = gram.add(reg).inverse();            // pinv = (F F^T)^-1 F, used as mel @ pinv
+                        pseudoInverse = inv.matMul(fbT.transpose()).toFloatArray();
+                    }
+                }
+                p = pseudoInverse;
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Fast Griffin-Lim (Perraudin et al. 2013): audio whose log-mel approximates {@code logMel}.
+     *
+     * @param logMel     [frames][MELS]
+     * @param iterations 16-32 is plenty with momentum 0.99
+     * @param seed       initial random phase (deterministic output)
+     */
+    public static float[] griffinLim(NDManager parent, float[][] logMel, int iterations, double momentum, long seed) {
+        int frames = logMel.length;
+        if (frames == 0) {
+            return new float[0];
+        }
+        int samples = (frames - 1) * HOP;
+        try (NDManager m = parent.newSubManager()) {
+            float[] flat = new float[frames * MELS];
+            for (int t = 0; t < frames; t++) {
+                System.arraycopy(logMel[t], 0, flat, t * MELS, MELS);
+            }
+            NDArray mel = m.create(flat, new Shape(frames, MELS)).exp();
+            NDArray pinv = m.create(pseudoInverse(m), new Shape(MELS, BINS));
+            NDArray magnitude = mel.matMul(pinv).maximum(1e-10f).sqrt().expandDims(2);   // [T, BINS, 1]
+            float[] envelope = inverseEnvelope(frames);
+            NDArray window = m.create(WINDOW);
+            Random rng = new Random(seed);
+            float[] phase = new float[frames * BINS * 2];
+            for (int i = 0; i < frames * BINS; i++) {
+                double a = rng.nextDouble() * 2 * Math.PI;
+                phase[2 * i] = (float) Math.cos(a);
+                phase[2 * i + 1] = (float) Math.sin(a);
+            }
+            NDArray angles = m.create(phase, new Shape(frames, BINS, 2));
+            NDArray previous = null;
+            float alpha = (float) (momentum / (1 + momentum));
+            for (int it = 0; it < iterations; it++) {
+                try (NDManager scope = m.newSubManager()) {
+                    float[] audio = istft(magnitude.mul(angles), window, envelope, samples);
+                    NDArray rebuilt = stft(scope, audio, samples);
+                    NDArray next = previous == null ? rebuilt : rebuilt.sub(previous.mul(alpha));
+                    NDArray norm = next.square().sum(new int[]{2}, true).sqrt().add(1e-16f);
+                    NDArray nextAngles = next.div(norm);
+                    nextAngles.attach(m);
+                    rebuilt.attach(m);
+                    if (previous != null) {
+                        previous.close();
+                    }
+                    angles.close();
+                    angles = nextAngles;
+                    previous = rebuilt;
+                }
+            }
+            float[] out = istft(magnitude.mul(angles), window, envelope, samples);
+            float peak = 0;
+            for (float v : out) {
+                peak = Math.max(peak, Math.abs(v));
+            }
+            if (peak > 0.99f) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] *= 0.99f / peak;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** 1 / sum of squared windows over the overlap-added span, cropped like the centred STFT. */
+    private static float[] inverseEnvelope(int frames) {
+        int total = (frames - 1) * HOP + N_FFT;
+        float[] sum = new float[total];
+        for (int t = 0; t < frames; t++) {
+            for (int n = 0; n < N_FFT; n++) {
+                sum[t * HOP + n] += WINDOW[n] * WINDOW[n];
+            }
+        }
+        for (int i = 0; i < total; i++) {
+            sum[i] = sum[i] > 1e-6f ? 1f / sum[i] : 0f;
+        }
+        return sum;
+    }
+
+    /** Inverse STFT of [frames, BINS, 2]: irfft and window in the engine, overlap-add in Java. */
+    static float[] istft(NDArray spec, NDArray window, float[] invEnvelope, int samples) {
+        int frames = (int) spec.getShape().get(0);
+        float[] frameAudio;
+        try (NDManager scope = spec.getManager().newSubManager()) {
+            NDArray s = spec.duplicate();
+            s.attach(scope);
+            NDArray f = s.complex().irfft(N_FFT, -1).mul(window);
+            frameAudio = f.toFloatArray();
+        }
+        float[] out = new float[samples];
+        int offset = N_FFT / 2;
+        for (int t = 0; t < frames; t++) {
+            int base = t * HOP - offset;
+            int from = Math.max(0, -base);
+            int to = Math.min(N_FFT, samples - base);
+            for (int n = from; n < to; n++) {
+                out[base + n] += frameAudio[t * N_FFT + n];
+            }
+        }
+        for (int i = 0; i < samples; i++) {
+            out[i] *= invEnvelope[i + offset];
+        }
+        return out;
+    }
+}

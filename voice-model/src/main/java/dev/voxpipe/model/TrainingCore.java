@@ -1,0 +1,242 @@
+package dev.voxpipe.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The training objective and one optimiser step, shared by pretraining and few-shot fine-tuning.
+ * Loss = L1(decoded mel) + MSE(prior mean under the MAS alignment) + MSE(log duration). Every
+ * step runs in its own sub-manager; arrays that DJL attaches to the parameters' manager during
+ * the step (results whose first operand is a parameter, gradient views) are closed afterwards so
+ * that native memory stays flat over thousands of steps.
+ */
+public final class TrainingCore {
+    /** Utterances of one batch: token ids, raw log-mels [frames][M], and speaker reference log-mels. */
+    public record Batch(int[][] tokens, float[][][] mels, float[][][] refs) {
+        public int frames() {
+            int max = 0;
+            for (float[][] m : mels) {
+                max = Math.max(max, m.length);
+            }
+            return max * mels.length;
+        }
+    }
+
+    /** Scalar losses of one step. */
+    public record StepLosses(double total, double mel, double prior, double duration, double gradNorm) {
+    }
+
+    /** Serialises the engine's single gradient recorder between fine-tunes in one JVM. */
+    public static final Object AUTOGRAD_LOCK = new Object();
+
+    private final ModelConfig config;
+    private final NDManager paramManager;
+    private final Map<String, NDArray> trainable = new LinkedHashMap<>();
+    private final Map<String, NDArray> frozen = new LinkedHashMap<>();
+    private final Adam adam;
+    private final double clipNorm;
+    private final boolean mixedPrecision;
+
+    /**
+     * @param store      all parameters (trainable ones are those accepted by {@code isTrainable})
+     * @param extra      extra trainable tensors (e.g. "voice.embedding"), may be empty
+     */
+    public TrainingCore(ModelConfig config, NDManager paramManager, ParamStore store,
+                        Function<String, Boolean> isTrainable, Map<String, ParamStore.Tensor> extra,
+                        double weightDecay, double clipNorm, boolean mixedPrecision) {
+        this.config = config;
+        this.paramManager = paramManager;
+        this.adam = new Adam(weightDecay);
+        this.clipNorm = clipNorm;
+        this.mixedPrecision = mixedPrecision;
+        store.tensors().forEach((name, t) -> {
+            NDArray a = t.toNd(paramManager);
+            if (isTrainable.apply(name)) {
+                a.setRequiresGradient(true);
+                trainable.put(name, a);
+            } else {
+                frozen.put(name, a);
+            }
+        });
+        extra.forEach((name, t) -> {
+            NDArray a = t.toNd(paramManager);
+            a.setRequiresGradient(true);
+            trainable.put(name, a);
+        });
+    }
+
+    public Adam adam() {
+        return adam;
+    }
+
+    public Map<String, NDArray> trainable() {
+        return trainable;
+    }
+
+    /** Current trainable values as Java tensors. */
+    public Map<String, ParamStore.Tensor> snapshotTrainable() {
+        Map<String, ParamStore.Tensor> out = new LinkedHashMap<>();
+        trainable.forEach((k, v) -> out.put(k, ParamStore.Tensor.of(v)));
+        return out;
+    }
+
+    public ParamStore snapshotAll() {
+        ParamStore s = new ParamStore();
+        frozen.forEach((k, v) -> s.put(k, ParamStore.Tensor.of(v)));
+        trainable.forEach((k, v) -> {
+            if (!k.startsWith("voice.")) {
+                s.put(k, ParamStore.Tensor.of(v));
+            }
+        });
+        return s;
+    }
+
+    /** One optimiser step; {@code learningRate} already scheduled. */
+    public StepLosses step(Batch batch, double learningRate) {
+        Engine engine = Devices.engine();
+        try (NDManager step = paramManager.newSubManager()) {
+            Map<String, NDArray> all = new HashMap<>(frozen);
+            all.putAll(trainable);
+            Weights weights = new Weights(all);
+            double total;
+            double mel;
+            double prior;
+            double dur;
+            double scale = mixedPrecision ? 1024.0 : 1.0;
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                Weights used = mixedPrecision ? halfPrecision(weights) : weights;
+                NDArray embedding = trainable.get("voice.embedding");
+                Loss loss = forward(used, config, batch, step, embedding == null ? null
+                        : (mixedPrecision ? embedding.toType(DataType.FLOAT16, false) : embedding));
+                total = loss.total.getFloat();
+                mel = loss.mel.getFloat();
+                prior = loss.prior.getFloat();
+                dur = loss.duration.getFloat();
+                collector.backward(mixedPrecision ? loss.total.mul((float) scale) : loss.total);
+            }
+            JniUtils.setGradMode(false);
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            double sq = 0;
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                g.attach(step);
+                grads.put(e.getKey(), g);
+                NDArray s2 = g.square().sum();
+                sq += s2.getFloat();
+            }
+            double norm = Math.sqrt(sq) / scale;
+            boolean finite = Double.isFinite(norm) && Double.isFinite(total);
+            if (finite) {
+                double clip = norm > clipNorm ? clipNorm / norm : 1.0;
+                adam.step(trainable, grads, learningRate, clip / scale, step);
+            }
+            for (NDArray g : grads.values()) {
+                if (finite) {
+                    g.muli(0f);
+                } else {
+                    g.set(new float[(int) g.size()]);
+                }
+            }
+            sweep();
+            return new StepLosses(total, mel, prior, dur, norm);
+        }
+    }
+
+    private static Weights halfPrecision(Weights w) {
+        Map<String, NDArray> half = new HashMap<>();
+        w.arrays().forEach((k, v) -> half.put(k, v.toType(DataType.FLOAT16, false)));
+        return new Weights(half);
+    }
+
+    /** Closes arrays attached to the parameters' manager that are neither parameters nor optimiser moments. */
+    private void sweep() {
+        Set<NDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
+        keep.addAll(trainable.values());
+        keep.addAll(frozen.values());
+        keep.addAll(adam.moments());
+        for (NDArray a : paramManager.getManagedArrays()) {
+            if (!keep.contains(a)) {
+                a.close();
+            }
+        }
+    }
+
+    /** Loss terms of one forward pass. */
+    public record Loss(NDArray total, NDArray mel, NDArray prior, NDArray duration) {
+    }
+
+    /**
+     * Forward pass with alignment search. With {@code fixedEmbedding} ([E]) every item uses that
+     * speaker; otherwise the speaker encoder reads each item's reference.
+     */
+    public static Loss forward(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
+        int b = batch.tokens().length;
+        int[] tokLens = new int[b];
+        int[] melLens = new int[b];
+        int[] refLens = new int[b];
+        int maxTok = 1;
+        int maxMel = 1;
+        int maxRef = 1;
+        for (int i = 0; i < b; i++) {
+            tokLens[i] = batch.tokens()[i].length;
+            melLens[i] = batch.mels()[i].length;
+            refLens[i] = batch.refs() == null ? 0 : batch.refs()[i].length;
+            maxTok = Math.max(maxTok, tokLens[i]);
+            maxMel = Math.max(maxMel, melLens[i]);
+            maxRef = Math.max(maxRef, refLens[i]);
+        }
+        DataType type = w.get("prior.w").getDataType();
+        NDArray tmask = AcousticModel.mask(m, tokLens, maxTok).toType(type, false);
+        NDArray fmask = AcousticModel.mask(m, melLens, maxMel).toType(type, false);
+        NDArray oneHot = AcousticModel.oneHot(m, batch.tokens(), maxTok, c.vocabSize()).toType(type, false);
+        NDArray text = AcousticModel.encodeText(w, c, oneHot, tmask);
+        NDArray embedding;
+        if (fixedEmbedding != null) {
+            embedding = fixedEmbedding.reshape(1, -1).repeat(0, b);
+        } else {
+            NDArray rmask = AcousticModel.mask(m, refLens, maxRef).toType(type, false);
+            NDArray refs = AcousticModel.mels(m, c, batch.refs(), maxRef).toType(type, false);
+            embedding = AcousticModel.speakerEmbedding(w, refs, rmask);
+        }
+        NDArray conditioned = AcousticModel.conditionText(w, text, embedding, tmask);
+        NDArray mu = AcousticModel.prior(w, conditioned, tmask);
+        NDArray x = AcousticModel.mels(m, c, batch.mels(), maxMel).toType(type, false);
+        float[][][] scores = AcousticModel.alignmentScores(mu, x);
+        int[][] durations = new int[b][];
+        float[] logTarget = new float[b * maxTok];
+        for (int i = 0; i < b; i++) {
+            durations[i] = MonotonicAlignment.durations(scores[i], tokLens[i], melLens[i]);
+            for (int t = 0; t < tokLens[i]; t++) {
+                logTarget[i * maxTok + t] = (float) Math.log(durations[i][t]);
+            }
+        }
+        NDArray expand = AcousticModel.expansion(m, durations, maxTok, maxMel).toType(type, false);
+        NDArray muFrames = mu.batchMatMul(expand);
+        NDArray textFrames = conditioned.batchMatMul(expand);
+        NDArray decoded = AcousticModel.decode(w, c, textFrames, muFrames, embedding, fmask);
+        NDArray xf = x.toType(DataType.FLOAT32, false);
+        NDArray fm = fmask.toType(DataType.FLOAT32, false);
+        float denom = (float) (java.util.Arrays.stream(melLens).sum()) * c.melBins();
+        NDArray priorLoss = xf.sub(muFrames.toType(DataType.FLOAT32, false)).square().mul(fm).sum().div(denom);
+        NDArray melLoss = xf.sub(decoded.toType(DataType.FLOAT32, false)).abs().mul(fm).sum().div(denom);
+        NDArray logPred = AcousticModel.logDurations(w, conditioned, tmask).toType(DataType.FLOAT32, false);
+        NDArray target = m.create(logTarget, new Shape(b, maxTok));
+        NDArray tm = tmask.squeeze(1).toType(DataType.FLOAT32, false);
+        NDArray durLoss = logPred.sub(target).square().mul(tm).sum().div((float) java.util.Arrays.stream(tokLens).sum());
+        NDArray total = melLoss.add(priorLoss).add(durLoss);
+        return new Loss(total, melLoss, priorLoss, durLoss);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.voxpipe.model;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A voice on top of a base model: its 256-d speaker embedding and, after fine-tuning, the adapter
+ * tensors that replace the base's (FiLM, output projections). Immutable.
+ */
+public final class VoiceDelta {
+    private static final int MAGIC = 0x56584456; // "VXDV"
+    private final String baseModelId;
+    private final float[] embedding;
+    private final Map<String, ParamStore.Tensor> overrides;
+
+    public VoiceDelta(String baseModelId, float[] embedding, Map<String, ParamStore.Tensor> overrides) {
+        this.baseModelId = baseModelId;
+        this.embedding = embedding.clone();
+        this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+    }
+
+    public String baseModelId() {
+        return baseModelId;
+    }
+
+    public float[] speakerEmbedding() {
+        return embedding.clone();
+    }
+
+    /** Adapter tensors replacing the base's, by parameter name (empty for a zero-shot voice). */
+    public Map<String, ParamStore.Tensor> overrides() {
+        return overrides;
+    }
+
+    public void write(OutputStream out) {
+        try {
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeInt(MAGIC);
+            d.writeUTF(baseModelId);
+            ParamStore s = new ParamStore();
+            s.put("voice.embedding", new ParamStore.Tensor(new long[]{embedding.length}, embedding));
+            overrides.forEach(s::put);
+            s.write(d);
+            d.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static VoiceDelta read(InputStream in) {
+        try {
+            DataInputStream d = new DataInputStream(in);
+            if (d.readInt() != MAGIC) {
+                throw new IllegalArgumentException("not a voxpipe voice delta");
+            }
+            String base = d.readUTF();
+            ParamStore s = ParamStore.read(d);
+            float[] emb = s.get("voice.embedding").data();
+            Map<String, ParamStore.Tensor> o = new LinkedHashMap<>(s.tensors());
+            o.remove("voice.embedding");
+            return new VoiceDelta(base, emb, o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long sizeBytes() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        write(b);
+        return b.size();
+    }
+}

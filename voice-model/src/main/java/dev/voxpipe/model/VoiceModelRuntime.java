@@ -1,0 +1,516 @@
+package dev.voxpipe.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The voice model for workers: load the base once, then zero-shot voices, few-shot fine-tunes and
+ * batched synthesis (acoustic model + fast Griffin-Lim). Thread-safe: every synthesis call builds
+ * its own weight arrays (base plus the voice's adapters) in its own native scope, so concurrent
+ * calls with different voices share nothing mutable.
+ */
+public final class VoiceModelRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VoiceModelRuntime.class);
+    /** Griffin-Lim iterations; with momentum 0.99 more buys little. */
+    static final int GRIFFIN_LIM_ITERATIONS = 20;
+    private static final int MAX_FINE_TUNE_FRAMES = 2000;
+    private static final int FINE_TUNE_BATCH_FRAMES = Integer.getInteger("voxpipe.fineTuneBatchFrames", 2400);
+
+    private final String modelId;
+    private final BaseCheckpoint base;
+    private final Model torchScript;
+    private final NDManager root;
+    private final Device device;
+    private final boolean shared;
+
+    private VoiceModelRuntime(String modelId, BaseCheckpoint base, Model torchScript, NDManager root, Device device,
+                              boolean shared) {
+        this.shared = shared;
+        this.modelId = modelId;
+        this.base = base;
+        this.torchScript = torchScript;
+        this.root = root;
+        this.device = device;
+    }
+
+    private static volatile VoiceModelRuntime shippedBase;
+
+    /** The base checkpoint shipped in the jar (loaded once per JVM; closing it is a no-op). */
+    public static VoiceModelRuntime loadBase() {
+        VoiceModelRuntime r = shippedBase;
+        if (r == null) {
+            synchronized (VoiceModelRuntime.class) {
+                if (shippedBase == null) {
+                    try {
+                        BaseCheckpoint cp = BaseCheckpoint.readResource();
+                        if (cp == null) {
+                            Path dir = Path.of("voice-model/models/base");
+                            if (!Files.isDirectory(dir)) {
+                                throw new IllegalStateException("no base checkpoint on the classpath ("
+                                        + BaseCheckpoint.RESOURCE_DIR + ") nor in " + dir.toAbsolutePath());
+                            }
+                            cp = BaseCheckpoint.read(dir);
+                        }
+                        shippedBase = fromCheckpoint(cp, true);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                r = shippedBase;
+            }
+        }
+        return r;
+    }
+
+    /** A base checkpoint directory written by pretraining ({@code RUN/base}). */
+    public static VoiceModelRuntime loadBase(Path checkpointDir) {
+        try {
+            return fromCheckpoint(BaseCheckpoint.read(checkpointDir), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read base checkpoint " + checkpointDir, e);
+        }
+    }
+
+    /** A checkpoint already in memory (tests, tools). */
+    public static VoiceModelRuntime fromCheckpoint(BaseCheckpoint checkpoint, boolean shared) {
+        Device device = Devices.preferred();
+        NDManager root = NDManager.newBaseManager(device);
+        String id = idOf(checkpoint);
+        return new VoiceModelRuntime(id, checkpoint, null, root, device, shared);
+    }
+
+    private static String idOf(BaseCheckpoint cp) {
+        for (String line : cp.info().split("\n")) {
+            if (line.startsWith("id=")) {
+                return line.substring(3).trim();
+            }
+        }
+        return "voxpipe-base-v1";
+    }
+
+    /**
+     * An acoustic model exported as TorchScript with the signature
+     * {@code forward(tokens: int64[1,T], speaker: float32[1,256], speed: float32[1]) -> float32[1,F,100]}
+     * (natural-log power mel, as the feature stage). Tokens are {@link CharTokenizer} ids. Synthesis
+     * and zero-shot work; fine-tuning needs the native checkpoint.
+     */
+    public static VoiceModelRuntime loadTorchScript(Path torchScriptFile) {
+        Device device = Devices.preferred();
+        Model model = Model.newInstance("voxpipe-torchscript", device, "PyTorch");
+        try {
+            String name = torchScriptFile.getFileName().toString();
+            String prefix = name.endsWith(".pt") ? name.substring(0, name.length() - 3) : name;
+            model.load(torchScriptFile.toAbsolutePath().getParent(), prefix);
+        } catch (IOException | MalformedModelException e) {
+            model.close();
+            throw new IllegalArgumentException("cannot load TorchScript " + torchScriptFile + ": " + e.getMessage(), e);
+        }
+        return new VoiceModelRuntime("torchscript:" + torchScriptFile.getFileName(), null, model,
+                NDManager.newBaseManager(device), device, false);
+    }
+
+    public String baseModelId() {
+        return modelId;
+    }
+
+    public int sampleRate() {
+        return Spectral.SAMPLE_RATE;
+    }
+
+    /** The device inference and training run on. */
+    public Device device() {
+        return device;
+    }
+
+    /** Parameters of the native acoustic model (0 for TorchScript). */
+    public long parameterCount() {
+        return base == null ? 0 : base.params().parameterCount();
+    }
+
+    /** Mean pretraining speaker embedding (the baseline voice). */
+    public VoiceDelta meanVoice() {
+        return new VoiceDelta(modelId, base == null ? new float[ModelConfig.SPEAKER_DIM] : base.meanEmbedding(), Map.of());
+    }
+
+    /** A voice from the speaker encoder's embedding of reference clips, no training. */
+    public VoiceDelta zeroShot(List<float[][]> referenceLogMels) {
+        List<float[][]> clips = validClips(referenceLogMels);
+        if (base == null) {
+            return new VoiceDelta(modelId, statisticsEmbedding(clips), Map.of());
+        }
+        return new VoiceDelta(modelId, BaseCheckpoint.embed(base.config(), base.params(), clips, root), Map.of());
+    }
+
+    private static List<float[][]> validClips(List<float[][]> clips) {
+        if (clips == null || clips.isEmpty()) {
+            throw new IllegalArgumentException("no reference clips");
+        }
+        List<float[][]> ok = new ArrayList<>();
+        for (float[][] c : clips) {
+            if (c != null && c.length > 0 && c[0].length == Spectral.MELS) {
+                ok.add(c);
+            }
+        }
+        if (ok.isEmpty()) {
+            throw new IllegalArgumentException("reference clips must be non-empty [frames][" + Spectral.MELS + "] log-mels");
+        }
+        return ok;
+    }
+
+    /** For TorchScript models without a speaker encoder: per-bin mean and deviation of the references. */
+    private static float[] statisticsEmbedding(List<float[][]> clips) {
+        float[] e = new float[ModelConfig.SPEAKER_DIM];
+        long n = 0;
+        for (float[][] c : clips) {
+            for (float[] f : c) {
+                for (int k = 0; k < Spectral.MELS; k++) {
+                    e[k] += f[k];
+                    e[Spectral.MELS + k] += f[k] * f[k];
+                }
+                n++;
+            }
+        }
+        for (int k = 0; k < Spectral.MELS; k++) {
+            e[k] /= n;
+            e[Spectral.MELS + k] = (float) Math.sqrt(Math.max(0, e[Spectral.MELS + k] / n - e[k] * e[k]));
+        }
+        return e;
+    }
+
+    /**
+     * Few-shot fine-tuning of the speaker embedding and the adapter tensors (FiLM, prior, output
+     * and duration heads); the rest of the base stays frozen. One fine-tune at a time per JVM
+     * (the engine has one gradient recorder); concurrent calls wait.
+     */
+    public FineTuneResult fineTune(List<TrainingUtterance> utterances, FineTuneConfig config,
+                                   FineTuneState resumeFrom, FineTuneListener listener) {
+        if (base == null) {
+            throw new UnsupportedOperationException("fine-tuning needs a native base checkpoint, not TorchScript");
+        }
+        FineTuneListener l = listener == null ? FineTuneListener.none() : listener;
+        FineTuneConfig cfg = config == null ? FineTuneConfig.defaults() : config;
+        List<int[]> tokens = new ArrayList<>();
+        List<float[][]> mels = new ArrayList<>();
+        for (TrainingUtterance u : utterances == null ? List.<TrainingUtterance>of() : utterances) {
+            if (u == null || u.logMel() == null || u.logMel().length == 0 || u.logMel()[0].length != Spectral.MELS
+                    || u.transcript() == null || u.transcript().isBlank()) {
+                continue;
+            }
+            int[] t = CharTokenizer.encode(u.transcript());
+            float[][] m = u.logMel();
+            if (m.length < t.length + 2 || m.length > MAX_FINE_TUNE_FRAMES) {
+                LOG.debug("skipping utterance of {} frames for {} tokens", m.length, t.length);
+                continue;
+            }
+            tokens.add(t);
+            mels.add(m);
+        }
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("no usable training utterances (need transcripts and log-mels of "
+                    + "at most " + MAX_FINE_TUNE_FRAMES + " frames, longer than their text)");
+        }
+        if (resumeFrom != null && !resumeFrom.baseModelId().equals(modelId)) {
+            throw new IllegalArgumentException("state belongs to base " + resumeFrom.baseModelId() + ", not " + modelId);
+        }
+        long started = System.nanoTime();
+        synchronized (TrainingCore.AUTOGRAD_LOCK) {
+            ParamStore store = new ParamStore();
+            base.params().tensors().forEach(store::put);
+            Map<String, ParamStore.Tensor> extra = new LinkedHashMap<>();
+            if (resumeFrom != null) {
+                resumeFrom.trainable().forEach((k, v) -> {
+                    if (k.equals("voice.embedding")) {
+                        extra.put(k, v);
+                    } else {
+                        store.put(k, v);
+                    }
+                });
+            } else {
+                float[] init = BaseCheckpoint.embed(base.config(), base.params(), mels, root);
+                extra.put("voice.embedding", new ParamStore.Tensor(new long[]{init.length}, init));
+            }
+            try (NDManager scope = root.newSubManager()) {
+                TrainingCore core = new TrainingCore(base.config(), scope, store, AcousticModel::isVoiceAdapter, extra,
+                        0.0, 1.0, false);
+                int step = 0;
+                if (resumeFrom != null) {
+                    try {
+                        core.adam().readState(FineTuneState.optimizerInput(resumeFrom.optimizer()), scope);
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException("corrupt fine-tune state", e);
+                    }
+                    step = resumeFrom.step();
+                }
+                double loss = resumeFrom == null ? Double.NaN : resumeFrom.lastLoss();
+                while (step < cfg.maxSteps()) {
+                    if (l.cancelled()) {
+                        throw new CancellationException("fine-tune cancelled at step " + step);
+                    }
+                    TrainingCore.Batch batch = fineTuneBatch(tokens, mels, cfg.seed(), step);
+                    double rate = cfg.learningRate() * Math.min(1.0, (step + 1) / 20.0);
+                    loss = core.step(batch, rate).total();
+                    step++;
+                    if (step % 5 == 0 || step == cfg.maxSteps()) {
+                        l.onProgress(step, cfg.maxSteps(), loss);
+                    }
+                    if (cfg.checkpointEverySteps() > 0 && step % cfg.checkpointEverySteps() == 0) {
+                        l.onCheckpoint(new FineTuneState(modelId, step, loss, core.snapshotTrainable(),
+                                FineTuneState.optimizerBytes(core.adam())));
+                    }
+                }
+                Map<String, ParamStore.Tensor> trained = core.snapshotTrainable();
+                float[] embedding = trained.remove("voice.embedding").data();
+                float scale = durationScale(trained, embedding, tokens, mels);
+                trained.put(DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{scale}));
+                VoiceDelta delta = new VoiceDelta(modelId, embedding, trained);
+                return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
+            }
+        }
+    }
+
+    /** Random utterances (deterministic in seed and step) up to a frame budget. */
+    static TrainingCore.Batch fineTuneBatch(List<int[]> tokens, List<float[][]> mels, long seed, int step) {
+        Random rng = new Random(seed * 1_000_003L + step);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, rng);
+        List<Integer> chosen = new ArrayList<>();
+        int longest = 0;
+        for (int i : order) {
+            int len = Math.max(longest, mels.get(i).length);
+            if (!chosen.isEmpty() && len * (chosen.size() + 1) > FINE_TUNE_BATCH_FRAMES) {
+                break;
+            }
+            chosen.add(i);
+            longest = len;
+        }
+        int[][] t = new int[chosen.size()][];
+        float[][][] m = new float[chosen.size()][][];
+        for (int k = 0; k < chosen.size(); k++) {
+            t[k] = tokens.get(chosen.get(k));
+            m[k] = mels.get(chosen.get(k));
+        }
+        return new TrainingCore.Batch(t, m, null);
+    }
+
+    /**
+     * Speaks each sentence in the voice ({@code null}: the base with the mean pretraining speaker).
+     *
+     * @param speed 0.5 (slow) to 2.0 (fast)
+     */
+    public SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed) {
+        if (sentences == null) {
+            throw new IllegalArgumentException("sentences must not be null");
+        }
+        if (!(speed >= 0.5 && speed <= 2.0)) {
+            throw new IllegalArgumentException("speed must be within 0.5..2.0, got " + speed);
+        }
+        if (voice != null && !voice.baseModelId().equals(modelId)) {
+            throw new IllegalArgumentException("voice was made for base " + voice.baseModelId() + ", not " + modelId);
+        }
+        long started = System.nanoTime();
+        List<float[]> audio = new ArrayList<>();
+        double seconds = 0;
+        if (!sentences.isEmpty()) {
+            List<float[][]> mels = logMels(voice, sentences, speed);
+            // sentences are vocoded in parallel (each Griffin-Lim is a chain of small engine calls)
+            float[][] clips = new float[mels.size()][];
+            java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
+                try (NDManager m = root.newSubManager()) {
+                    clips[i] = Spectral.griffinLim(m, mels.get(i), GRIFFIN_LIM_ITERATIONS, 0.99, 1234L + i);
+                }
+            });
+            for (float[] a : clips) {
+                audio.add(a);
+                seconds += a.length / (double) Spectral.SAMPLE_RATE;
+            }
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        return new SynthesisOutput(audio, seconds > 0 ? wall / seconds : 0);
+    }
+
+    /** The acoustic model alone: log-mel [frames][100] per sentence. */
+    public List<float[][]> logMels(VoiceDelta voice, List<String> sentences, double speed) {
+        List<int[]> tokens = new ArrayList<>();
+        for (String s : sentences) {
+            tokens.add(CharTokenizer.encode(s));
+        }
+        float[] embedding = voice != null ? voice.speakerEmbedding() : meanVoice().speakerEmbedding();
+        if (torchScript != null) {
+            return torchScriptMels(tokens, embedding, speed);
+        }
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, voice == null ? null : voice.overrides());
+            float scale = voice != null && voice.overrides().containsKey(DURATION_SCALE)
+                    ? voice.overrides().get(DURATION_SCALE).data()[0] : base.durationScale();
+            return acoustic(m, w, embedding, tokens, scale / speed, true).mels();
+        }
+    }
+
+    /**
+     * Speaking-rate calibration: real frames / predicted frames of the voice over utterances with
+     * transcripts (what {@link #fineTune} stores in its delta; pretraining stores one for the base).
+     */
+    public float calibrateDurations(VoiceDelta voice, List<TrainingUtterance> utterances) {
+        if (base == null) {
+            return 1f;
+        }
+        List<int[]> tokens = new ArrayList<>();
+        List<float[][]> mels = new ArrayList<>();
+        for (TrainingUtterance u : utterances) {
+            tokens.add(CharTokenizer.encode(u.transcript()));
+            mels.add(u.logMel());
+        }
+        VoiceDelta v = voice == null ? meanVoice() : voice;
+        return durationScale(v.overrides(), v.speakerEmbedding(), tokens, mels);
+    }
+
+    /** Name under which a voice delta carries its duration calibration. */
+    static final String DURATION_SCALE = "voice.durationScale";
+
+    private Weights weights(NDManager m, Map<String, ParamStore.Tensor> overrides) {
+        Map<String, NDArray> arrays = new HashMap<>();
+        base.params().tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
+        return Weights.overlay(arrays, overrides, m);
+    }
+
+    private record Acoustic(List<float[][]> mels, int[] frames) {
+    }
+
+    /** Encoder, durations (times {@code durationFactor}) and, when asked, the decoder. */
+    private Acoustic acoustic(NDManager m, Weights w, float[] embedding, List<int[]> tokens, double durationFactor,
+                              boolean decode) {
+        ModelConfig c = base.config();
+        {
+            int b = tokens.size();
+            int[] lens = new int[b];
+            int maxTok = 1;
+            for (int i = 0; i < b; i++) {
+                lens[i] = tokens.get(i).length;
+                maxTok = Math.max(maxTok, lens[i]);
+            }
+            NDArray tmask = AcousticModel.mask(m, lens, maxTok);
+            NDArray text = AcousticModel.encodeText(w, c, AcousticModel.oneHot(m, tokens.toArray(int[][]::new), maxTok,
+                    c.vocabSize()), tmask);
+            NDArray emb = m.create(embedding, new Shape(1, embedding.length)).repeat(0, b);
+            NDArray conditioned = AcousticModel.conditionText(w, text, emb, tmask);
+            float[] logDur = AcousticModel.logDurations(w, conditioned, tmask).toFloatArray();
+            int[][] durations = new int[b][];
+            int[] frames = new int[b];
+            int maxFrames = 1;
+            for (int i = 0; i < b; i++) {
+                durations[i] = new int[lens[i]];
+                for (int t = 0; t < lens[i]; t++) {
+                    double d = Math.exp(logDur[i * maxTok + t]) * durationFactor;
+                    durations[i][t] = (int) Math.max(0, Math.min(200, Math.round(d)));
+                    frames[i] += durations[i][t];
+                }
+                if (frames[i] == 0) {
+                    durations[i][0] = 1;
+                    frames[i] = 1;
+                }
+                maxFrames = Math.max(maxFrames, frames[i]);
+            }
+            if (!decode) {
+                return new Acoustic(List.of(), frames);
+            }
+            NDArray mu = AcousticModel.prior(w, conditioned, tmask);
+            NDArray expand = AcousticModel.expansion(m, durations, maxTok, maxFrames);
+            NDArray fmask = AcousticModel.mask(m, frames, maxFrames);
+            NDArray decoded = AcousticModel.decode(w, c, conditioned.batchMatMul(expand), mu.batchMatMul(expand), emb, fmask);
+            NDArray logMel = decoded.mul(c.melStd()).add(c.melMean()).transpose(0, 2, 1);   // [B, F, M]
+            float[] flat = logMel.toType(DataType.FLOAT32, false).toFloatArray();
+            List<float[][]> out = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                float[][] mel = new float[frames[i]][c.melBins()];
+                for (int f = 0; f < frames[i]; f++) {
+                    System.arraycopy(flat, (i * maxFrames + f) * c.melBins(), mel[f], 0, c.melBins());
+                }
+                out.add(mel);
+            }
+            return new Acoustic(out, frames);
+        }
+    }
+
+    /**
+     * Ratio of real to predicted frames over utterances: the predictor regresses log durations, so
+     * its exp undershoots; the ratio (clamped to 0.5..3) calibrates a voice's speaking rate.
+     */
+    float durationScale(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens,
+                        List<float[][]> mels) {
+        long actual = 0;
+        long predicted = 0;
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, overrides);
+            for (int s = 0; s < tokens.size(); s += 16) {
+                List<int[]> part = tokens.subList(s, Math.min(tokens.size(), s + 16));
+                for (int f : acoustic(m, w, embedding, part, 1.0, false).frames()) {
+                    predicted += f;
+                }
+                for (int k = s; k < s + part.size(); k++) {
+                    actual += mels.get(k).length;
+                }
+            }
+        }
+        return predicted == 0 ? 1f : (float) Math.max(0.5, Math.min(3.0, actual / (double) predicted));
+    }
+
+    private List<float[][]> torchScriptMels(List<int[]> tokens, float[] embedding, double speed) {
+        List<float[][]> out = new ArrayList<>();
+        try (NDManager m = root.newSubManager()) {
+            for (int[] t : tokens) {
+                long[] ids = new long[t.length];
+                for (int i = 0; i < t.length; i++) {
+                    ids[i] = t[i];
+                }
+                NDList in = new NDList(m.create(ids, new Shape(1, ids.length)),
+                        m.create(embedding, new Shape(1, embedding.length)),
+                        m.create(new float[]{(float) speed}, new Shape(1)));
+                NDList result = torchScript.getBlock().forward(new ParameterStore(m, false), in, false);
+                NDArray mel = result.get(0);
+                long[] s = mel.getShape().getShape();
+                if (s.length != 3 || s[0] != 1 || s[2] != Spectral.MELS) {
+                    throw new IllegalStateException("TorchScript model returned shape " + mel.getShape()
+                            + ", expected [1, frames, " + Spectral.MELS + "]");
+                }
+                mel.attach(m);
+                out.add(Spectral.toMatrix(mel.squeeze(0)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (shared) {
+            return;   // the shared base lives as long as the JVM
+        }
+        if (torchScript != null) {
+            torchScript.close();
+        }
+        root.close();
+    }
+}

@@ -1,0 +1,2 @@
+/** voice-model: see the module's README. */
+package dev.voxpipe.model;

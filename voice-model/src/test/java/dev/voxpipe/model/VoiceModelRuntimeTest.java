@@ -1,0 +1,152 @@
+package dev.voxpipe.model;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The public API end to end on a tiny random base. */
+class VoiceModelRuntimeTest {
+    private static VoiceModelRuntime runtime;
+
+    @BeforeAll
+    static void load() {
+        runtime = VoiceModelRuntime.fromCheckpoint(SyntheticVoices.tinyBase(3), false);
+    }
+
+    @AfterAll
+    static void close() {
+        runtime.close();
+    }
+
+    @Test
+    void synthesisGivesOneClipPerSentenceAndSpeedChangesLength() {
+        List<String> sentences = List.of("Hello world.", "The quick brown fox jumps over the lazy dog, twice.");
+        SynthesisOutput normal = runtime.synthesize(null, sentences, 1.0);
+        assertEquals(2, normal.audio().size());
+        assertEquals(32000, runtime.sampleRate());
+        for (float[] a : normal.audio()) {
+            assertTrue(a.length > 0);
+            for (float v : a) {
+                assertTrue(Float.isFinite(v) && Math.abs(v) <= 1f);
+            }
+        }
+        assertTrue(normal.realTimeFactor() > 0);
+        List<float[][]> slow = runtime.logMels(null, sentences, 0.5);
+        List<float[][]> fast = runtime.logMels(null, sentences, 2.0);
+        assertTrue(slow.get(1).length > fast.get(1).length * 2, slow.get(1).length + " vs " + fast.get(1).length);
+        assertEquals(100, slow.get(0)[0].length);
+        assertThrows(IllegalArgumentException.class, () -> runtime.synthesize(null, sentences, 3.0));
+        assertEquals(0, runtime.synthesize(null, List.of(), 1.0).audio().size());
+    }
+
+    @Test
+    void zeroShotEmbeddingHas256DimensionsAndDependsOnTheReference() {
+        VoiceDelta a = runtime.zeroShot(List.<float[][]>of(SyntheticVoices.utterances(1, 0, 1).get(0).logMel()));
+        VoiceDelta b = runtime.zeroShot(List.<float[][]>of(SyntheticVoices.utterances(1, 3, 1).get(0).logMel()));
+        assertEquals(256, a.speakerEmbedding().length);
+        assertFalse(java.util.Arrays.equals(a.speakerEmbedding(), b.speakerEmbedding()));
+        assertThrows(IllegalArgumentException.class, () -> runtime.zeroShot(List.of()));
+    }
+
+    @Test
+    void fineTuneLowersLossWritesSmallDeltasAndResumesExactly() {
+        List<TrainingUtterance> data = SyntheticVoices.utterances(6, 2, 11);
+        FineTuneConfig cfg = new FineTuneConfig(12, 6, 5e-3, 7);
+        List<Double> losses = new ArrayList<>();
+        List<FineTuneState> states = new ArrayList<>();
+        FineTuneListener listener = new FineTuneListener() {
+            @Override
+            public void onProgress(int step, int totalSteps, double loss) {
+                losses.add(loss);
+            }
+
+            @Override
+            public void onCheckpoint(FineTuneState state) {
+                states.add(state);
+            }
+        };
+        FineTuneResult full = runtime.fineTune(data, cfg, null, listener);
+        assertEquals(12, full.steps());
+        assertEquals(2, states.size());
+        assertTrue(losses.get(losses.size() - 1) < losses.get(0), "losses " + losses);
+
+        // resume from the step-6 checkpoint, through its serialised form
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        states.get(0).write(bytes);
+        FineTuneState restored = FineTuneState.read(new ByteArrayInputStream(bytes.toByteArray()));
+        assertEquals(6, restored.step());
+        FineTuneResult resumed = runtime.fineTune(data, cfg, restored, null);
+        assertEquals(12, resumed.steps());
+        assertArrayEquals(full.delta().speakerEmbedding(), resumed.delta().speakerEmbedding(), 1e-5f);
+        for (String k : full.delta().overrides().keySet()) {
+            assertArrayEquals(full.delta().overrides().get(k).data(), resumed.delta().overrides().get(k).data(), 1e-5f, k);
+        }
+
+        ByteArrayOutputStream d = new ByteArrayOutputStream();
+        full.delta().write(d);
+        VoiceDelta back = VoiceDelta.read(new ByteArrayInputStream(d.toByteArray()));
+        assertArrayEquals(full.delta().speakerEmbedding(), back.speakerEmbedding(), 0f);
+        assertEquals(full.delta().overrides().keySet(), back.overrides().keySet());
+        assertEquals(d.size(), back.sizeBytes());
+        assertTrue(back.sizeBytes() < 5_000_000);
+        assertThrows(IllegalArgumentException.class, () -> runtime.fineTune(List.of(), cfg, null, null));
+        assertThrows(java.util.concurrent.CancellationException.class, () -> runtime.fineTune(data, cfg, null,
+                new FineTuneListener() {
+                    @Override
+                    public void onProgress(int step, int totalSteps, double loss) {
+                    }
+
+                    @Override
+                    public void onCheckpoint(FineTuneState state) {
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return true;
+                    }
+                }));
+    }
+
+    @Test
+    void concurrentVoicesNeverMix() throws Exception {
+        VoiceDelta a = runtime.zeroShot(List.<float[][]>of(SyntheticVoices.utterances(1, 0, 1).get(0).logMel()));
+        VoiceDelta b = runtime.fineTune(SyntheticVoices.utterances(3, 4, 2), new FineTuneConfig(3, 0, 1e-2, 1),
+                null, null).delta();
+        List<String> text = List.of("Same words for both voices.");
+        float[][] soloA = runtime.logMels(a, text, 1.0).get(0);
+        float[][] soloB = runtime.logMels(b, text, 1.0).get(0);
+        assertNotEquals(soloA[0][0], soloB[0][0]);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[][]>> fa = new ArrayList<>();
+            List<Future<float[][]>> fb = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                fa.add(pool.submit(() -> runtime.logMels(a, text, 1.0).get(0)));
+                fb.add(pool.submit(() -> runtime.logMels(b, text, 1.0).get(0)));
+            }
+            for (Future<float[][]> f : fa) {
+                assertArrayEquals(soloA, f.get());
+            }
+            for (Future<float[][]> f : fb) {
+                assertArrayEquals(soloB, f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+}

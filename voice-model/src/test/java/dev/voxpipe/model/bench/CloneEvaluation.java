@@ -1,0 +1,176 @@
+package dev.voxpipe.model.bench;
+
+import ai.djl.ndarray.NDManager;
+import dev.voxpipe.model.Devices;
+import dev.voxpipe.model.FineTuneConfig;
+import dev.voxpipe.model.FineTuneListener;
+import dev.voxpipe.model.FineTuneResult;
+import dev.voxpipe.model.FineTuneState;
+import dev.voxpipe.model.Spectral;
+import dev.voxpipe.model.SynthesisOutput;
+import dev.voxpipe.model.TrainingUtterance;
+import dev.voxpipe.model.VoiceDelta;
+import dev.voxpipe.model.VoiceModelRuntime;
+import dev.voxpipe.model.train.Corpus;
+
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Few-shot, zero-shot and baseline renderings of one held-out speaker, written for the evaluation
+ * harness ({@code speech-tools evaluate --synth OUT/<condition> --ref OUT/ref}).
+ * <pre>
+ * CloneEvaluation --base DIR|classpath --fewshot DIR --heldout DIR --out DIR [--limit 10] [--steps 250]
+ * </pre>
+ * Directories hold {@code <id>.wav} (32 kHz) and {@code metadata.tsv} (id TAB text). With
+ * {@code --speaker DIR --fewshot-seconds 60} one corpus speaker is split instead: the first 60 s
+ * for cloning, the last utterances held out.
+ */
+public final class CloneEvaluation {
+    private CloneEvaluation() {
+    }
+
+    record Clip(String id, String text, float[] pcm) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        java.util.Map<String, String> a = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int limit = Integer.parseInt(a.getOrDefault("limit", "10"));
+        int steps = Integer.parseInt(a.getOrDefault("steps", "" + FineTuneConfig.defaults().maxSteps()));
+        Path out = Path.of(a.get("out"));
+        List<Clip> fewShot;
+        List<Clip> heldOut;
+        if (a.containsKey("speaker")) {
+            List<Clip> all = read(Path.of(a.get("speaker")), Integer.MAX_VALUE);
+            double seconds = Double.parseDouble(a.getOrDefault("fewshot-seconds", "60"));
+            fewShot = new ArrayList<>();
+            double sum = 0;
+            int i = 0;
+            while (i < all.size() && sum < seconds) {
+                fewShot.add(all.get(i));
+                sum += all.get(i).pcm().length / (double) Spectral.SAMPLE_RATE;
+                i++;
+            }
+            heldOut = all.subList(Math.max(i, all.size() - limit), all.size());
+        } else {
+            fewShot = read(Path.of(a.get("fewshot")), Integer.MAX_VALUE);
+            heldOut = read(Path.of(a.get("heldout")), limit);
+        }
+        String base = a.getOrDefault("base", "classpath");
+        VoiceModelRuntime runtime = "classpath".equals(base) ? VoiceModelRuntime.loadBase()
+                : VoiceModelRuntime.loadBase(Path.of(base));
+        List<TrainingUtterance> utterances = new ArrayList<>();
+        List<float[][]> references = new ArrayList<>();
+        double fewSeconds = 0;
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            for (Clip c : fewShot) {
+                float[][] mel = Spectral.logMel(m, c.pcm());
+                utterances.add(new TrainingUtterance(mel, c.text()));
+                references.add(mel);
+                fewSeconds += c.pcm().length / (double) Spectral.SAMPLE_RATE;
+            }
+        }
+        List<String> texts = heldOut.stream().map(Clip::text).toList();
+        writeSet(out.resolve("ref"), heldOut, heldOut.stream().map(Clip::pcm).toList());
+        StringBuilder summary = new StringBuilder();
+        summary.append(String.format(Locale.ROOT, "base %s (%d parameters); few-shot set %d clips, %.1f s; held out %d%n",
+                runtime.baseModelId(), runtime.parameterCount(), fewShot.size(), fewSeconds, heldOut.size()));
+
+        // vocoder floor: Griffin-Lim of the reference's own log-mel
+        List<float[]> copy = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            for (Clip c : heldOut) {
+                copy.add(Spectral.griffinLim(m, Spectral.logMel(m, c.pcm()), 20, 0.99, 1));
+            }
+        }
+        writeSet(out.resolve("vocoded"), heldOut, copy);
+
+        SynthesisOutput baseline = runtime.synthesize(runtime.meanVoice(), texts, 1.0);
+        writeSet(out.resolve("baseline"), heldOut, baseline.audio());
+        summary.append(String.format(Locale.ROOT, "baseline RTF %.3f%n", baseline.realTimeFactor()));
+
+        VoiceDelta zero = runtime.zeroShot(references);
+        SynthesisOutput zeroOut = runtime.synthesize(zero, texts, 1.0);
+        writeSet(out.resolve("zeroshot"), heldOut, zeroOut.audio());
+        summary.append(String.format(Locale.ROOT, "zero-shot RTF %.3f%n", zeroOut.realTimeFactor()));
+
+        FineTuneResult tuned = runtime.fineTune(utterances, new FineTuneConfig(steps, 0, Double.parseDouble(a.getOrDefault("lr", "" + FineTuneConfig.defaults().learningRate())), 42), null,
+                new FineTuneListener() {
+                    @Override
+                    public void onProgress(int step, int totalSteps, double loss) {
+                        if (step % 25 == 0) {
+                            System.out.printf(Locale.ROOT, "fine-tune step %d/%d loss %.4f%n", step, totalSteps, loss);
+                        }
+                    }
+
+                    @Override
+                    public void onCheckpoint(FineTuneState state) {
+                    }
+                });
+        SynthesisOutput fewOut = runtime.synthesize(tuned.delta(), texts, 1.0);
+        writeSet(out.resolve("fewshot"), heldOut, fewOut.audio());
+        java.io.ByteArrayOutputStream deltaBytes = new java.io.ByteArrayOutputStream();
+        tuned.delta().write(deltaBytes);
+        Files.write(out.resolve("voice.delta"), deltaBytes.toByteArray());
+        summary.append(String.format(Locale.ROOT, "few-shot: %d steps in %.1f s, final loss %.4f, delta %d bytes, RTF %.3f%n",
+                tuned.steps(), tuned.seconds(), tuned.finalLoss(), tuned.delta().sizeBytes(), fewOut.realTimeFactor()));
+        Files.writeString(out.resolve("summary.txt"), summary.toString());
+        System.out.print(summary);
+    }
+
+    static List<Clip> read(Path dir, int limit) throws IOException {
+        List<Clip> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("metadata.tsv"), StandardCharsets.UTF_8)) {
+            String[] p = line.split("\t");
+            if (p.length < 2 || out.size() >= limit) {
+                continue;
+            }
+            Path wav = dir.resolve(p[0] + ".wav");
+            if (Files.isRegularFile(wav)) {
+                float[] pcm = Corpus.readMono(wav, Spectral.SAMPLE_RATE);
+                double seconds = pcm.length / (double) Spectral.SAMPLE_RATE;
+                // held-out sentences: ordinary prompt lengths, as a synthesis request would have
+                if (limit == Integer.MAX_VALUE || (seconds >= 1.5 && seconds <= 8)) {
+                    out.add(new Clip(p[0], p[p.length - 1], pcm));
+                }
+            }
+        }
+        return out;
+    }
+
+    static void writeSet(Path dir, List<Clip> clips, List<float[]> audio) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder meta = new StringBuilder();
+        for (int i = 0; i < clips.size(); i++) {
+            writeWav(dir.resolve(clips.get(i).id() + ".wav"), audio.get(i));
+            meta.append(clips.get(i).id()).append('\t').append(clips.get(i).text()).append('\n');
+        }
+        Files.writeString(dir.resolve("metadata.tsv"), meta.toString());
+    }
+
+    static void writeWav(Path file, float[] pcm) throws IOException {
+        byte[] bytes = new byte[pcm.length * 2];
+        for (int i = 0; i < pcm.length; i++) {
+            int v = Math.round(Math.max(-1f, Math.min(1f, pcm[i])) * 32767f);
+            bytes[2 * i] = (byte) v;
+            bytes[2 * i + 1] = (byte) (v >> 8);
+        }
+        AudioFormat f = new AudioFormat(Spectral.SAMPLE_RATE, 16, 1, true, false);
+        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(bytes), f, pcm.length)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
+        }
+    }
+}
