@@ -321,6 +321,14 @@ public final class VoiceModelRuntime implements AutoCloseable {
      *
      * @param speed 0.5 (slow) to 2.0 (fast)
      */
+    /**
+     * The vocoder's initial phase depends only on the sentence, so a chunk sounds the same whatever
+     * batch it lands in (a retried chunk reproduces its first rendering).
+     */
+    static long phaseSeed(String sentence) {
+        return 1234L + sentence.hashCode();
+    }
+
     public SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed) {
         if (sentences == null) {
             throw new IllegalArgumentException("sentences must not be null");
@@ -340,7 +348,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
             float[][] clips = new float[mels.size()][];
             java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
                 try (NDManager m = root.newSubManager()) {
-                    clips[i] = Spectral.griffinLim(m, mels.get(i), GRIFFIN_LIM_ITERATIONS, 0.99, 1234L + i);
+                    clips[i] = Spectral.griffinLim(m, mels.get(i), GRIFFIN_LIM_ITERATIONS, 0.99, phaseSeed(sentences.get(i)));
                 }
             });
             for (float[] a : clips) {

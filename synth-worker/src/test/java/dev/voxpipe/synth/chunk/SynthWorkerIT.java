@@ -180,7 +180,7 @@ class SynthWorkerIT {
                 for (var other : deltas.entrySet()) {
                     if (other.getKey().equals(result.getVoiceId())) continue;
                     double theirs = distance(got, runtime.synthesize(other.getValue(), List.of(text), 1.0).audio().get(0));
-                    assertTrue(own < 0.5 * theirs, "chunk " + result.getChunkIndex() + " of " + result.getRequestId()
+                    assertTrue(own < 0.1 * theirs, "chunk " + result.getChunkIndex() + " of " + result.getRequestId()
                             + ": distance to its own voice " + own + ", to " + other.getKey() + " " + theirs);
                 }
             }
