@@ -9,6 +9,7 @@ import dev.voxpipe.dsp.PcmAudio;
 import dev.voxpipe.dsp.WavIo;
 import dev.voxpipe.eval.EvaluationHarness;
 import dev.voxpipe.eval.EvaluationReport;
+import dev.voxpipe.eval.Pocketsphinx;
 import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.localstack.LocalStackExtension;
 import dev.voxpipe.model.VoiceModelRuntime;
@@ -35,6 +36,7 @@ class EndToEndIT {
     static final double MAX_MCD_DB = 4.5;
     static final double MIN_MCD_GAIN_OVER_BASELINE = 0.25;
     static final double MAX_F0_MEAN_ERROR = 0.10;
+    static final double MAX_WER_RATIO = 1.5;
     static final int HELD_OUT_SENTENCES = 8;
 
     @TempDir Path dir;
@@ -85,7 +87,8 @@ class EndToEndIT {
                 baseline.add(new EvaluationHarness.Item(u.name(), new PcmAudio(meanVoice.get(i), runtime.sampleRate()), reference, u.text()));
             }
             EvaluationHarness harness = EvaluationHarness.defaults();
-            EvaluationReport cloned = harness.quick("few-shot (end to end)", fewShot);
+            boolean withWer = Pocketsphinx.available();
+            EvaluationReport cloned = harness.evaluate("few-shot (end to end)", fewShot, withWer);
             EvaluationReport base = harness.quick("baseline: base model, mean voice", baseline);
             String table = EvaluationReport.markdownHeader() + "\n" + base.markdownRow() + "\n" + cloned.markdownRow();
             System.out.println(table);
@@ -99,6 +102,12 @@ class EndToEndIT {
                     "few-shot MCD " + mcd + " dB is not 25 % below the baseline's " + baseMcd + "\n" + table);
             double f0Error = Math.abs(cloned.summary().synthF0MeanHz() / cloned.summary().referenceF0MeanHz() - 1);
             assertTrue(f0Error <= MAX_F0_MEAN_ERROR, "mean F0 off by " + f0Error + "\n" + table);
+            if (withWer) {
+                double wer = cloned.summary().wer();
+                double ownWer = cloned.summary().referenceWer();
+                assertTrue(wer <= MAX_WER_RATIO * ownWer + 1e-9, "WER " + wer + " above " + MAX_WER_RATIO
+                        + " x the speaker's own " + ownWer + "\n" + table);
+            }
         }
     }
 

@@ -147,8 +147,8 @@ public final class TrainingJobRunner {
                     .build();
             publish(model.getVoiceId(), Topics.MODELS_READY, model);
             models.remember(model);
-            publish(progress(job, lease.epoch(), TrainingState.SUCCEEDED, currentStep.get(), currentStep.get(), null,
-                    meter, checkpoint, "model version " + model.getVersion() + " ready"));
+            publish(progress(job, lease.epoch(), TrainingState.SUCCEEDED, currentStep.get(), currentStep.get(),
+                    quality.get("finalLoss"), meter, checkpoint, "model version " + model.getVersion() + " ready"));
             metrics.counter("voxpipe_training_jobs_total", "outcome", "succeeded").increment();
             return Outcome.SUCCEEDED;
         } catch (Exception e) {
