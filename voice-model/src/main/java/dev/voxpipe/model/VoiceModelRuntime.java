@@ -317,11 +317,6 @@ public final class VoiceModelRuntime implements AutoCloseable {
     }
 
     /**
-     * Speaks each sentence in the voice ({@code null}: the base with the mean pretraining speaker).
-     *
-     * @param speed 0.5 (slow) to 2.0 (fast)
-     */
-    /**
      * The vocoder's initial phase depends only on the sentence, so a chunk sounds the same whatever
      * batch it lands in (a retried chunk reproduces its first rendering).
      */
@@ -329,6 +324,11 @@ public final class VoiceModelRuntime implements AutoCloseable {
         return 1234L + sentence.hashCode();
     }
 
+    /**
+     * Speaks each sentence in the voice ({@code null}: the base with the mean pretraining speaker).
+     *
+     * @param speed 0.5 (slow) to 2.0 (fast)
+     */
     public SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed) {
         if (sentences == null) {
             throw new IllegalArgumentException("sentences must not be null");
