@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +61,7 @@ public final class CorpusBuilder {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = parseArgs(args);
+        Map<String, String> a = Args.parse(args);
         Settings s = new Settings(Path.of(a.getOrDefault("out", "data/corpus")),
                 Double.parseDouble(a.getOrDefault("minutes", "15")), Integer.parseInt(a.getOrDefault("threads", "2")),
                 a.containsKey("speakers") ? List.of(a.get("speakers").split(",")) : List.of(),
@@ -71,17 +70,6 @@ public final class CorpusBuilder {
         List<SpeakerSummary> summaries = build(s);
         long ok = summaries.stream().filter(x -> x.status().equals("ok") && x.minutes() >= 10).count();
         LOG.info("corpus done: {} speakers with >= 10 minutes, summary in {}", ok, s.out().resolve("summary.md"));
-    }
-
-    static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
-            String key = args[i].substring(2);
-            if (i + 1 < args.length && !args[i + 1].startsWith("--")) m.put(key, args[++i]);
-            else m.put(key, "true");
-        }
-        return m;
     }
 
     /** The sentence list: generated, normalised, empty ones dropped. */
