@@ -10,15 +10,14 @@ import dev.voxpipe.core.topics.TopicCatalogue;
 import dev.voxpipe.feature.app.FeatureWorkerApp;
 import dev.voxpipe.feature.app.FeatureWorkerConfig;
 import dev.voxpipe.ingest.IngestApp;
+import dev.voxpipe.ingest.auth.ApiKeys;
 import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.model.VoiceModelRuntime;
 import dev.voxpipe.synth.SynthWorkerApp;
 import dev.voxpipe.synth.audiobook.AudiobookApp;
 import dev.voxpipe.trainer.TrainerWorkerApp;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +79,7 @@ public final class LocalPipeline implements AutoCloseable {
     public static LocalPipeline start(LocalStack stack, Path dataDir, VoiceModelRuntime runtime,
                                       Map<String, String> extra, Set<Worker> workers) throws Exception {
         String apiKey = newApiKey();
-        Map<String, String> settings = settings(stack, dataDir, sha256(apiKey), extra);
+        Map<String, String> settings = settings(stack, dataDir, ApiKeys.sha256Hex(apiKey), extra);
         VoxConfig config = VoxConfig.of(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
@@ -123,14 +122,6 @@ public final class LocalPipeline implements AutoCloseable {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return "vxp_" + HexFormat.of().formatHex(bytes);
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void closeAll(List<AutoCloseable> started) {
