@@ -1,8 +1,6 @@
 package dev.voxpipe.corpus;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,10 +23,7 @@ public record FliteVoice(String voice, String human, String gender) implements T
 
     @Override
     public void synthesize(List<String> texts, List<Path> wavs, Path workDir) throws IOException, InterruptedException {
-        Path text = workDir.resolve(id() + ".txt");
-        for (int k = 0; k < texts.size(); k++) {
-            Files.writeString(text, texts.get(k), StandardCharsets.UTF_8);
-            Processes.run(List.of("flite", "-voice", voice, "-f", text.toString(), "-o", wavs.get(k).toString()), workDir, 120);
-        }
+        TtsVoice.synthesizeEach(id(), texts, wavs, workDir, (text, wav) ->
+                List.of("flite", "-voice", voice, "-f", text.toString(), "-o", wav.toString()));
     }
 }
