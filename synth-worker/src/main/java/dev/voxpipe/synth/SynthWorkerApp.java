@@ -16,7 +16,6 @@ import dev.voxpipe.synth.chunk.ChunkConsumerLoop;
 import dev.voxpipe.synth.chunk.ChunkSynthesizer;
 import dev.voxpipe.synth.voice.VoiceCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -56,9 +55,7 @@ public final class SynthWorkerApp implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         VoxConfig config = VoxConfig.fromEnvironment();
-        VoiceModelRuntime runtime = config.find("voxpipe.model.base-dir")
-                .map(dir -> VoiceModelRuntime.loadBase(Path.of(dir)))
-                .orElseGet(VoiceModelRuntime::loadBase);
+        VoiceModelRuntime runtime = VoiceModelRuntime.loadConfigured(config.find(VoiceModelRuntime.BASE_DIR_SETTING));
         SynthWorkerApp app = new SynthWorkerApp(config, runtime, BlobStores.fromConfig(config),
                 MetricsServer.newRegistry("synth-worker"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -61,9 +61,7 @@ public final class TrainerWorkerApp implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         VoxConfig config = VoxConfig.fromEnvironment();
-        VoiceModelRuntime runtime = config.find("voxpipe.model.base-dir")
-                .map(dir -> VoiceModelRuntime.loadBase(java.nio.file.Path.of(dir)))
-                .orElseGet(VoiceModelRuntime::loadBase);
+        VoiceModelRuntime runtime = VoiceModelRuntime.loadConfigured(config.find(VoiceModelRuntime.BASE_DIR_SETTING));
         BlobStore blobs = BlobStores.fromConfig(config);
         TrainerWorkerApp app = new TrainerWorkerApp(config, runtime, blobs, MetricsServer.newRegistry("trainer-worker"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

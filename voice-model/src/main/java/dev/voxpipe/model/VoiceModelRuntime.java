@@ -83,6 +83,14 @@ public final class VoiceModelRuntime implements AutoCloseable {
         return r;
     }
 
+    /** The setting naming a base checkpoint directory to use instead of the shipped one. */
+    public static final String BASE_DIR_SETTING = "voxpipe.model.base-dir";
+
+    /** The base a worker runs on: {@code baseDir} when given (see {@link #BASE_DIR_SETTING}), else the shipped one. */
+    public static VoiceModelRuntime loadConfigured(java.util.Optional<String> baseDir) {
+        return baseDir.map(dir -> loadBase(Path.of(dir))).orElseGet(VoiceModelRuntime::loadBase);
+    }
+
     /** A base checkpoint directory written by pretraining ({@code RUN/base}). */
     public static VoiceModelRuntime loadBase(Path checkpointDir) {
         try {
