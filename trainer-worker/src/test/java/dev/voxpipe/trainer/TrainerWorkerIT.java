@@ -16,6 +16,7 @@ import dev.voxpipe.core.topics.TopicCatalogue;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.localstack.LocalStackExtension;
+import dev.voxpipe.localstack.TopicRecords;
 import dev.voxpipe.model.AcousticModel;
 import dev.voxpipe.model.BaseCheckpoint;
 import dev.voxpipe.model.ModelConfig;
@@ -33,7 +34,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,13 +42,10 @@ import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,22 +122,8 @@ class TrainerWorkerIT {
                 .setMaxSteps(steps).setUsableSeconds(8).setRequestedAt(Instant.now()).build();
     }
 
-    private static <T extends SpecificRecord> List<T> readUntil(String topic, Class<T> type, Predicate<List<T>> done)
-            throws Exception {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<T> seen = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new AvroWireDeserializer<>(registry, type))) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (!done.test(seen) && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> seen.add(r.value()));
-            }
-        }
-        return seen;
+    private static <T extends SpecificRecord> List<T> readUntil(String topic, Class<T> type, Predicate<List<T>> done) {
+        return TopicRecords.readUntil(stack, topic, new AvroWireDeserializer<>(registry, type), done, Duration.ofMinutes(2));
     }
 
     @Test
