@@ -22,6 +22,8 @@ public final class Spectral {
     private static final float[] WINDOW = hann(N_FFT);
     private static final float[][] FILTERBANK = slaneyFilterbank(MELS, N_FFT, SAMPLE_RATE, 0, SAMPLE_RATE / 2.0);
     private static volatile float[] pseudoInverse;
+    /** Enough for the MCD floor to settle (10: 1.08 dB, 20: 1.07, 40: 1.06 on the real speaker). */
+    private static final int NNLS_ITERATIONS = 20;
 
     private Spectral() {
     }
@@ -169,6 +171,25 @@ public final class Spectral {
     }
 
     /**
+     * Linear power spectrum [T, BINS] whose mel projection best matches {@code melPower} [T, MELS]:
+     * non-negative least squares by multiplicative updates (Lee and Seung), started from the clipped
+     * pseudo-inverse. Clipping the pseudo-inverse alone leaves holes and ringing between filter
+     * centres; on the real speaker that cost 0.5 dB of the vocoder's MCD floor (1.60 → 1.07 dB).
+     */
+    static NDArray melToPower(NDManager m, NDArray melPower) {
+        NDArray pinv = m.create(pseudoInverse(m), new Shape(MELS, BINS));
+        NDArray fbT = filterbankTransposed(m);                                   // [BINS, MELS]
+        NDArray fb = fbT.transpose();                                           // [MELS, BINS]
+        // multiplicative updates cannot leave zero, so every bin starts slightly positive
+        NDArray power = melPower.matMul(pinv).maximum(0f).add(1e-8f * melPower.max().getFloat() + 1e-12f);
+        NDArray target = melPower.matMul(fb);                                   // F^T y, fixed
+        for (int k = 0; k < NNLS_ITERATIONS; k++) {
+            power = power.mul(target).div(power.matMul(fbT).matMul(fb).add(1e-12f));
+        }
+        return power;
+    }
+
+    /**
      * Fast Griffin-Lim (Perraudin et al. 2013): audio whose log-mel approximates {@code logMel}.
      *
      * @param logMel     [frames][MELS]
@@ -187,8 +208,7 @@ public final class Spectral {
                 System.arraycopy(logMel[t], 0, flat, t * MELS, MELS);
             }
             NDArray mel = m.create(flat, new Shape(frames, MELS)).exp();
-            NDArray pinv = m.create(pseudoInverse(m), new Shape(MELS, BINS));
-            NDArray magnitude = mel.matMul(pinv).maximum(1e-10f).sqrt().expandDims(2);   // [T, BINS, 1]
+            NDArray magnitude = melToPower(m, mel).sqrt().expandDims(2);   // [T, BINS, 1]
             float[] envelope = inverseEnvelope(frames);
             NDArray window = m.create(WINDOW);
             Random rng = new Random(seed);
