@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
@@ -16,6 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The training objective and one optimiser step, shared by pretraining and few-shot fine-tuning.
  * Loss = L1(decoded mel) + MSE(prior mean under the MAS alignment) + MSE(log duration). Every
@@ -24,6 +28,7 @@ import java.util.function.Function;
  * that native memory stays flat over thousands of steps.
  */
 public final class TrainingCore {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCore.class);
     /** Utterances of one batch: token ids, raw log-mels [frames][M], and speaker reference log-mels. */
     public record Batch(int[][] tokens, float[][][] mels, float[][][] refs) {
         public int frames() {
@@ -143,12 +148,13 @@ public final class TrainingCore {
                 double clip = norm > clipNorm ? clipNorm / norm : 1.0;
                 adam.step(trainable, grads, learningRate, clip / scale, step);
             }
-            for (NDArray g : grads.values()) {
-                if (finite) {
-                    g.muli(0f);
-                } else {
-                    g.set(new float[(int) g.size()]);
-                }
+            if (!finite) {
+                LOG.warn("skipped a step with a non-finite loss or gradient (loss {}, gradient norm {})", total, norm);
+            }
+            // zero_() in place: NaN * 0 stays NaN, and NDArray.set(float[]) would swap the gradient's
+            // storage for a Java buffer that is freed with this step (heap corruption at the next backward)
+            for (NDArray p : trainable.values()) {
+                JniUtils.zeroGrad((PtNDArray) p);
             }
             sweep();
             return new StepLosses(total, mel, prior, dur, norm);

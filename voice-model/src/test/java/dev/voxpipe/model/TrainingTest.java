@@ -63,6 +63,61 @@ class TrainingTest {
     }
 
     @Test
+    void aNonFiniteStepIsSkippedAndLeavesNoGradientBehind() {
+        ModelConfig c = ModelConfig.tiny();
+        Random data = new Random(11);
+        TrainingCore.Batch good = batch(data, 3);
+        TrainingCore.Batch poisoned = batch(data, 3);
+        poisoned.mels()[1][4][7] = Float.NaN;
+        Map<String, ParamStore.Tensor> straight;
+        Map<String, ParamStore.Tensor> afterSkip;
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            TrainingCore core = new TrainingCore(c, m, ParamStore.initialise(AcousticModel.parameterSpecs(c), 3),
+                    n -> true, Map.of(), 0.0, 1.0, false);
+            core.step(good, 5e-3);
+            core.step(good, 5e-3);
+            straight = core.snapshotTrainable();
+        }
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            TrainingCore core = new TrainingCore(c, m, ParamStore.initialise(AcousticModel.parameterSpecs(c), 3),
+                    n -> true, Map.of(), 0.0, 1.0, false);
+            core.step(good, 5e-3);
+            TrainingCore.StepLosses skipped = core.step(poisoned, 5e-3);
+            assertTrue(Double.isNaN(skipped.total()) || Double.isNaN(skipped.gradNorm()), "the poisoned step is non-finite");
+            for (int i = 0; i < 3; i++) {
+                core.step(poisoned, 5e-3);
+            }
+            scribbleOverFreedNativeMemory();
+            TrainingCore.StepLosses next = core.step(good, 5e-3);
+            assertTrue(Double.isFinite(next.total()) && Double.isFinite(next.gradNorm()), "training goes on: " + next);
+            afterSkip = core.snapshotTrainable();
+        }
+        // skipped steps change nothing: the weights equal those of the run without them
+        for (String k : straight.keySet()) {
+            assertArrayEquals(straight.get(k).data(), afterSkip.get(k).data(), 1e-6f, k);
+        }
+    }
+
+    /**
+     * Lets the collector free what the skipped steps dropped and fills fresh native buffers with
+     * garbage: a gradient still pointing at freed memory would then feed garbage into the next step.
+     */
+    private static void scribbleOverFreedNativeMemory() {
+        List<java.nio.ByteBuffer> junk = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            for (int i = 0; i < 64; i++) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(64 * 1024 + i * 256);
+                while (b.remaining() >= 4) {
+                    b.putFloat(1e3f);
+                }
+                junk.add(b);
+            }
+        }
+        junk.clear();
+    }
+
+    @Test
     void parametersSurviveSaveAndLoad() throws Exception {
         ParamStore p = ParamStore.initialise(AcousticModel.parameterSpecs(ModelConfig.tiny()), 9);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
