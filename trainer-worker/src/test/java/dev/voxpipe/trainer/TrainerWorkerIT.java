@@ -102,6 +102,17 @@ class TrainerWorkerIT {
     }
 
     private static void features(String tenant, String voice, int clips, boolean withTranscripts) throws Exception {
+        send(featureRecords(tenant, voice, clips, withTranscripts));
+    }
+
+    private static void send(List<MelFeatures> features) throws Exception {
+        for (MelFeatures f : features) {
+            producer.send(new ProducerRecord<>(Topics.FEATURES_MEL, f.getClipId(), f)).get();
+        }
+    }
+
+    private static List<MelFeatures> featureRecords(String tenant, String voice, int clips, boolean withTranscripts) {
+        List<MelFeatures> out = new java.util.ArrayList<>();
         Random rng = new Random(voice.hashCode());
         for (int i = 0; i < clips; i++) {
             int frames = 150 + rng.nextInt(100);
@@ -113,8 +124,9 @@ class TrainerWorkerIT {
                     .setData(ByteBuffer.wrap(MelTensors.encode(mel, TensorEncoding.FLOAT16_LE)))
                     .setTranscript(withTranscripts ? "this is sentence number " + i + " of the voice." : null)
                     .setEventTime(Instant.now()).build();
-            producer.send(new ProducerRecord<>(Topics.FEATURES_MEL, f.getClipId(), f)).get();
+            out.add(f);
         }
+        return out;
     }
 
     private static TrainingJob job(String tenant, String voice, int steps) {
@@ -161,6 +173,22 @@ class TrainerWorkerIT {
                 seen -> seen.stream().anyMatch(m -> m.getJobId().equals(next.getJobId())));
         assertEquals(1, after.stream().filter(m -> m.getJobId().equals(job.getJobId())).count(), "published once");
         assertEquals(2, after.stream().filter(m -> m.getJobId().equals(next.getJobId())).findFirst().orElseThrow().getVersion());
+    }
+
+    @Test
+    void aJobTrainsOnEveryClipItWasAcceptedWithEvenWhenSomeArriveLate() throws Exception {
+        List<MelFeatures> clips = featureRecords("t3", "voice-c", 40, true);
+        double usable = clips.stream().mapToDouble(f -> f.getFrameCount() / f.getFrameRate()).sum();
+        send(clips.subList(0, 39));   // 39 of 40 clips: over 95 % of the seconds, but not all
+        TrainingJob job = TrainingJob.newBuilder(job("t3", "voice-c", 4)).setUsableSeconds(usable).build();
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
+        Thread.sleep(3000);
+        send(clips.subList(39, 40));
+        VoiceModelReady model = readUntil(Topics.MODELS_READY, VoiceModelReady.class,
+                seen -> seen.stream().anyMatch(m -> m.getJobId().equals(job.getJobId())))
+                .stream().filter(m -> m.getJobId().equals(job.getJobId())).findFirst().orElseThrow();
+        assertEquals(40.0, model.getMetrics().get("clips"), model.getMetrics().toString());
+        assertEquals(usable, model.getMetrics().get("usableSeconds"), 1e-6);
     }
 
     @Test

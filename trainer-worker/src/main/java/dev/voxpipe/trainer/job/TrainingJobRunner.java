@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainingJobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobRunner.class);
+    private static final double USABLE_SECONDS_TOLERANCE = 0.25;
 
     public enum Outcome { SUCCEEDED, FAILED, CANCELLED, ALREADY_DONE }
 
@@ -222,7 +223,10 @@ public final class TrainingJobRunner {
     }
 
     private List<MelFeatures> awaitFeatures(TrainingJob job, BooleanSupplier stop) throws InterruptedException {
-        double wanted = Math.max(config.minimumSeconds(), 0.95 * job.getUsableSeconds());
+        // every clip the job was accepted with (a clip's frames/rate are never shorter than its
+        // duration, so the tolerance only absorbs rounding): training on whichever 95 % had arrived
+        // made the data set, and so the voice, depend on timing
+        double wanted = Math.max(config.minimumSeconds(), job.getUsableSeconds() - USABLE_SECONDS_TOLERANCE);
         long deadline = System.nanoTime() + config.featureWait().toNanos();
         while (true) {
             List<MelFeatures> clips = features.clips(job.getTenantId(), job.getVoiceId());
