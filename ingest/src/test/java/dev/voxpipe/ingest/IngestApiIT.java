@@ -516,6 +516,30 @@ class IngestApiIT {
         assertTrue(sse.body().contains("\"state\":\"SUCCEEDED\"") && sse.body().contains("event: end"), sse.body());
     }
 
+    @Test
+    void progressCountsOnlyCommittedChunkResults() throws Exception {
+        String voiceId = trainedVoice(KEY_A, "tenant-a");
+        HttpResponse<String> submitted = api.postJson("/v1/synthesis", KEY_A,
+                new JsonObject().put("voiceId", voiceId).put("text", "One. Two. Three."));
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        String requestId = new JsonObject(submitted.body()).getString("requestId");
+        int rate = 32000;
+        byte[] wav = TestSupport.wav(rate, 1600, 440);
+        BlobRef blob = blobs.put(new ByteArrayInputStream(wav), "audio/wav");
+        // chunk 0 from a synth worker killed before its commit: aborted, so never done
+        TestSupport.Upstream.sendAborted(stack.bootstrapServers(), stack.registryUrl(), Topics.SYNTHESIS_CHUNK_RESULTS,
+                requestId, SynthesisChunkResult.newBuilder().setRequestId(requestId).setTenantId("tenant-a")
+                        .setVoiceId(voiceId).setChunkIndex(0).setChunkCount(3).setSucceeded(true).setAudio(blob)
+                        .setSampleRate(rate).setSampleCount(1600).setPauseAfterMs(0).setSynthesisSeconds(0.05)
+                        .setEventTime(Instant.now()).build());
+        // chunk 2, committed, lands after it in the same partition (same key)
+        sendChunk(requestId, voiceId, 2, wav, 0, rate);
+        TestSupport.await("the committed chunk", WAIT, () -> chunksDone(requestId) >= 1);
+        assertEquals(1, chunksDone(requestId), "the aborted chunk result must not count");
+        HttpResponse<byte[]> audio = api.getBytes("/v1/synthesis/" + requestId + "/audio", KEY_A, null);
+        assertEquals(409, audio.statusCode(), "no audio prefix while chunk 0 is missing");
+    }
+
     private void sendChunk(String requestId, String voiceId, int index, byte[] wav, int pauseMs, int rate) throws Exception {
         BlobRef blob = blobs.put(new ByteArrayInputStream(wav), "audio/wav");
         upstream.send(Topics.SYNTHESIS_CHUNK_RESULTS, requestId, SynthesisChunkResult.newBuilder().setRequestId(requestId)

@@ -138,6 +138,22 @@ final class TestSupport {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
 
+        /** Writes the record in a transaction and aborts it, as a worker killed before its commit leaves it. */
+        static void sendAborted(String bootstrap, String registryUrl, String topic, String key, SpecificRecord value) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ingest-it-aborted-" + java.util.UUID.randomUUID());
+            SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(registryUrl));
+            try (KafkaProducer<String, SpecificRecord> tx = new KafkaProducer<>(p, new StringSerializer(),
+                    new AvroWireSerializer<>(registry, true))) {
+                tx.initTransactions();
+                tx.beginTransaction();
+                tx.send(new ProducerRecord<>(topic, key, value));
+                tx.flush();
+                tx.abortTransaction();
+            }
+        }
+
         @Override
         public void close() {
             producer.close();
