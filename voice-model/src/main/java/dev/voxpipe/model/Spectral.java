@@ -21,6 +21,8 @@ public final class Spectral {
     public static final int BINS = N_FFT / 2 + 1;
     private static final float[] WINDOW = hann(N_FFT);
     private static final float[][] FILTERBANK = slaneyFilterbank(MELS, N_FFT, SAMPLE_RATE, 0, SAMPLE_RATE / 2.0);
+    // row-major [BINS, MELS], built once: every log-mel and every vocoder call uploads it
+    private static final float[] FILTERBANK_TRANSPOSED = transpose(FILTERBANK);
     private static volatile float[] pseudoInverse;
     /** Enough for the MCD floor to settle (10: 1.08 dB, 20: 1.07, 40: 1.06 on the real speaker). */
     private static final int NNLS_ITERATIONS = 20;
@@ -130,14 +132,19 @@ public final class Spectral {
         }
     }
 
-    private static NDArray filterbankTransposed(NDManager m) {
+    /** The filterbank as [BINS, MELS] (power spectrum @ it = power mel). */
+    static NDArray filterbankTransposed(NDManager m) {
+        return m.create(FILTERBANK_TRANSPOSED, new Shape(BINS, MELS));
+    }
+
+    private static float[] transpose(float[][] filterbank) {
         float[] data = new float[BINS * MELS];
         for (int k = 0; k < BINS; k++) {
             for (int j = 0; j < MELS; j++) {
-                data[k * MELS + j] = FILTERBANK[j][k];
+                data[k * MELS + j] = filterbank[j][k];
             }
         }
-        return m.create(data, new Shape(BINS, MELS));
+        return data;
     }
 
     static float[][] toMatrix(NDArray a) {
@@ -151,7 +158,7 @@ public final class Spectral {
     }
 
     /** Pseudo-inverse of the filterbank, [MELS, BINS] row-major, computed once. */
-    private static float[] pseudoInverse(NDManager m) {
+    static float[] pseudoInverse(NDManager m) {
         float[] p = pseudoInverse;
         if (p == null) {
             synchronized (Spectral.class) {

@@ -86,22 +86,14 @@ class SpectralTest {
                 System.arraycopy(logMel[t], 0, flat, t * Spectral.MELS, Spectral.MELS);
             }
             NDArray mel = m.create(flat, new Shape(frames, Spectral.MELS)).exp();
-            float[][] fb = Spectral.filterbank();
-            float[] fbT = new float[Spectral.BINS * Spectral.MELS];
-            for (int k = 0; k < Spectral.BINS; k++) {
-                for (int j = 0; j < Spectral.MELS; j++) {
-                    fbT[k * Spectral.MELS + j] = fb[j][k];
-                }
-            }
-            NDArray project = m.create(fbT, new Shape(Spectral.BINS, Spectral.MELS));
+            NDArray project = Spectral.filterbankTransposed(m);
             NDArray refined = Spectral.melToPower(m, mel);
             assertEquals(new Shape(frames, Spectral.BINS), refined.getShape());
             assertTrue(refined.min().getFloat() >= 0f, "power must be non-negative");
 
             // the old inversion: least squares, then negative bins clipped to zero
-            NDArray gram = project.transpose().matMul(project);
-            NDArray clipped = mel.matMul(gram.add(m.eye(Spectral.MELS).mul(1e-6f * gram.max().getFloat()))
-                    .inverse().matMul(project.transpose())).maximum(0f);
+            NDArray clipped = mel.matMul(m.create(Spectral.pseudoInverse(m), new Shape(Spectral.MELS, Spectral.BINS)))
+                    .maximum(0f);
             double refinedError = logMelError(refined.matMul(project), mel);
             double clippedError = logMelError(clipped.matMul(project), mel);
             double refinedSc = convergence(refined.matMul(project), mel);
