@@ -528,10 +528,7 @@ class IngestApiIT {
         BlobRef blob = blobs.put(new ByteArrayInputStream(wav), "audio/wav");
         // chunk 0 from a synth worker killed before its commit: aborted, so never done
         TestSupport.Upstream.sendAborted(stack.bootstrapServers(), stack.registryUrl(), Topics.SYNTHESIS_CHUNK_RESULTS,
-                requestId, SynthesisChunkResult.newBuilder().setRequestId(requestId).setTenantId("tenant-a")
-                        .setVoiceId(voiceId).setChunkIndex(0).setChunkCount(3).setSucceeded(true).setAudio(blob)
-                        .setSampleRate(rate).setSampleCount(1600).setPauseAfterMs(0).setSynthesisSeconds(0.05)
-                        .setEventTime(Instant.now()).build());
+                requestId, chunkResult(requestId, voiceId, 0, blob, wav, 0, rate));
         // chunk 2, committed, lands after it in the same partition (same key)
         sendChunk(requestId, voiceId, 2, wav, 0, rate);
         TestSupport.await("the committed chunk", WAIT, () -> chunksDone(requestId) >= 1);
@@ -542,10 +539,15 @@ class IngestApiIT {
 
     private void sendChunk(String requestId, String voiceId, int index, byte[] wav, int pauseMs, int rate) throws Exception {
         BlobRef blob = blobs.put(new ByteArrayInputStream(wav), "audio/wav");
-        upstream.send(Topics.SYNTHESIS_CHUNK_RESULTS, requestId, SynthesisChunkResult.newBuilder().setRequestId(requestId)
-                .setTenantId("tenant-a").setVoiceId(voiceId).setChunkIndex(index).setChunkCount(3).setSucceeded(true)
-                .setAudio(blob).setSampleRate(rate).setSampleCount((wav.length - 44) / 2).setPauseAfterMs(pauseMs)
-                .setSynthesisSeconds(0.05).setEventTime(Instant.now()).build());
+        upstream.send(Topics.SYNTHESIS_CHUNK_RESULTS, requestId, chunkResult(requestId, voiceId, index, blob, wav, pauseMs, rate));
+    }
+
+    private static SynthesisChunkResult chunkResult(String requestId, String voiceId, int index, BlobRef blob, byte[] wav,
+                                                    int pauseMs, int rate) {
+        return SynthesisChunkResult.newBuilder().setRequestId(requestId).setTenantId("tenant-a").setVoiceId(voiceId)
+                .setChunkIndex(index).setChunkCount(3).setSucceeded(true).setAudio(blob).setSampleRate(rate)
+                .setSampleCount((wav.length - 44) / 2).setPauseAfterMs(pauseMs).setSynthesisSeconds(0.05)
+                .setEventTime(Instant.now()).build();
     }
 
     private int chunksDone(String requestId) {
