@@ -176,14 +176,36 @@ public final class VoiceModelRuntime implements AutoCloseable {
         }
         List<float[][]> ok = new ArrayList<>();
         for (float[][] c : clips) {
-            if (c != null && c.length > 0 && c[0].length == Spectral.MELS) {
+            if (usableLogMel(c)) {
                 ok.add(c);
             }
         }
         if (ok.isEmpty()) {
-            throw new IllegalArgumentException("reference clips must be non-empty [frames][" + Spectral.MELS + "] log-mels");
+            throw new IllegalArgumentException("reference clips must be non-empty [frames][" + Spectral.MELS
+                    + "] log-mels of finite values");
         }
         return ok;
+    }
+
+    /**
+     * A non-empty [frames][100] log-mel of finite values. A NaN or infinity (a corrupt feature
+     * record) would turn every training step that meets it into a skipped step, or the embedding into NaN.
+     */
+    static boolean usableLogMel(float[][] logMel) {
+        if (logMel == null || logMel.length == 0) {
+            return false;
+        }
+        for (float[] frame : logMel) {
+            if (frame == null || frame.length != Spectral.MELS) {
+                return false;
+            }
+            for (float v : frame) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** For TorchScript models without a speaker encoder: per-bin mean and deviation of the references. */
@@ -221,8 +243,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
         List<int[]> tokens = new ArrayList<>();
         List<float[][]> mels = new ArrayList<>();
         for (TrainingUtterance u : utterances == null ? List.<TrainingUtterance>of() : utterances) {
-            if (u == null || u.logMel() == null || u.logMel().length == 0 || u.logMel()[0].length != Spectral.MELS
-                    || u.transcript() == null || u.transcript().isBlank()) {
+            if (u == null || !usableLogMel(u.logMel()) || u.transcript() == null || u.transcript().isBlank()) {
                 continue;
             }
             int[] t = CharTokenizer.encode(u.transcript());
@@ -235,8 +256,8 @@ public final class VoiceModelRuntime implements AutoCloseable {
             mels.add(m);
         }
         if (tokens.isEmpty()) {
-            throw new IllegalArgumentException("no usable training utterances (need transcripts and log-mels of "
-                    + "at most " + MAX_FINE_TUNE_FRAMES + " frames, longer than their text)");
+            throw new IllegalArgumentException("no usable training utterances (need transcripts and finite log-mels "
+                    + "of at most " + MAX_FINE_TUNE_FRAMES + " frames, longer than their text)");
         }
         if (resumeFrom != null && !resumeFrom.baseModelId().equals(modelId)) {
             throw new IllegalArgumentException("state belongs to base " + resumeFrom.baseModelId() + ", not " + modelId);

@@ -64,6 +64,30 @@ class VoiceModelRuntimeTest {
     }
 
     @Test
+    void nonFiniteLogMelsAreRefusedWithAReasonOrLeftOut() {
+        List<TrainingUtterance> good = SyntheticVoices.utterances(3, 1, 5);
+        float[][] corrupt = good.get(0).logMel().clone();
+        corrupt[2] = corrupt[2].clone();
+        corrupt[2][10] = Float.NaN;
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> runtime.zeroShot(List.<float[][]>of(corrupt)));
+        assertTrue(refused.getMessage().contains("finite"), refused.getMessage());
+        IllegalArgumentException noData = assertThrows(IllegalArgumentException.class, () -> runtime.fineTune(
+                List.of(new TrainingUtterance(corrupt, good.get(0).transcript())), new FineTuneConfig(2, 0, 1e-3, 1), null, null));
+        assertTrue(noData.getMessage().contains("finite"), noData.getMessage());
+
+        // beside good clips, the corrupt one is left out: the embedding and the fine-tune stay finite
+        List<float[][]> refs = new ArrayList<>(List.<float[][]>of(corrupt));
+        good.forEach(u -> refs.add(u.logMel()));
+        for (float v : runtime.zeroShot(refs).speakerEmbedding()) {
+            assertTrue(Float.isFinite(v));
+        }
+        List<TrainingUtterance> mixed = new ArrayList<>(good);
+        mixed.add(new TrainingUtterance(corrupt, good.get(0).transcript()));
+        assertTrue(Double.isFinite(runtime.fineTune(mixed, new FineTuneConfig(3, 0, 1e-3, 1), null, null).finalLoss()));
+    }
+
+    @Test
     void fineTuneLowersLossWritesSmallDeltasAndResumesExactly() {
         List<TrainingUtterance> data = SyntheticVoices.utterances(6, 2, 11);
         FineTuneConfig cfg = new FineTuneConfig(12, 6, 5e-3, 7);
