@@ -1,6 +1,7 @@
 package dev.voxpipe.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -8,6 +9,8 @@ import java.util.List;
  * wait for features, train, synthesise, download. Shared by the main job and the end-to-end test.
  */
 public final class DemoJob {
+    /** Bounds the wait for training and for synthesis, so a stuck worker ends the job with a message. */
+    private static final Duration JOB_WAIT = Duration.ofMinutes(20);
 
     private final VoxPipeClient client;
     private final Progress progress;
@@ -93,6 +96,7 @@ public final class DemoJob {
     }
 
     private JsonNode awaitJob(String jobId) throws Exception {
+        long deadline = System.nanoTime() + JOB_WAIT.toNanos();
         while (true) {
             JsonNode job = client.job(jobId);
             String state = job.get("state").asText();
@@ -105,11 +109,16 @@ public final class DemoJob {
                 progress.endBar();
                 return job;
             }
+            if (System.nanoTime() > deadline) {
+                progress.endBar();
+                throw new IllegalStateException("training did not end within " + JOB_WAIT.toMinutes() + " minutes: " + job);
+            }
             Thread.sleep(1000);
         }
     }
 
     private JsonNode awaitSynthesis(String requestId) throws Exception {
+        long deadline = System.nanoTime() + JOB_WAIT.toNanos();
         while (true) {
             JsonNode status = client.synthesis(requestId);
             String state = status.get("state").asText();
@@ -118,6 +127,10 @@ public final class DemoJob {
             if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
                 progress.endBar();
                 return status;
+            }
+            if (System.nanoTime() > deadline) {
+                progress.endBar();
+                throw new IllegalStateException("synthesis did not end within " + JOB_WAIT.toMinutes() + " minutes: " + status);
             }
             Thread.sleep(500);
         }

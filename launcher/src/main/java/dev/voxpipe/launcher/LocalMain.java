@@ -31,7 +31,21 @@ public final class LocalMain {
 
     private LocalMain() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run();
+        } catch (Exception e) {
+            System.err.println();
+            System.err.println("voxpipe demo failed: " + e + " (details in "
+                    + System.getenv().getOrDefault("VOXPIPE_LOG_FILE", "data/voxpipe.log") + ")");
+            org.slf4j.LoggerFactory.getLogger(LocalMain.class).error("the main job failed", e);
+            status = 1;
+        }
+        System.exit(status); // DJL's native threads are not daemons: the JVM would not end by itself
+    }
+
+    private static void run() throws Exception {
         Progress progress = new Progress(System.out, 7);
         LocalStackConfig stackConfig = LocalStackConfig.fromEnvironment();
         Path dataDir = stackConfig.dataDir().resolveSibling("pipeline");
@@ -62,7 +76,6 @@ public final class LocalMain {
                 System.out.println("Audio: " + file.toAbsolutePath());
             }
         }
-        System.exit(0); // DJL's native threads are not daemons
     }
 
 }
