@@ -13,9 +13,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SND = "/usr/share/asterisk/sounds/en_US_f_Allison"
-TRANSCRIPTS = os.path.join(HERE, "../../../../../../shared/data/asterisk-core-sounds-en.txt")
-if not os.path.exists(TRANSCRIPTS):
-    TRANSCRIPTS = "/work/shared/data/asterisk-core-sounds-en.txt"
+# the repository's own copy of the transcripts (speech-tools' bundled resource)
+TRANSCRIPTS = os.path.join(HERE, "../../../../../speech-tools/src/main/resources/dev/voxpipe/corpus/asterisk-core-sounds-en.txt")
 SR, GAP, TARGET = 16000, 0.7, 60.0
 
 

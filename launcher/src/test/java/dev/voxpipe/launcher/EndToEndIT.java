@@ -8,6 +8,7 @@ import dev.voxpipe.corpus.RealSpeakerLoader;
 import dev.voxpipe.dsp.PcmAudio;
 import dev.voxpipe.dsp.WavIo;
 import dev.voxpipe.eval.EvaluationHarness;
+import dev.voxpipe.eval.EvaluationProtocol;
 import dev.voxpipe.eval.EvaluationReport;
 import dev.voxpipe.eval.Pocketsphinx;
 import dev.voxpipe.localstack.LocalStack;
@@ -62,12 +63,12 @@ class EndToEndIT {
             assertEquals(demo.durationSeconds(), book.durationSeconds(), 0.01, "the file holds what the result says");
             assertTrue(book.durationSeconds() > 10, "three paragraphs take more than 10 s: " + book.durationSeconds());
 
-            // Held-out sentences of the real speaker, each synthesised through the API.
-            RealSpeakerLoader loader = new RealSpeakerLoader(RealSpeakerLoader.DEFAULT_SOUNDS, sharedTranscripts());
-            List<RealSpeakerLoader.RealUtterance> heldOut = RealSpeakerLoader.split(loader.utterances(), 60).heldOut().stream()
-                    .filter(u -> !u.fragment() && u.text().split(" ").length >= 4
-                            && u.estimatedSeconds() >= 1.5 && u.estimatedSeconds() <= 6)
-                    .limit(HELD_OUT_SENTENCES).toList();
+            // Test-split sentences of the real speaker (no text shared with her few-shot clips), each synthesised
+            // through the API.
+            RealSpeakerLoader loader = RealSpeakerLoader.defaults();
+            List<RealSpeakerLoader.RealUtterance> heldOut = EvaluationProtocol.split(loader.utterances(), 60,
+                            EvaluationProtocol.DEFAULT_PROMPTS).test().stream()
+                    .filter(u -> u.estimatedSeconds() <= 6).limit(HELD_OUT_SENTENCES).toList();
             assertEquals(HELD_OUT_SENTENCES, heldOut.size());
             List<String> requestIds = new ArrayList<>();
             for (RealSpeakerLoader.RealUtterance u : heldOut) {
@@ -109,15 +110,5 @@ class EndToEndIT {
                         + " x the speaker's own " + ownWer + "\n" + table);
             }
         }
-    }
-
-    /** The shared transcripts live in ../shared beside the repository root. */
-    static Path sharedTranscripts() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data/asterisk-core-sounds-en.txt");
-            if (Files.isRegularFile(candidate)) return candidate;
-        }
-        throw new IllegalStateException("no shared/data/asterisk-core-sounds-en.txt above " + here);
     }
 }

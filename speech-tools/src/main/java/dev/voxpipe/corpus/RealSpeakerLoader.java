@@ -25,7 +25,8 @@ import dev.voxpipe.text.TextFrontend;
 
 /**
  * The real speaker: Allison Smith's Asterisk prompts (Debian {@code asterisk-core-sounds-en-g722}, true 16 kHz
- * G.722) with the transcripts of {@code ../shared/data/asterisk-core-sounds-en.txt}.
+ * G.722) with the transcripts bundled as the classpath resource {@code asterisk-core-sounds-en.txt} (a copy of the
+ * project's shared reading material, so that nothing outside the repository is needed).
  *
  * <p>Transcript handling: {@code [bracketed]} parts are not speech (tones; {@code "at [@]"} keeps "at"), entries
  * that are only tones or {@code silence/N} are skipped, {@code ...} marks where another prompt is spliced in and is
@@ -41,7 +42,8 @@ import dev.voxpipe.text.TextFrontend;
 public final class RealSpeakerLoader {
     private static final Logger LOG = LoggerFactory.getLogger(RealSpeakerLoader.class);
     public static final Path DEFAULT_SOUNDS = Path.of("/usr/share/asterisk/sounds/en_US_f_Allison");
-    public static final Path DEFAULT_TRANSCRIPTS = Path.of("../shared/data/asterisk-core-sounds-en.txt");
+    /** Classpath resource (this package) with the transcripts, {@code name: text} per line. */
+    public static final String BUNDLED_TRANSCRIPTS = "asterisk-core-sounds-en.txt";
     /** G.722 is 64 kbit/s: 8000 bytes per second of 16 kHz audio. */
     static final double G722_BYTES_PER_SECOND = 8000;
 
@@ -58,24 +60,42 @@ public final class RealSpeakerLoader {
     }
 
     private final Path soundsDir;
-    private final Path transcripts;
+    private final List<String> transcriptLines;
 
-    public RealSpeakerLoader(Path soundsDir, Path transcripts) {
-        this.soundsDir = soundsDir;
-        this.transcripts = transcripts;
+    public RealSpeakerLoader(Path soundsDir, Path transcripts) throws IOException {
+        this(soundsDir, Files.readAllLines(transcripts, StandardCharsets.UTF_8));
     }
 
+    public RealSpeakerLoader(Path soundsDir, List<String> transcriptLines) {
+        this.soundsDir = soundsDir;
+        this.transcriptLines = List.copyOf(transcriptLines);
+    }
+
+    /** The Debian sounds directory with the bundled transcripts. */
     public static RealSpeakerLoader defaults() {
-        Path t = DEFAULT_TRANSCRIPTS;
-        if (!Files.isRegularFile(t)) t = Path.of("/work/shared/data/asterisk-core-sounds-en.txt");
-        return new RealSpeakerLoader(DEFAULT_SOUNDS, t);
+        return new RealSpeakerLoader(DEFAULT_SOUNDS, bundledTranscripts());
+    }
+
+    /** The bundled transcript lines. */
+    public static List<String> bundledTranscripts() {
+        try (InputStream in = RealSpeakerLoader.class.getResourceAsStream(BUNDLED_TRANSCRIPTS)) {
+            if (in == null) throw new IllegalStateException("classpath resource " + BUNDLED_TRANSCRIPTS + " is missing");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** True when the Debian package with the speaker's G.722 files is installed. */
+    public static boolean soundsInstalled() {
+        return Files.isDirectory(DEFAULT_SOUNDS);
     }
 
     /** Transcript entries that have a G.722 file and contain speech, in transcript order. */
     public List<RealUtterance> utterances() throws IOException {
         TextFrontend fe = TextFrontend.english();
         List<RealUtterance> out = new ArrayList<>();
-        for (String line : Files.readAllLines(transcripts, StandardCharsets.UTF_8)) {
+        for (String line : transcriptLines) {
             if (line.isBlank() || line.startsWith(";")) continue;
             int colon = line.indexOf(": ");
             if (colon <= 0) continue;
@@ -148,7 +168,7 @@ public final class RealSpeakerLoader {
         }
     }
 
-    static String sha256(String s) {
+    public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -156,30 +176,44 @@ public final class RealSpeakerLoader {
         }
     }
 
-    /** Writes {@code <out>/fewshot} and {@code <out>/heldout}: wav (32 kHz, trimmed, levelled) + metadata.tsv. */
+    /**
+     * Writes the evaluation protocol's splits ({@link dev.voxpipe.eval.EvaluationProtocol}): {@code <out>/fewshot},
+     * {@code validation}, {@code test} and {@code pretrain}, each wav (32 kHz, trimmed, levelled) + metadata.tsv, and
+     * {@code <out>/splits.tsv} (name, split, seconds, text) with {@code refused.tsv} (prompts refused for overlap).
+     */
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args);
         Path out = Path.of(a.getOrDefault("out", "data/real-speaker"));
         double seconds = Double.parseDouble(a.getOrDefault("seconds", "60"));
+        int prompts = Integer.parseInt(a.getOrDefault("prompts", "" + dev.voxpipe.eval.EvaluationProtocol.DEFAULT_PROMPTS));
         if (!a.containsKey("no-apt")) AptPackages.ensure(List.of("ffmpeg", "asterisk-core-sounds-en-g722"));
         RealSpeakerLoader loader = a.containsKey("transcripts")
                 ? new RealSpeakerLoader(Path.of(a.getOrDefault("sounds", DEFAULT_SOUNDS.toString())), Path.of(a.get("transcripts")))
                 : defaults();
-        Split split = split(loader.utterances(), seconds);
-        for (var part : List.of(Map.entry("fewshot", split.fewShot()), Map.entry("heldout", split.heldOut()))) {
-            Path dir = out.resolve(part.getKey());
+        var splits = dev.voxpipe.eval.EvaluationProtocol.split(loader.utterances(), seconds, prompts);
+        List<String> index = new ArrayList<>();
+        List<String> parts = a.containsKey("splits") ? List.of(a.get("splits").split(","))
+                : List.of("fewshot", "validation", "test", "pretrain");
+        for (String part : parts) {
+            Path dir = out.resolve(part);
             Files.createDirectories(dir);
             List<String> meta = new ArrayList<>();
             double total = 0;
-            for (RealUtterance u : part.getValue()) {
+            for (RealUtterance u : splits.part(part)) {
                 String id = u.name().replace('/', '_');
                 PcmAudio audio = AudioPrep.prepare(loader.audio(u, 16_000), AudioPrep.CORPUS_RATE);
                 WavIo.writeWav16(audio, dir.resolve(id + ".wav"));
                 meta.add(id + "\t" + u.text());
+                index.add(u.name() + "\t" + part + "\t" + String.format(Locale.ROOT, "%.2f", audio.durationSeconds()) + "\t" + u.text());
                 total += audio.durationSeconds();
             }
             Files.write(dir.resolve("metadata.tsv"), meta, StandardCharsets.UTF_8);
-            LOG.info("{}: {} utterances, {} s", part.getKey(), meta.size(), String.format(Locale.ROOT, "%.1f", total));
+            LOG.info("{}: {} utterances, {} s", part, meta.size(), String.format(Locale.ROOT, "%.1f", total));
         }
+        Files.write(out.resolve("splits.tsv"), index, StandardCharsets.UTF_8);
+        List<String> refused = new ArrayList<>();
+        splits.refusedForOverlap().forEach((name, why) -> refused.add(name + "\t" + why));
+        Files.write(out.resolve("refused.tsv"), refused, StandardCharsets.UTF_8);
+        LOG.info("{} held-out prompts refused for overlapping the few-shot text", refused.size());
     }
 }
