@@ -15,12 +15,14 @@ import dev.voxpipe.dsp.WavIo;
  *
  * <pre>
  * speech-tools/bin/speech-tools evaluate --synth DIR --ref DIR [--text metadata.tsv] [--out report] [--label name]
- *                                        [--no-wer] [--limit N]
+ *                                        [--wer open|grammar|none] [--no-wer] [--limit N]
  * </pre>
  *
  * Both directories hold {@code <id>.wav}; texts come from {@code --text} or {@code <ref>/metadata.tsv} or
  * {@code <synth>/metadata.tsv} ({@code id \t text}). Writes {@code <out>.json} and {@code <out>.md} and prints
- * the Markdown. WER needs pocketsphinx (skipped with a note when not installed).
+ * the Markdown. {@code --wer open} (default): open-vocabulary WER with its ratio to the reference's own, plus
+ * grammar-mode WER; {@code grammar}: grammar mode only; {@code none} (or {@code --no-wer}): no recogniser. WER needs
+ * pocketsphinx (skipped with a note when not installed).
  */
 public final class EvaluateCommand {
     private EvaluateCommand() {
@@ -43,8 +45,9 @@ public final class EvaluateCommand {
             }
         }
         if (items.isEmpty()) throw new IllegalArgumentException("no id has a wav in both " + synth + " and " + ref);
-        boolean wer = !a.containsKey("no-wer");
-        if (wer && !Pocketsphinx.available()) System.err.println("pocketsphinx not installed: WER skipped");
+        EvaluationHarness.WerMode wer = a.containsKey("no-wer") ? EvaluationHarness.WerMode.NONE
+                : EvaluationHarness.WerMode.parse(a.getOrDefault("wer", "open"));
+        if (wer != EvaluationHarness.WerMode.NONE && !Pocketsphinx.available()) System.err.println("pocketsphinx not installed: WER skipped");
         EvaluationReport report = EvaluationHarness.defaults().evaluate(a.getOrDefault("label", synth.getFileName() + " vs " + ref.getFileName()), items, wer);
         Path out = Path.of(a.getOrDefault("out", "evaluation"));
         if (out.getParent() != null) Files.createDirectories(out.getParent());

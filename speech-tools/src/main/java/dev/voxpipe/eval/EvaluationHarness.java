@@ -39,24 +39,54 @@ public final class EvaluationHarness {
         return new EvaluationHarness(PitchTracker.defaults().withRange(50, 500));
     }
 
-    /** MCD, F0 and rate only. */
-    public EvaluationReport quick(String label, List<Item> items) {
-        return evaluate(label, items, false);
+    /**
+     * Which word error rates to measure. {@code OPEN}: open-vocabulary WER (the headline, with its ratio to the
+     * reference recordings' own) plus grammar-mode WER as a secondary figure; {@code GRAMMAR}: grammar mode only;
+     * {@code NONE}: no recogniser.
+     */
+    public enum WerMode {
+        NONE, GRAMMAR, OPEN;
+
+        public static WerMode parse(String s) {
+            try {
+                return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("WER mode must be open, grammar or none, not " + s, e);
+            }
+        }
     }
 
-    /** Full evaluation; WER only if {@code withWer} and pocketsphinx is installed (else WER fields are null). */
+    /** MCD, F0 and rate only. */
+    public EvaluationReport quick(String label, List<Item> items) {
+        return evaluate(label, items, WerMode.NONE);
+    }
+
+    /** Full evaluation with both WER modes when {@code withWer} and pocketsphinx is installed. */
     public EvaluationReport evaluate(String label, List<Item> items, boolean withWer) {
+        return evaluate(label, items, withWer ? WerMode.OPEN : WerMode.NONE);
+    }
+
+    /** Full evaluation; WER fields are null where the mode leaves them out or pocketsphinx is not installed. */
+    public EvaluationReport evaluate(String label, List<Item> items, WerMode werMode) {
         List<Acoustic> acoustic = IntStream.range(0, items.size()).parallel().mapToObj(k -> acoustic(items.get(k))).toList();
         List<String> hyps = null;
         List<String> refHyps = null;
-        if (withWer && Pocketsphinx.available() && !items.isEmpty()) {
+        List<String> grammarHyps = null;
+        List<String> grammarRefHyps = null;
+        if (werMode != WerMode.NONE && Pocketsphinx.available() && !items.isEmpty()) {
             List<String> candidates = items.stream().map(Item::text).toList();
+            List<PcmAudio> synthesized = items.stream().map(Item::synthesized).toList();
+            List<PcmAudio> references = items.stream().map(Item::reference).toList();
             Path work = null;
             try {
                 work = Files.createTempDirectory("voxpipe-wer");
                 Pocketsphinx ps = Pocketsphinx.defaults();
-                hyps = ps.recognize(items.stream().map(Item::synthesized).toList(), candidates, work.resolve("synth"));
-                refHyps = ps.recognize(items.stream().map(Item::reference).toList(), candidates, work.resolve("ref"));
+                if (werMode == WerMode.OPEN) {
+                    hyps = ps.recognize(synthesized, candidates, Pocketsphinx.Grammar.OPEN_VOCABULARY, work.resolve("synth"));
+                    refHyps = ps.recognize(references, candidates, Pocketsphinx.Grammar.OPEN_VOCABULARY, work.resolve("ref"));
+                }
+                grammarHyps = ps.recognize(synthesized, candidates, Pocketsphinx.Grammar.SENTENCES, work.resolve("synth-g"));
+                grammarRefHyps = ps.recognize(references, candidates, Pocketsphinx.Grammar.SENTENCES, work.resolve("ref-g"));
             } catch (IOException e) {
                 throw new IllegalStateException("pocketsphinx failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -69,6 +99,10 @@ public final class EvaluationHarness {
         List<EvaluationReport.ItemResult> results = new ArrayList<>();
         WordErrorRate.Counts werTotal = WordErrorRate.Counts.ZERO;
         WordErrorRate.Counts refWerTotal = WordErrorRate.Counts.ZERO;
+        WordErrorRate.Counts grammarWerTotal = WordErrorRate.Counts.ZERO;
+        WordErrorRate.Counts grammarRefWerTotal = WordErrorRate.Counts.ZERO;
+        long synthFrames = 0;
+        long refFrames = 0;
         double mcdSum = 0;
         double mcdSq = 0;
         int mcdN = 0;
@@ -99,6 +133,10 @@ public final class EvaluationHarness {
                 refWerTotal = refWerTotal.plus(rc);
                 refWer = rc.wer();
             }
+            if (grammarHyps != null) {
+                grammarWerTotal = grammarWerTotal.plus(WordErrorRate.compute(item.text(), grammarHyps.get(k)));
+                grammarRefWerTotal = grammarRefWerTotal.plus(WordErrorRate.compute(item.text(), grammarRefHyps.get(k)));
+            }
             if (a.error != null) {
                 failed++;
                 results.add(new EvaluationReport.ItemResult(item.id(), item.text(), null, null, null, null, 0, 0, null,
@@ -119,6 +157,8 @@ public final class EvaluationHarness {
             synthF0N += a.synthF0N;
             refF0 += a.refF0Sum;
             refF0N += a.refF0N;
+            synthFrames += a.synthFrames;
+            refFrames += a.refFrames;
             results.add(new EvaluationReport.ItemResult(item.id(), item.text(), a.mcd,
                     a.voicedPairs == 0 ? null : Math.sqrt(a.f0SqHz / a.voicedPairs),
                     a.voicedPairs == 0 ? null : Math.sqrt(a.f0SqCents / a.voicedPairs),
@@ -134,7 +174,10 @@ public final class EvaluationHarness {
                 pairs == 0 ? null : (double) voicingErrors / pairs,
                 synthSeconds == 0 ? null : refSeconds / synthSeconds,
                 synthF0N == 0 ? null : synthF0 / synthF0N, refF0N == 0 ? null : refF0 / refF0N,
-                hyps == null ? null : werTotal.wer(), refHyps == null ? null : refWerTotal.wer(), synthSeconds, refSeconds);
+                hyps == null ? null : werTotal.wer(), refHyps == null ? null : refWerTotal.wer(),
+                grammarHyps == null ? null : grammarWerTotal.wer(), grammarRefHyps == null ? null : grammarRefWerTotal.wer(),
+                synthFrames == 0 ? null : (double) synthF0N / synthFrames, refFrames == 0 ? null : (double) refF0N / refFrames,
+                synthSeconds, refSeconds);
         return new EvaluationReport(label, summary, List.copyOf(results));
     }
 
@@ -152,6 +195,8 @@ public final class EvaluationHarness {
         long synthF0N;
         double refF0Sum;
         long refF0N;
+        int synthFrames;
+        int refFrames;
         String error;
     }
 
@@ -173,6 +218,8 @@ public final class EvaluationHarness {
             a.mcd = path.meanCost();
             float[] fs = pitch.f0(s, MelCepstrum.RATE, MelCepstrum.HOP);
             float[] fr = pitch.f0(r, MelCepstrum.RATE, MelCepstrum.HOP);
+            a.synthFrames = fs.length;
+            a.refFrames = fr.length;
             for (float v : fs) if (v > 0) {
                 a.synthF0Sum += v;
                 a.synthF0N++;

@@ -19,12 +19,27 @@ public record EvaluationReport(String label, Summary summary, List<ItemResult> i
      * @param f0RmseCents         the same in cents (speaker-range independent)
      * @param voicingError        fraction of aligned frame pairs whose voicing decisions differ
      * @param speakingRateRatio   reference speech seconds / synthesised speech seconds (above 1: synthesis faster)
-     * @param wer                 WER of the synthesised audio (pocketsphinx, grammar of the item texts)
-     * @param referenceWer        WER of the reference audio under the same grammar (the yardstick's floor)
+     * @param wer                 open-vocabulary WER of the synthesised audio (pocketsphinx en-us language model)
+     * @param referenceWer        open-vocabulary WER of the reference recordings of the same prompts
+     * @param grammarWer          WER under a grammar of the batch's sentences (secondary: noise can score 0 %)
+     * @param grammarReferenceWer the reference recordings' grammar-mode WER
+     * @param voicedShare         share of the synthesised audio's frames that are voiced
+     * @param referenceVoicedShare the same for the reference recordings
      */
     public record Summary(int items, int failed, Double mcdDb, Double mcdStdDb, Double f0RmseHz, Double f0RmseCents,
                           Double voicingError, Double speakingRateRatio, Double synthF0MeanHz, Double referenceF0MeanHz,
-                          Double wer, Double referenceWer, double synthSeconds, double referenceSeconds) {
+                          Double wer, Double referenceWer, Double grammarWer, Double grammarReferenceWer,
+                          Double voicedShare, Double referenceVoicedShare, double synthSeconds, double referenceSeconds) {
+        /** The headline intelligibility figure: open-vocabulary WER over the reference recordings' own. */
+        public Double werRatio() {
+            return wer == null || referenceWer == null || referenceWer == 0 ? null : wer / referenceWer;
+        }
+
+        /** Voiced-frame share of the synthesis over the reference's. */
+        public Double voicedShareRatio() {
+            return voicedShare == null || referenceVoicedShare == null || referenceVoicedShare == 0 ? null
+                    : voicedShare / referenceVoicedShare;
+        }
     }
 
     public record ItemResult(String id, String text, Double mcdDb, Double f0RmseHz, Double f0RmseCents,
@@ -50,16 +65,21 @@ public record EvaluationReport(String label, Summary summary, List<ItemResult> i
     /** One Markdown table row of the summary (see {@link #markdownHeader()}). */
     public String markdownRow() {
         Summary s = summary;
-        return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |", label, s.items() - s.failed(),
-                f(s.mcdDb(), "%.2f"), f(s.f0RmseHz(), "%.1f"), f(s.f0RmseCents(), "%.0f"),
-                f(s.voicingError() == null ? null : 100 * s.voicingError(), "%.1f%%"), f(s.speakingRateRatio(), "%.2f"),
+        return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", label,
+                s.items() - s.failed(), f(s.mcdDb(), "%.2f"), f(s.f0RmseHz(), "%.1f"), f(s.f0RmseCents(), "%.0f"),
+                f(s.voicingError() == null ? null : 100 * s.voicingError(), "%.1f%%"),
+                f(s.voicedShare() == null ? null : 100 * s.voicedShare(), "%.1f%%"),
+                f(s.referenceVoicedShare() == null ? null : 100 * s.referenceVoicedShare(), "%.1f%%"),
+                f(s.speakingRateRatio(), "%.2f"),
                 f(s.wer() == null ? null : 100 * s.wer(), "%.1f%%"),
-                f(s.referenceWer() == null ? null : 100 * s.referenceWer(), "%.1f%%"));
+                f(s.referenceWer() == null ? null : 100 * s.referenceWer(), "%.1f%%"), f(s.werRatio(), "%.2f×"),
+                f(s.grammarWer() == null ? null : 100 * s.grammarWer(), "%.1f%%"));
     }
 
     public static String markdownHeader() {
-        return "| comparison | items | MCD (dB) | F0 RMSE (Hz) | F0 RMSE (cents) | voicing error | rate ratio (ref/synth) | WER synth | WER ref |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+        return "| comparison | items | MCD (dB) | F0 RMSE (Hz) | F0 RMSE (cents) | voicing error | voiced frames | voiced frames (ref) "
+                + "| rate ratio (ref/synth) | open WER | open WER (ref) | open WER ratio | grammar WER |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
     }
 
     public String toMarkdown() {

@@ -259,6 +259,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
             throw new IllegalArgumentException("no usable training utterances (need transcripts and finite log-mels "
                     + "of at most " + MAX_FINE_TUNE_FRAMES + " frames, longer than their text)");
         }
+        double usableSeconds = mels.stream().mapToDouble(m -> (m.length - 1) * (double) Spectral.HOP / Spectral.SAMPLE_RATE).sum();
+        if (usableSeconds < cfg.minimumSeconds()) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "too little usable speech to fine-tune: %.1f s in %d utterances, at least %.0f s needed",
+                    usableSeconds, mels.size(), cfg.minimumSeconds()));
+        }
         if (resumeFrom != null && !resumeFrom.baseModelId().equals(modelId)) {
             throw new IllegalArgumentException("state belongs to base " + resumeFrom.baseModelId() + ", not " + modelId);
         }

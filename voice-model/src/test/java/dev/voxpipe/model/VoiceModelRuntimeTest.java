@@ -73,7 +73,7 @@ class VoiceModelRuntimeTest {
                 () -> runtime.zeroShot(List.<float[][]>of(corrupt)));
         assertTrue(refused.getMessage().contains("finite"), refused.getMessage());
         IllegalArgumentException noData = assertThrows(IllegalArgumentException.class, () -> runtime.fineTune(
-                List.of(new TrainingUtterance(corrupt, good.get(0).transcript())), new FineTuneConfig(2, 0, 1e-3, 1), null, null));
+                List.of(new TrainingUtterance(corrupt, good.get(0).transcript())), new FineTuneConfig(2, 0, 1e-3, 1, 0), null, null));
         assertTrue(noData.getMessage().contains("finite"), noData.getMessage());
 
         // beside good clips, the corrupt one is left out: the embedding and the fine-tune stay finite
@@ -84,13 +84,23 @@ class VoiceModelRuntimeTest {
         }
         List<TrainingUtterance> mixed = new ArrayList<>(good);
         mixed.add(new TrainingUtterance(corrupt, good.get(0).transcript()));
-        assertTrue(Double.isFinite(runtime.fineTune(mixed, new FineTuneConfig(3, 0, 1e-3, 1), null, null).finalLoss()));
+        assertTrue(Double.isFinite(runtime.fineTune(mixed, new FineTuneConfig(3, 0, 1e-3, 1, 0), null, null).finalLoss()));
+    }
+
+    @Test
+    void fineTuneRefusesLessUsableSpeechThanTheMinimumWithTheReason() {
+        List<TrainingUtterance> data = SyntheticVoices.utterances(6, 2, 11);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> runtime.fineTune(data, new FineTuneConfig(3, 0, 1e-3, 1), null, null));
+        assertTrue(refused.getMessage().contains("too little usable speech") && refused.getMessage().contains("at least 30 s"),
+                refused.getMessage());
+        assertEquals(FineTuneConfig.MINIMUM_SECONDS, FineTuneConfig.defaults().minimumSeconds());
     }
 
     @Test
     void fineTuneLowersLossWritesSmallDeltasAndResumesExactly() {
         List<TrainingUtterance> data = SyntheticVoices.utterances(6, 2, 11);
-        FineTuneConfig cfg = new FineTuneConfig(12, 6, 5e-3, 7);
+        FineTuneConfig cfg = new FineTuneConfig(12, 6, 5e-3, 7, 0);
         List<Double> losses = new ArrayList<>();
         List<FineTuneState> states = new ArrayList<>();
         FineTuneListener listener = new FineTuneListener() {
@@ -149,7 +159,7 @@ class VoiceModelRuntimeTest {
     @Test
     void concurrentVoicesNeverMix() throws Exception {
         VoiceDelta a = runtime.zeroShot(List.<float[][]>of(SyntheticVoices.utterances(1, 0, 1).get(0).logMel()));
-        VoiceDelta b = runtime.fineTune(SyntheticVoices.utterances(3, 4, 2), new FineTuneConfig(3, 0, 1e-2, 1),
+        VoiceDelta b = runtime.fineTune(SyntheticVoices.utterances(3, 4, 2), new FineTuneConfig(3, 0, 1e-2, 1, 0),
                 null, null).delta();
         List<String> text = List.of("Same words for both voices.");
         float[][] soloA = runtime.logMels(a, text, 1.0).get(0);
@@ -176,7 +186,7 @@ class VoiceModelRuntimeTest {
 
     @Test
     void fineTuneRateWarmsUpThenDecaysToZeroAtTheLastStep() {
-        FineTuneConfig cfg = new FineTuneConfig(300, 0, 3e-3, 1);
+        FineTuneConfig cfg = new FineTuneConfig(300, 0, 3e-3, 1, 0);
         assertEquals(3e-3 / 20, VoiceModelRuntime.fineTuneRate(cfg, 0), 1e-9);
         double peak = VoiceModelRuntime.fineTuneRate(cfg, 19);
         assertTrue(peak > 2.9e-3 && peak <= 3e-3, "rate after warm-up " + peak);

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The feature worker's topology, a plain function of its inputs:
  * <pre>
- * audio.uploaded (key voiceId) --UploadProcessor[summary store]--> audio.clips (key clipId)
+ * audio.uploaded (key voiceId) --UploadProcessor[summary, digest stores]--> audio.clips (key clipId)
  *                                                               \-> voice.datasets (key voiceId), dead-letters
  * audio.clips (key clipId)     --ClipFeatureProcessor----------> features.mel (key clipId), dead-letters
  * </pre>
@@ -29,6 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class FeatureTopology {
     public static final String SUMMARY_STORE = "voice-dataset-summaries";
+    /** voiceId + "/" + sha256 of the upload's bytes -> the first upload with those bytes. */
+    public static final String UPLOAD_DIGEST_STORE = "voice-upload-digests";
 
     private FeatureTopology() {
     }
@@ -36,8 +38,10 @@ public final class FeatureTopology {
     public static StreamsBuilder build(StreamsBuilder builder, FeatureSettings settings, FeatureSerdes serdes, BlobStore blobs, FeatureMetrics metrics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARY_STORE),
                 Serdes.String(), serdes.of(VoiceDatasetSummary.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPLOAD_DIGEST_STORE),
+                Serdes.String(), Serdes.String()));
         KStream<String, Routed> fromUploads = builder.stream(Topics.AUDIO_UPLOADED, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("uploads"))
-                .process(() -> new UploadProcessor(settings, serdes.deserializer(RawAudioUploaded.class), blobs, metrics), SUMMARY_STORE);
+                .process(() -> new UploadProcessor(settings, serdes.deserializer(RawAudioUploaded.class), blobs, metrics), SUMMARY_STORE, UPLOAD_DIGEST_STORE);
         KStream<String, Routed> fromClips = builder.stream(Topics.AUDIO_CLIPS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("clips"))
                 .process(() -> new ClipFeatureProcessor(settings, serdes.deserializer(SlicedClip.class), blobs, metrics));
         Serde<Routed> routed = Serdes.serdeFrom(routedSerializer(serdes.anyValue()), (topic, data) -> {

@@ -48,6 +48,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     private final FeatureMetrics metrics;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, VoiceDatasetSummary> summaries;
+    private KeyValueStore<String, String> uploadDigests;
 
     UploadProcessor(FeatureSettings settings, Deserializer<RawAudioUploaded> deserializer, BlobStore blobs, FeatureMetrics metrics) {
         this.settings = settings;
@@ -61,6 +62,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.summaries = context.getStateStore(FeatureTopology.SUMMARY_STORE);
+        this.uploadDigests = context.getStateStore(FeatureTopology.UPLOAD_DIGEST_STORE);
     }
 
     @Override
@@ -75,6 +77,15 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             if (upload == null) throw new IllegalArgumentException("empty upload event");
         } catch (RuntimeException e) {
             deadLetter(record, meta, e, null, null, "undecodable RawAudioUploaded: " + DeadLetters.reason(e));
+            return;
+        }
+        String firstWithSameBytes = firstUploadWithSameBytes(upload);
+        if (firstWithSameBytes != null) {
+            // the same file again would count its seconds twice towards the training minimum
+            metrics.uploadsRejected.increment();
+            log.info("upload {} of voice {} repeats the bytes of upload {}", upload.getUploadId(), upload.getVoiceId(), firstWithSameBytes);
+            updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId()
+                    + ": duplicate of upload " + firstWithSameBytes + " (same sha256), counted once", record.timestamp());
             return;
         }
         long t0 = System.nanoTime();
@@ -95,6 +106,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             metrics.uploadTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         metrics.audioSeconds.increment(prepared.durationSeconds());
+        rememberBytes(upload);
         emitClips(record, upload, prepared);
     }
 
@@ -160,6 +172,26 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         }
         updateSummary(upload.getTenantId(), upload.getVoiceId(), usable, accepted, rejections,
                 uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp());
+    }
+
+    /**
+     * The voice's earlier decoded upload with the same content digest, or null. A redelivered upload (same id) is not a
+     * duplicate of itself, and a file whose processing failed (a missing blob, say) may be uploaded again.
+     */
+    private String firstUploadWithSameBytes(RawAudioUploaded upload) {
+        String key = digestKey(upload);
+        String first = key == null ? null : uploadDigests.get(key);
+        return first == null || first.equals(upload.getUploadId()) ? null : first;
+    }
+
+    private void rememberBytes(RawAudioUploaded upload) {
+        String key = digestKey(upload);
+        if (key != null && uploadDigests.get(key) == null) uploadDigests.put(key, upload.getUploadId());
+    }
+
+    private static String digestKey(RawAudioUploaded upload) {
+        String sha = upload.getBlob() == null ? null : upload.getBlob().getSha256();
+        return sha == null || sha.isBlank() ? null : upload.getVoiceId() + "/" + sha;
     }
 
     static String clipId(String uploadId, int index) {

@@ -164,7 +164,7 @@ public final class TrainingJobRunner {
         int maxSteps = job.getMaxSteps() > 0 ? job.getMaxSteps()
                 : config.defaultMaxSteps() > 0 ? config.defaultMaxSteps() : defaults.maxSteps();
         FineTuneConfig fineTune = new FineTuneConfig(maxSteps, config.checkpointEverySteps(),
-                defaults.learningRate(), defaults.seed());
+                defaults.learningRate(), defaults.seed(), config.minimumSeconds());
         FineTuneState resume = loadState(job.getJobId());
         if (resume != null) log.info("job {} resumes from step {}", job.getJobId(), resume.step());
         int firstStep = resume == null ? 0 : resume.step();
