@@ -30,8 +30,13 @@ import java.util.Locale;
  * Few-shot, zero-shot and baseline renderings of one held-out speaker, written for the evaluation
  * harness ({@code speech-tools evaluate --synth OUT/<condition> --ref OUT/ref}).
  * <pre>
- * CloneEvaluation --base DIR|classpath --fewshot DIR --heldout DIR --out DIR [--limit 10] [--steps 250]
+ * CloneEvaluation --base DIR|classpath --fewshot DIR --heldout DIR --out DIR [--limit 40] [--steps 300]
+ *                 [--pretraining DIR,DIR,...] [--flite-slt true]
  * </pre>
+ * Conditions: {@code vocoded} (the reference's own log-mel through the vocoder: the floor), {@code baseline} (the
+ * mean pretraining embedding), {@code nearest} (the pretraining speaker whose speaker-encoder embedding is closest,
+ * by cosine, to the few-shot clips' embedding; needs {@code --pretraining} corpus speaker directories),
+ * {@code flite_slt} (an untuned Debian voice; needs flite), {@code zeroshot} and {@code fewshot}.
  * Directories hold {@code <id>.wav} (32 kHz) and {@code metadata.tsv} (id TAB text). With
  * {@code --speaker DIR --fewshot-seconds 60} one corpus speaker is split instead: the first 60 s
  * for cloning, the last utterances held out.
@@ -48,7 +53,7 @@ public final class CloneEvaluation {
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        int limit = Integer.parseInt(a.getOrDefault("limit", "10"));
+        int limit = Integer.parseInt(a.getOrDefault("limit", "40"));
         int steps = Integer.parseInt(a.getOrDefault("steps", "" + FineTuneConfig.defaults().maxSteps()));
         Path out = Path.of(a.get("out"));
         List<Clip> fewShot;
@@ -102,6 +107,33 @@ public final class CloneEvaluation {
         writeSet(out.resolve("baseline"), heldOut, baseline.audio());
         summary.append(String.format(Locale.ROOT, "baseline RTF %.3f%n", baseline.realTimeFactor()));
 
+        if (a.containsKey("pretraining")) {
+            String nearest = null;
+            double best = -2;
+            VoiceDelta nearestVoice = null;
+            float[] target = runtime.zeroShot(references).speakerEmbedding();
+            for (String dir : a.get("pretraining").split(",")) {
+                List<float[][]> clips = new ArrayList<>();
+                try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                    for (Clip c : read(Path.of(dir), 20)) clips.add(Spectral.logMel(m, c.pcm()));
+                }
+                VoiceDelta voice = runtime.zeroShot(clips);
+                double cos = cosine(target, voice.speakerEmbedding());
+                summary.append(String.format(Locale.ROOT, "pretraining speaker %s: cosine %.4f%n", Path.of(dir).getFileName(), cos));
+                if (cos > best) {
+                    best = cos;
+                    nearest = Path.of(dir).getFileName().toString();
+                    nearestVoice = voice;
+                }
+            }
+            writeSet(out.resolve("nearest"), heldOut, runtime.synthesize(nearestVoice, texts, 1.0).audio());
+            Files.writeString(out.resolve("nearest.txt"), nearest + "\n");
+            summary.append(String.format(Locale.ROOT, "nearest pretraining speaker: %s (cosine %.4f)%n", nearest, best));
+        }
+        if (Boolean.parseBoolean(a.getOrDefault("flite-slt", "false"))) {
+            writeFliteSlt(out.resolve("flite_slt"), heldOut);
+        }
+
         VoiceDelta zero = runtime.zeroShot(references);
         SynthesisOutput zeroOut = runtime.synthesize(zero, texts, 1.0);
         writeSet(out.resolve("zeroshot"), heldOut, zeroOut.audio());
@@ -131,6 +163,31 @@ public final class CloneEvaluation {
         System.out.print(summary);
     }
 
+    static double cosine(float[] x, float[] y) {
+        double dot = 0;
+        double nx = 0;
+        double ny = 0;
+        for (int k = 0; k < x.length; k++) {
+            dot += x[k] * y[k];
+            nx += x[k] * x[k];
+            ny += y[k] * y[k];
+        }
+        return dot / Math.sqrt(nx * ny + 1e-30);
+    }
+
+    /** The held-out prompts read by Debian's flite slt voice, untuned (16 kHz; the harness resamples). */
+    static void writeFliteSlt(Path dir, List<Clip> clips) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        StringBuilder meta = new StringBuilder();
+        for (Clip c : clips) {
+            Process p = new ProcessBuilder("flite", "-voice", "slt", "-t", c.text(), "-o", dir.resolve(c.id() + ".wav").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor() != 0) throw new IOException("flite failed on " + c.id());
+            meta.append(c.id()).append('\t').append(c.text()).append('\n');
+        }
+        Files.writeString(dir.resolve("metadata.tsv"), meta.toString());
+    }
+
     static List<Clip> read(Path dir, int limit) throws IOException {
         List<Clip> out = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("metadata.tsv"), StandardCharsets.UTF_8)) {
@@ -140,12 +197,8 @@ public final class CloneEvaluation {
             }
             Path wav = dir.resolve(p[0] + ".wav");
             if (Files.isRegularFile(wav)) {
-                float[] pcm = Corpus.readMono(wav, Spectral.SAMPLE_RATE);
-                double seconds = pcm.length / (double) Spectral.SAMPLE_RATE;
-                // held-out sentences: ordinary prompt lengths, as a synthesis request would have
-                if (limit == Integer.MAX_VALUE || (seconds >= 1.5 && seconds <= 8)) {
-                    out.add(new Clip(p[0], p[p.length - 1], pcm));
-                }
+                // the protocol has chosen the prompts (speech-tools protocol / real-speaker): take them all
+                out.add(new Clip(p[0], p[1], Corpus.readMono(wav, Spectral.SAMPLE_RATE)));
             }
         }
         return out;

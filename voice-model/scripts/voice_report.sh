@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One command for the clone report: every held-out speaker, every condition and baseline, scored on the evaluation
+# protocol's test split (or --split validation for tuning), as Markdown and JSON.
+# Usage: voice-model/scripts/voice_report.sh OUT [--split test|validation] [--steps 300] [--base DIR|classpath]
+#   OUT/report.md, OUT/report.json (+ per-condition JSON); renderings under OUT/run (git-ignore them).
+# Speakers: the shared English speaker (real, female; few-shot = the bundled minute) and flite_rms (synthetic male,
+# never in pretraining); plus any real-corpus speaker given as EXTRA_SPEAKERS="dir:lang ..." (corpus speaker dirs).
+# Data it makes when missing (deterministic, cached under data/): data/real-speaker (speech-tools real-speaker),
+# data/corpus-eval (7 min of the pretraining voices and flite_rms, speech-tools corpus), data/protocol/<speaker>.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=$1; shift
+SPLIT=test; STEPS=300; BASE=classpath
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --split) SPLIT=$2; shift 2 ;;
+    --steps) STEPS=$2; shift 2 ;;
+    --base) BASE=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64; do
+  [ -n "$j" ] && [ -x "$j/bin/java" ] && export JAVA_HOME=$j && break
+done
+ST=speech-tools/bin/speech-tools
+PRETRAINING="flite_kal16 flite_awb flite_slt espeak_female festival_ked_diphone"   # the base's pretraining voices
+[ -f data/real-speaker/test/metadata.tsv ] || $ST real-speaker --out data/real-speaker
+[ -f data/corpus-eval/flite_rms/speaker.json ] || $ST corpus --out data/corpus-eval --minutes 7 --threads 1 \
+  --speakers "$(echo $PRETRAINING flite_rms | tr ' ' ,)"
+[ -f data/protocol/flite_rms/test/metadata.tsv ] || $ST protocol --speaker data/corpus-eval/flite_rms --out data/protocol/flite_rms
+
+mvn -q -o -pl voice-model test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/voice-model/target/cp.txt" \
+  -Dmdep.includeScope=test >/dev/null
+export OMP_NUM_THREADS=1
+J="$JAVA_HOME/bin/java -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 \
+  -Dlogback.configurationFile=voice-model/src/test/resources/logback-test.xml \
+  -cp voice-model/target/classes:voice-model/target/test-classes:$(cat voice-model/target/cp.txt)"
+pre=$(for s in $PRETRAINING; do printf '%s,' "data/corpus-eval/$s"; done); pre=${pre%,}
+evaluate() { # name fewshot-dir heldout-dir
+  $J dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$OUT/run/$1" \
+    --steps "$STEPS" --limit 1000 --pretraining "$pre" --flite-slt true
+}
+speakers="real:en,flite_rms:en"
+evaluate real data/real-speaker/fewshot "data/real-speaker/$SPLIT"
+evaluate flite_rms data/protocol/flite_rms/fewshot "data/protocol/flite_rms/$SPLIT"
+for extra in ${EXTRA_SPEAKERS:-}; do
+  dir=${extra%%:*}; lang=${extra##*:}; name=$(basename "$dir")
+  [ -f "data/protocol/$name/test/metadata.tsv" ] || $ST protocol --speaker "$dir" --out "data/protocol/$name"
+  evaluate "$name" "data/protocol/$name/fewshot" "data/protocol/$name/$SPLIT"
+  speakers="$speakers,$name:$lang"
+done
+$ST clone-report --run "$OUT/run" --speakers "$speakers" --out "$OUT/report" \
+  --title "Clone report: base $BASE, $SPLIT split, $STEPS few-shot steps ($(date -u +%F))"
