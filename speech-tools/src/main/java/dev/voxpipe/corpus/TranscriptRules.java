@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>blank lines and {@code ;} comments are skipped, as is a byte-order mark;</li>
  *   <li>{@code silence/N} entries are not speech;</li>
- *   <li>{@code [bracketed]} parts are tones and {@code (parenthesised)} parts are annotations ("(simple tone sound
+ *   <li>{@code [bracketed]} and {@code <angle-bracketed>} parts are tones and {@code (parenthesised)} parts are annotations ("(simple tone sound
  *       plays)", "(enfatico)", "(You are now muted.)"): both are dropped, an entry with nothing else is not speech;</li>
  *   <li>{@code ...} marks where another prompt is spliced in: dropped, and the entry is a fragment;</li>
  *   <li>quotation marks are dropped; a leading repeat of the entry's own name ("conf-adminmenu: conf-adminmenu: ...")
@@ -24,7 +24,7 @@ final class TranscriptRules {
     record Entry(String name, String written) {
     }
 
-    private static final Pattern BRACKETED = Pattern.compile("\\[[^\\]]*+\\]");
+    private static final Pattern BRACKETED = Pattern.compile("\\[[^\\]]*+\\]|<[^>]*+>");
     private static final Pattern PARENTHESISED = Pattern.compile("\\([^)]*+\\)");
     private static final Pattern QUOTES = Pattern.compile("[\"“”„«»]");
     /** Another prompt's name followed by ": " inside the text, e.g. " confbridge-mute-in: ". */

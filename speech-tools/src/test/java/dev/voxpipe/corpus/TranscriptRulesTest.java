@@ -31,6 +31,7 @@ class TranscriptRulesTest {
     void tonesAnnotationsAndSilenceAreNotSpeech() {
         assertNull(TranscriptRules.spokenForm("[tono simple]", FRENCH_KEYS));
         assertNull(TranscriptRules.spokenForm("(ahooga)", FRENCH_KEYS));
+        assertNull(TranscriptRules.spokenForm("<beep ascending>", FRENCH_KEYS));
         assertNull(TranscriptRules.spokenForm("(10 secondi di silenzio)", FRENCH_KEYS));
         assertNull(TranscriptRules.spokenForm("...", FRENCH_KEYS));
         assertEquals("Pour", TranscriptRules.spokenForm("Pour (emphase)", FRENCH_KEYS));
