@@ -12,10 +12,21 @@ public final class Processes {
     }
 
     public static String run(List<String> command, Path workDir, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, workDir, timeoutSeconds, "");
+    }
+
+    /**
+     * As {@link #run(List, Path, long)}, with {@code input} on the program's standard input (short texts only: it is
+     * written before the output is read).
+     */
+    public static String run(List<String> command, Path workDir, long timeoutSeconds, String input)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (workDir != null) pb.directory(workDir.toFile());
         Process p = pb.start();
-        p.getOutputStream().close();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         byte[] out;
         try (var in = p.getInputStream()) {
             out = in.readAllBytes();

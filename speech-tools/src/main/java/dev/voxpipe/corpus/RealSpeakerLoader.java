@@ -28,10 +28,11 @@ import dev.voxpipe.text.TextFrontend;
  * G.722) with the transcripts bundled as the classpath resource {@code asterisk-core-sounds-en.txt} (a copy of the
  * project's shared reading material, so that nothing outside the repository is needed).
  *
- * <p>Transcript handling: {@code [bracketed]} parts are not speech (tones; {@code "at [@]"} keeps "at"), entries
- * that are only tones or {@code silence/N} are skipped, {@code ...} marks where another prompt is spliced in and is
- * dropped (the entry is flagged as a fragment), {@code #} and {@code *} are read "pound" and "star" as the speaker
- * says them, single-letter {@code letters/x} prompts are letter names. Text is normalised with the text frontend
+ * <p>Transcript handling follows {@link TranscriptRules} (shared with the real-speech corpus): {@code [bracketed]}
+ * tones and {@code (parenthesised)} annotations are not speech ({@code "at [@]"} keeps "at"), entries that are only
+ * tones or {@code silence/N} are skipped, {@code ...} marks where another prompt is spliced in and is dropped (the
+ * entry is flagged as a fragment), {@code #} and {@code *} are read "pound" and "star" as the speaker says them;
+ * English only: single-letter {@code letters/x} prompts are letter names. Text is normalised with the text frontend
  * (so "dial 500" becomes "dial five hundred").
  *
  * <p>Split: entries are ordered by SHA-256 of their name (stable, independent of file order); complete sentences
@@ -96,31 +97,29 @@ public final class RealSpeakerLoader {
         TextFrontend fe = TextFrontend.english();
         List<RealUtterance> out = new ArrayList<>();
         for (String line : transcriptLines) {
-            if (line.isBlank() || line.startsWith(";")) continue;
-            int colon = line.indexOf(": ");
-            if (colon <= 0) continue;
-            String name = line.substring(0, colon).strip();
-            String written = line.substring(colon + 2).strip();
-            if (name.startsWith("silence/")) continue;
+            TranscriptRules.Entry entry = TranscriptRules.parse(line);
+            if (entry == null || TranscriptRules.isSilence(entry.name())) continue;
+            String name = entry.name();
+            String written = entry.written();
             Path file = soundsDir.resolve(name + ".g722");
             if (!Files.isRegularFile(file)) continue;
             String spokenForm = spokenForm(name, written);
             if (spokenForm == null) continue;
             String text = fe.normalize(spokenForm);
             if (text.isBlank()) continue;
-            out.add(new RealUtterance(name, written, text, written.contains("..."), file,
+            out.add(new RealUtterance(name, written, text, TranscriptRules.isFragment(written), file,
                     Files.size(file) / G722_BYTES_PER_SECOND));
         }
         return out;
     }
 
-    /** The words the speaker says, before normalisation; null when the entry is not speech. */
+    /** How Allison reads the DTMF keys. */
+    static final Map<Character, String> ENGLISH_KEYS = Map.of('#', "pound", '*', "star");
+
+    /** The words the speaker says, before normalisation; null when the entry is not speech (see {@link TranscriptRules}). */
     static String spokenForm(String name, String written) {
-        String s = written.replaceAll("\\[[^\\]]*+\\]", " ");
-        if (s.strip().startsWith("(") && s.strip().endsWith(")")) return null; // "(10 seconds of silence)"
-        s = s.replace("...", " ").replace("#", " pound ").replace("*", " star ");
-        s = s.replaceAll("\\s++", " ").strip();
-        if (s.isEmpty() || !s.matches(".*[\\p{L}\\p{N}].*")) return null;
+        String s = TranscriptRules.spokenForm(written, ENGLISH_KEYS);
+        if (s == null) return null;
         if (name.startsWith("letters/") && s.length() == 1 && Character.isLetter(s.charAt(0))) {
             return s.toUpperCase(Locale.ROOT); // a letter name, not the article "a"
         }
@@ -151,7 +150,12 @@ public final class RealSpeakerLoader {
 
     /** Decoded audio at {@code rate} (G.722 via ffmpeg at 16 kHz, then resampled). */
     public PcmAudio audio(RealUtterance u, int rate) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "g722", "-i", u.file().toString(),
+        return decodeG722(u.file(), rate);
+    }
+
+    /** A G.722 file (true 16 kHz audio) decoded by ffmpeg and resampled to {@code rate}. */
+    static PcmAudio decodeG722(Path file, int rate) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "g722", "-i", file.toString(),
                 "-ar", "16000", "-ac", "1", "-f", "wav", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] wav;
         try (InputStream in = p.getInputStream()) {
@@ -159,12 +163,12 @@ public final class RealSpeakerLoader {
         }
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IOException("ffmpeg could not decode " + u.file());
+            throw new IOException("ffmpeg could not decode " + file);
         }
         try {
             return WavIo.read(wav).resampled(rate);
         } catch (AudioDecodeException e) {
-            throw new IOException("bad WAV from ffmpeg for " + u.file(), e);
+            throw new IOException("bad WAV from ffmpeg for " + file, e);
         }
     }
 

@@ -30,6 +30,8 @@ public final class EvaluationHarness {
     }
 
     private final PitchTracker pitch;
+    /** Reference recordings are scored once per batch and mode: reports compare many renderings with one set. */
+    private final java.util.Map<String, List<String>> referenceHypotheses = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EvaluationHarness(PitchTracker pitch) {
         this.pitch = pitch;
@@ -81,17 +83,20 @@ public final class EvaluationHarness {
             try {
                 work = Files.createTempDirectory("voxpipe-wer");
                 Pocketsphinx ps = Pocketsphinx.defaults();
+                Path dir = work;
+                // two decoders at a time: one per core of the machines this runs on
+                var open = werMode == WerMode.OPEN
+                        ? java.util.concurrent.CompletableFuture.supplyAsync(() -> recognize(ps, synthesized, candidates,
+                                Pocketsphinx.Grammar.OPEN_VOCABULARY, dir.resolve("synth")))
+                        : java.util.concurrent.CompletableFuture.<List<String>>completedFuture(null);
+                grammarHyps = recognize(ps, synthesized, candidates, Pocketsphinx.Grammar.SENTENCES, work.resolve("synth-g"));
                 if (werMode == WerMode.OPEN) {
-                    hyps = ps.recognize(synthesized, candidates, Pocketsphinx.Grammar.OPEN_VOCABULARY, work.resolve("synth"));
-                    refHyps = ps.recognize(references, candidates, Pocketsphinx.Grammar.OPEN_VOCABULARY, work.resolve("ref"));
+                    refHyps = referenceHypotheses(ps, references, candidates, Pocketsphinx.Grammar.OPEN_VOCABULARY, work.resolve("ref"));
                 }
-                grammarHyps = ps.recognize(synthesized, candidates, Pocketsphinx.Grammar.SENTENCES, work.resolve("synth-g"));
-                grammarRefHyps = ps.recognize(references, candidates, Pocketsphinx.Grammar.SENTENCES, work.resolve("ref-g"));
-            } catch (IOException e) {
+                grammarRefHyps = referenceHypotheses(ps, references, candidates, Pocketsphinx.Grammar.SENTENCES, work.resolve("ref-g"));
+                hyps = open.join();
+            } catch (IOException | java.io.UncheckedIOException | java.util.concurrent.CompletionException e) {
                 throw new IllegalStateException("pocketsphinx failed: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             } finally {
                 if (work != null) deleteQuietly(work);
             }
@@ -179,6 +184,26 @@ public final class EvaluationHarness {
                 synthFrames == 0 ? null : (double) synthF0N / synthFrames, refFrames == 0 ? null : (double) refF0N / refFrames,
                 synthSeconds, refSeconds);
         return new EvaluationReport(label, summary, List.copyOf(results));
+    }
+
+    private static List<String> recognize(Pocketsphinx ps, List<PcmAudio> audio, List<String> candidates,
+                                          Pocketsphinx.Grammar mode, Path dir) {
+        try {
+            return ps.recognize(audio, candidates, mode, dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private List<String> referenceHypotheses(Pocketsphinx ps, List<PcmAudio> references, List<String> candidates,
+                                             Pocketsphinx.Grammar mode, Path dir) {
+        int audioHash = 1;
+        for (PcmAudio r : references) audioHash = 31 * audioHash + java.util.Arrays.hashCode(r.samples()) + r.sampleRate();
+        String key = mode + "/" + audioHash + "/" + candidates.hashCode() + "/" + references.size();
+        return referenceHypotheses.computeIfAbsent(key, k -> recognize(ps, references, candidates, mode, dir));
     }
 
     /** Acoustic comparison of one pair (everything but WER). */
