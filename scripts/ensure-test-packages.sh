@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, if missing (idempotent):
 #   ffmpeg, sox            reference DSP, G.722 decoding, compressed audiobook formats
-#   asterisk sounds        the real speaker (see ../shared/README.md)
+#   asterisk sounds        the real speaker (English; bundled transcripts) and the French speaker
 #   flite, pocketsphinx    the corpus builder's test and WER in the evaluation harness
+#   French Asterisk sounds, espeak-ng   the real-speech corpus builder's test (a real speaker, espeak-ng phonemes)
 #   docker-compose         validates compose/ (the docker CLI here has no compose plugin)
 #   shellcheck             lints the image scripts
 set -euo pipefail
-packages=(ffmpeg sox asterisk-core-sounds-en-g722 flite pocketsphinx pocketsphinx-en-us docker-compose shellcheck)
+packages=(ffmpeg sox asterisk-core-sounds-en-g722 asterisk-core-sounds-fr-g722 asterisk-core-sounds-fr espeak-ng flite pocketsphinx pocketsphinx-en-us docker-compose shellcheck)
 need=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

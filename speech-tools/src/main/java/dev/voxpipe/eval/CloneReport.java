@@ -115,7 +115,7 @@ public final class CloneReport {
     }
 
     static String referenceRow(EvaluationReport.Summary s) {
-        return String.format(Locale.ROOT, "| her/his recordings | %d | - | - | %s | 1.00× | 1.00 | %s | 1.00× | %s |", s.items(),
+        return String.format(Locale.ROOT, "| recordings | %d | - | - | %s | 1.00× | 1.00 | %s | 1.00× | %s |", s.items(),
                 pct(s.referenceVoicedShare()), pct(s.referenceWer()), pct(s.grammarReferenceWer()));
     }
 
