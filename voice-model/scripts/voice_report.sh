@@ -2,7 +2,8 @@
 # One command for the clone report: every held-out speaker, every condition and baseline, scored on the evaluation
 # protocol's test split (or --split validation for tuning), as Markdown and JSON.
 # Usage: voice-model/scripts/voice_report.sh OUT [--split test|validation] [--steps 300] [--base DIR|classpath]
-#   OUT/report.md, OUT/report.json (+ per-condition JSON); renderings under OUT/run (git-ignore them).
+#   OUT/report.md, OUT/report.json (+ per-condition JSON) and spectrograms (recordings / few-shot / nearest
+#   pretraining speaker) of the split's first prompt; the renderings stay under data/clone-report/<split>/run.
 # Speakers: the shared English speaker (real, female; few-shot = the bundled minute) and flite_rms (synthetic male,
 # never in pretraining); plus any real-corpus speaker given as EXTRA_SPEAKERS="dir:lang ..." (corpus speaker dirs).
 # Data it makes when missing (deterministic, cached under data/): data/real-speaker (speech-tools real-speaker),
@@ -23,6 +24,8 @@ for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin
   [ -n "$j" ] && [ -x "$j/bin/java" ] && export JAVA_HOME=$j && break
 done
 ST=speech-tools/bin/speech-tools
+RUN=data/clone-report/$SPLIT/run
+mkdir -p "$OUT"
 PRETRAINING="flite_kal16 flite_awb flite_slt espeak_female festival_ked_diphone"   # the base's pretraining voices
 [ -f data/real-speaker/test/metadata.tsv ] || $ST real-speaker --out data/real-speaker
 [ -f data/corpus-eval/flite_rms/speaker.json ] || $ST corpus --out data/corpus-eval --minutes 7 --threads 1 \
@@ -37,7 +40,7 @@ J="$JAVA_HOME/bin/java -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads
   -cp voice-model/target/classes:voice-model/target/test-classes:$(cat voice-model/target/cp.txt)"
 pre=$(for s in $PRETRAINING; do printf '%s,' "data/corpus-eval/$s"; done); pre=${pre%,}
 evaluate() { # name fewshot-dir heldout-dir
-  $J dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$OUT/run/$1" \
+  $J dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$RUN/$1" \
     --steps "$STEPS" --limit 1000 --pretraining "$pre" --flite-slt true
 }
 speakers="real:en,flite_rms:en"
@@ -49,5 +52,13 @@ for extra in ${EXTRA_SPEAKERS:-}; do
   evaluate "$name" "data/protocol/$name/fewshot" "data/protocol/$name/$SPLIT"
   speakers="$speakers,$name:$lang"
 done
-$ST clone-report --run "$OUT/run" --speakers "$speakers" --out "$OUT/report" \
+$ST clone-report --run "$RUN" --speakers "$speakers" --out "$OUT/report" \
   --title "Clone report: base $BASE, $SPLIT split, $STEPS few-shot steps ($(date -u +%F))"
+# look at the picture next to the figures: a number that improves while the picture does not is a measurement bug
+for spk in ${speakers//,/ }; do
+  spk=${spk%%:*}; id=$(head -1 "$RUN/$spk/ref/metadata.tsv" | cut -f1)
+  for c in ref fewshot nearest; do
+    [ -f "$RUN/$spk/$c/$id.wav" ] && sox "$RUN/$spk/$c/$id.wav" -n rate 16k spectrogram -x 500 -y 200 -z 80 \
+      -t "$spk $c: $id" -o "$OUT/spectrogram-$spk-$c.png"
+  done
+done

@@ -26,6 +26,8 @@ import java.util.Map;
 public final class AcousticModel {
     private static final int KERNEL = 5;
     private static final boolean ADAPT_TEXT = !"false".equals(System.getProperty("voxpipe.adaptText"));
+    /** Experiment switch (validation split only): whether few-shot adapts the duration predictor. */
+    private static final boolean ADAPT_DURATION = !"false".equals(System.getProperty("voxpipe.adaptDuration"));
     private static final int[] DILATIONS = {1, 2, 4, 1, 2, 4};
 
     private AcousticModel() {
@@ -85,7 +87,7 @@ public final class AcousticModel {
      * {@code -Dvoxpipe.adaptText=false} the text encoder stays frozen too (0.72 M floats, 2.9 MB).
      */
     public static boolean isVoiceAdapter(String name) {
-        return name.startsWith("dec.") || name.startsWith("prior.") || name.startsWith("dur.")
+        return name.startsWith("dec.") || name.startsWith("prior.") || (ADAPT_DURATION && name.startsWith("dur."))
                 || name.startsWith("cond.text") || (ADAPT_TEXT && name.startsWith("text."));
     }
 

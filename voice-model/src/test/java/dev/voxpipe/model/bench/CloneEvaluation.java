@@ -94,6 +94,11 @@ public final class CloneEvaluation {
         summary.append(String.format(Locale.ROOT, "base %s (%d parameters); few-shot set %d clips, %.1f s; held out %d%n",
                 runtime.baseModelId(), runtime.parameterCount(), fewShot.size(), fewSeconds, heldOut.size()));
 
+        if ("fewshot".equals(a.get("conditions"))) {
+            // validation experiments: only the condition being tuned
+            fewShot(runtime, utterances, texts, heldOut, steps, a, out, summary);
+            return;
+        }
         // vocoder floor: Griffin-Lim of the reference's own log-mel
         List<float[]> copy = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
@@ -139,6 +144,11 @@ public final class CloneEvaluation {
         writeSet(out.resolve("zeroshot"), heldOut, zeroOut.audio());
         summary.append(String.format(Locale.ROOT, "zero-shot RTF %.3f%n", zeroOut.realTimeFactor()));
 
+        fewShot(runtime, utterances, texts, heldOut, steps, a, out, summary);
+    }
+
+    static void fewShot(VoiceModelRuntime runtime, List<TrainingUtterance> utterances, List<String> texts, List<Clip> heldOut,
+                        int steps, java.util.Map<String, String> a, Path out, StringBuilder summary) throws IOException {
         FineTuneResult tuned = runtime.fineTune(utterances, new FineTuneConfig(steps, 0, Double.parseDouble(a.getOrDefault("lr", "" + FineTuneConfig.defaults().learningRate())), 42), null,
                 new FineTuneListener() {
                     @Override

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Tunes on the evaluation protocol's VALIDATION split only: few-shot clones of the held-out speakers under
+# several JVM settings, each scored like the clone report (few-shot condition only).
+# Usage: voice-model/scripts/validation_sweep.sh OUT 'name=JVM_OPTIONS' ['name=JVM_OPTIONS' ...]
+#   e.g. voice-model/scripts/validation_sweep.sh /tmp/sweep 'default=' 'frozen-text=-Dvoxpipe.adaptText=false'
+#   OUT/<name>.md and .json per setting; data as voice_report.sh makes it (run that once first).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=$1; shift
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64; do
+  [ -n "$j" ] && [ -x "$j/bin/java" ] && export JAVA_HOME=$j && break
+done
+[ -f data/real-speaker/validation/metadata.tsv ] && [ -f data/protocol/flite_rms/validation/metadata.tsv ] \
+  || { echo "run voice-model/scripts/voice_report.sh once first (it makes the splits)" >&2; exit 2; }
+mvn -q -o -pl voice-model test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/voice-model/target/cp.txt" \
+  -Dmdep.includeScope=test >/dev/null
+export OMP_NUM_THREADS=1
+CP="voice-model/target/classes:voice-model/target/test-classes:$(cat voice-model/target/cp.txt)"
+mkdir -p "$OUT"
+for setting in "$@"; do
+  name=${setting%%=*}; opts=${setting#*=}
+  run="data/validation-sweep/$name"
+  for spk in real:data/real-speaker flite_rms:data/protocol/flite_rms; do
+    # shellcheck disable=SC2086 # the options are a list of -D flags
+    "$JAVA_HOME/bin/java" -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 $opts \
+      -Dlogback.configurationFile=voice-model/src/test/resources/logback-test.xml -cp "$CP" \
+      dev.voxpipe.model.bench.CloneEvaluation --fewshot "${spk#*:}/fewshot" --heldout "${spk#*:}/validation" \
+      --out "$run/${spk%%:*}" --limit 1000 --conditions fewshot | grep -E "^few-shot:"
+  done
+  speech-tools/bin/speech-tools clone-report --run "$run" --speakers real:en,flite_rms:en --out "$OUT/$name" \
+    --title "validation: $name ($opts)" | grep -E "^(real|flite_rms) "
+done
