@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tunes on the evaluation protocol's VALIDATION split only: few-shot clones of the held-out speakers under
 # several JVM settings, each scored like the clone report (few-shot condition only).
-# Usage: voice-model/scripts/validation_sweep.sh OUT 'name=JVM_OPTIONS' ['name=JVM_OPTIONS' ...]
-#   e.g. voice-model/scripts/validation_sweep.sh /tmp/sweep 'default=' 'frozen-text=-Dvoxpipe.adaptText=false'
+# Usage: voice-model/scripts/validation_sweep.sh OUT 'name=OPTIONS' ['name=OPTIONS' ...]
+#   OPTIONS: -D... JVM settings and CloneEvaluation arguments (--steps N, --lr X), e.g.
+#   voice-model/scripts/validation_sweep.sh /tmp/sweep 'default=' 'frozen-text=-Dvoxpipe.adaptText=false' 'short=--steps 150'
 #   OUT/<name>.md and .json per setting; data as voice_report.sh makes it (run that once first).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,14 +20,17 @@ CP="voice-model/target/classes:voice-model/target/test-classes:$(cat voice-model
 mkdir -p "$OUT"
 for setting in "$@"; do
   name=${setting%%=*}; opts=${setting#*=}
+  jvm=(); args=()
+  for word in $opts; do
+    if [[ $word == -D* ]]; then jvm+=("$word"); else args+=("$word"); fi
+  done
   run="data/validation-sweep/$name"
   for spk in real:data/real-speaker flite_rms:data/protocol/flite_rms; do
-    # shellcheck disable=SC2086 # the options are a list of -D flags
-    "$JAVA_HOME/bin/java" -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 $opts \
+    "$JAVA_HOME/bin/java" -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 "${jvm[@]}" \
       -Dlogback.configurationFile=voice-model/src/test/resources/logback-test.xml -cp "$CP" \
       dev.voxpipe.model.bench.CloneEvaluation --fewshot "${spk#*:}/fewshot" --heldout "${spk#*:}/validation" \
-      --out "$run/${spk%%:*}" --limit 1000 --conditions fewshot | grep -E "^few-shot:"
+      --out "$run/${spk%%:*}" --limit 1000 --conditions fewshot "${args[@]}" | grep -E "^few-shot:"
   done
   speech-tools/bin/speech-tools clone-report --run "$run" --speakers real:en,flite_rms:en --out "$OUT/$name" \
-    --title "validation: $name ($opts)" | grep -E "^(real|flite_rms) "
+    --title "validation: $name ($opts)" | grep -E "^(real|flite_rms) " || true
 done
