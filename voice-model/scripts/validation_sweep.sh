@@ -3,7 +3,7 @@
 # several JVM settings, each scored like the clone report (few-shot condition only).
 # Usage: voice-model/scripts/validation_sweep.sh OUT 'name=OPTIONS' ['name=OPTIONS' ...]
 #   OPTIONS: -D... JVM settings and CloneEvaluation arguments (--steps N, --lr X), e.g.
-#   voice-model/scripts/validation_sweep.sh /tmp/sweep 'default=' 'frozen-text=-Dvoxpipe.adaptText=false' 'short=--steps 150'
+#   voice-model/scripts/validation_sweep.sh /tmp/sweep 'default=' 'adapt-text-300=-Dvoxpipe.adaptText=true --steps 300'
 #   OUT/<name>.md and .json per setting; data as voice_report.sh makes it (run that once first).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

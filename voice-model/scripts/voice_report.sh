@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for the clone report: every held-out speaker, every condition and baseline, scored on the evaluation
 # protocol's test split (or --split validation for tuning), as Markdown and JSON.
-# Usage: voice-model/scripts/voice_report.sh OUT [--split test|validation] [--steps 300] [--base DIR|classpath]
+# Usage: voice-model/scripts/voice_report.sh OUT [--split test|validation] [--steps N] [--base DIR|classpath]
+#   (--steps defaults to FineTuneConfig.defaults())
 #   OUT/report.md, OUT/report.json (+ per-condition JSON) and spectrograms (recordings / few-shot / nearest
 #   pretraining speaker) of the split's first prompt; the renderings stay under data/clone-report/<split>/run.
 # Speakers: the shared English speaker (real, female; few-shot = the bundled minute) and flite_rms (synthetic male,
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=$1; shift
-SPLIT=test; STEPS=300; BASE=classpath
+SPLIT=test; STEPS=; BASE=classpath
 while [ $# -gt 0 ]; do
   case "$1" in
     --split) SPLIT=$2; shift 2 ;;
@@ -41,7 +42,7 @@ J="$JAVA_HOME/bin/java -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads
 pre=$(for s in $PRETRAINING; do printf '%s,' "data/corpus-eval/$s"; done); pre=${pre%,}
 evaluate() { # name fewshot-dir heldout-dir
   $J dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$RUN/$1" \
-    --steps "$STEPS" --limit 1000 --pretraining "$pre" --flite-slt true
+    ${STEPS:+--steps "$STEPS"} --limit 1000 --pretraining "$pre" --flite-slt true
 }
 speakers="real:en,flite_rms:en"
 evaluate real data/real-speaker/fewshot "data/real-speaker/$SPLIT"
@@ -53,7 +54,7 @@ for extra in ${EXTRA_SPEAKERS:-}; do
   speakers="$speakers,$name:$lang"
 done
 $ST clone-report --run "$RUN" --speakers "$speakers" --out "$OUT/report" \
-  --title "Clone report: base $BASE, $SPLIT split, $STEPS few-shot steps ($(date -u +%F))"
+  --title "Clone report: base $BASE, $SPLIT split, ${STEPS:-default} few-shot steps ($(date -u +%F))"
 # look at the picture next to the figures: a number that improves while the picture does not is a measurement bug
 for spk in ${speakers//,/ }; do
   spk=${spk%%:*}; id=$(head -1 "$RUN/$spk/ref/metadata.tsv" | cut -f1)

@@ -106,14 +106,7 @@ public final class CorpusBuilder {
                     ? new SpeakerSummary(v.id(), v.engine(), v.human(), v.gender(), 0, 0, AudioPrep.CORPUS_RATE, null, "", "missing packages")
                     : buildSpeaker(v, slot, sentences, s)));
         }
-        pool.shutdown();
-        for (Future<SpeakerSummary> f : futures) {
-            try {
-                f.get();
-            } catch (Exception e) {
-                LOG.error("speaker failed", e);
-            }
-        }
+        SpeakerJobs.awaitAll(pool, futures);
         List<SpeakerSummary> summaries = readSummaries(s.out());
         writeSummary(s.out(), summaries);
         return summaries;

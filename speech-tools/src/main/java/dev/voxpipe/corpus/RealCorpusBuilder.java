@@ -141,14 +141,7 @@ public final class RealCorpusBuilder {
                 return buildAsterisk(sp, s, espeakVersion);
             }));
         }
-        pool.shutdown();
-        for (Future<SpeakerSummary> f : futures) {
-            try {
-                f.get();
-            } catch (Exception e) {
-                LOG.error("speaker failed", e);
-            }
-        }
+        SpeakerJobs.awaitAll(pool, futures);
         List<SpeakerSummary> summaries = readSummaries(s.out());
         writeSummary(s.out(), summaries);
         return summaries;

@@ -30,7 +30,7 @@ import java.util.Locale;
  * Few-shot, zero-shot and baseline renderings of one held-out speaker, written for the evaluation
  * harness ({@code speech-tools evaluate --synth OUT/<condition> --ref OUT/ref}).
  * <pre>
- * CloneEvaluation --base DIR|classpath --fewshot DIR --heldout DIR --out DIR [--limit 40] [--steps 300]
+ * CloneEvaluation --base DIR|classpath --fewshot DIR --heldout DIR --out DIR [--limit 40] [--steps N]
  *                 [--pretraining DIR,DIR,...] [--flite-slt true]
  * </pre>
  * Conditions: {@code vocoded} (the reference's own log-mel through the vocoder: the floor), {@code baseline} (the
