@@ -5,8 +5,9 @@
 #   (--steps defaults to FineTuneConfig.defaults())
 #   OUT/report.md, OUT/report.json (+ per-condition JSON) and spectrograms (recordings / few-shot / nearest
 #   pretraining speaker) of the split's first prompt; the renderings stay under data/clone-report/<split>/run.
-# Speakers: the shared English speaker (real, female; few-shot = the bundled minute) and flite_rms (synthetic male,
-# never in pretraining); plus any real-corpus speaker given as EXTRA_SPEAKERS="dir:lang ..." (corpus speaker dirs).
+# Speakers: the shared English speaker (real, female; few-shot = the bundled minute), flite_rms (synthetic male,
+# never in pretraining) and asterisk_it_it (Carlo Flora, real, labelled male, Italian; never in pretraining; no WER:
+# the recogniser is English); plus any corpus speaker given as EXTRA_SPEAKERS="dir:lang ..." (speaker dirs).
 # Data it makes when missing (deterministic, cached under data/): data/real-speaker (speech-tools real-speaker),
 # data/corpus-eval (7 min of the pretraining voices and flite_rms, speech-tools corpus), data/protocol/<speaker>.
 set -euo pipefail
@@ -32,6 +33,7 @@ PRETRAINING="flite_kal16 flite_awb flite_slt espeak_female festival_ked_diphone"
 [ -f data/corpus-eval/flite_rms/speaker.json ] || $ST corpus --out data/corpus-eval --minutes 7 --threads 1 \
   --speakers "$(echo $PRETRAINING flite_rms | tr ' ' ,)"
 [ -f data/protocol/flite_rms/test/metadata.tsv ] || $ST protocol --speaker data/corpus-eval/flite_rms --out data/protocol/flite_rms
+[ -f data/real-corpus/asterisk_it_it/speaker.json ] || $ST real-corpus --out data/real-corpus --speakers asterisk_it_it
 
 mvn -q -o -pl voice-model test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/voice-model/target/cp.txt" \
   -Dmdep.includeScope=test >/dev/null
@@ -47,7 +49,7 @@ evaluate() { # name fewshot-dir heldout-dir
 speakers="real:en,flite_rms:en"
 evaluate real data/real-speaker/fewshot "data/real-speaker/$SPLIT"
 evaluate flite_rms data/protocol/flite_rms/fewshot "data/protocol/flite_rms/$SPLIT"
-for extra in ${EXTRA_SPEAKERS:-}; do
+for extra in data/real-corpus/asterisk_it_it:it ${EXTRA_SPEAKERS:-}; do
   dir=${extra%%:*}; lang=${extra##*:}; name=$(basename "$dir")
   [ -f "data/protocol/$name/test/metadata.tsv" ] || $ST protocol --speaker "$dir" --out "data/protocol/$name"
   evaluate "$name" "data/protocol/$name/fewshot" "data/protocol/$name/$SPLIT"

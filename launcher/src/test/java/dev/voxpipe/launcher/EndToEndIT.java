@@ -36,12 +36,12 @@ class EndToEndIT {
     /**
      * Regression bars on the evaluation protocol's test prompts, which share no 4-word sequence with the few-shot
      * clips. The first release's 25 % gain over the baseline was met only on prompts that repeated few-shot text;
-     * on these the shipped model measures 17 % (voice-model/models/voxpipe-base-v1/report-test), so the bar guards
+     * on these the shipped model measures 20 % (voice-model/models/voxpipe-base-v1/report-test), so the bar guards
      * that level until the acoustic model v2 raises it.
      */
     static final double MAX_MCD_DB = 4.5;
     static final double MIN_MCD_GAIN_OVER_BASELINE = 0.10;
-    /** The clone is voiced (the base model's mean voice is not: 0.1 % of its frames); shipped: 38 % against her 68 %. */
+    /** The clone is voiced (the base model's mean voice is not: 0.1 % of its frames); shipped: 35 % against her 68 %. */
     static final double MIN_VOICED_SHARE_OF_REFERENCE = 0.35;
     static final double MAX_F0_MEAN_ERROR = 0.10;
     static final double MAX_WER_RATIO = 1.5;
