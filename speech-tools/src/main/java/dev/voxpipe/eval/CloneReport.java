@@ -115,8 +115,9 @@ public final class CloneReport {
     }
 
     static String referenceRow(EvaluationReport.Summary s) {
-        return String.format(Locale.ROOT, "| recordings | %d | - | - | %s | 1.00× | 1.00 | %s | 1.00× | %s |", s.items(),
-                pct(s.referenceVoicedShare()), pct(s.referenceWer()), pct(s.grammarReferenceWer()));
+        return String.format(Locale.ROOT, "| recordings | %d | - | - | %s | 1.00× | 1.00 | %s | %s | %s |", s.items(),
+                pct(s.referenceVoicedShare()), pct(s.referenceWer()), s.referenceWer() == null ? "-" : "1.00×",
+                pct(s.grammarReferenceWer()));
     }
 
     static String headlineRow(String condition, EvaluationReport.Summary s) {
