@@ -34,6 +34,7 @@ public final class CloneReport {
 
     static {
         CONDITIONS.put("vocoded", "vocoder floor: the recording's own log-mel through the vocoder");
+        CONDITIONS.put("hnm", "vocoder floor: the recording's own log-mel and F0 through the harmonic-plus-noise vocoder");
         CONDITIONS.put("flite_slt", "baseline: untuned Debian voice (flite slt)");
         CONDITIONS.put("baseline", "baseline: base model, mean pretraining embedding");
         CONDITIONS.put("nearest", "baseline: base model, nearest pretraining speaker");

@@ -260,7 +260,7 @@ public final class Spectral {
     }
 
     /** 1 / sum of squared windows over the overlap-added span, cropped like the centred STFT. */
-    private static float[] inverseEnvelope(int frames) {
+    static float[] inverseEnvelope(int frames) {
         int total = (frames - 1) * HOP + N_FFT;
         float[] sum = new float[total];
         for (int t = 0; t < frames; t++) {

@@ -1,0 +1,74 @@
+package dev.voxpipe.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.voxpipe.dsp.PitchTracker;
+import org.junit.jupiter.api.Test;
+
+class HarmonicVocoderTest {
+    static final PitchTracker PITCH = PitchTracker.defaults().withRange(50, 500);
+
+    /** A 1 s buzz at {@code f0} with harmonics falling 6 dB per octave. */
+    static float[] buzz(double f0) {
+        float[] x = new float[Spectral.SAMPLE_RATE];
+        for (int i = 0; i < x.length; i++) {
+            double t = i / (double) Spectral.SAMPLE_RATE;
+            for (int k = 1; k * f0 < 8000; k++) x[i] += (float) (0.2 / k * Math.sin(2 * Math.PI * k * f0 * t));
+        }
+        return x;
+    }
+
+    static double voicedShare(float[] f0) {
+        int voiced = 0;
+        for (float v : f0) if (v > 0) voiced++;
+        return voiced / (double) f0.length;
+    }
+
+    @Test
+    void rendersTheGivenPitchAndKeepsTheEnvelope() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] mel = Spectral.logMel(m, buzz(150));
+            float[] f0 = new float[mel.length];
+            java.util.Arrays.fill(f0, 180f); // told another pitch: it must render that one
+            float[] out = HarmonicVocoder.synthesize(m, mel, f0, 1);
+            assertEquals((mel.length - 1) * Spectral.HOP, out.length);
+            float[] tracked = PITCH.f0(out, Spectral.SAMPLE_RATE, Spectral.HOP);
+            assertTrue(voicedShare(tracked) > 0.8, "voiced share " + voicedShare(tracked));
+            double mean = 0;
+            int n = 0;
+            for (float v : tracked) if (v > 0) { mean += v; n++; }
+            assertEquals(180, mean / n, 3, "rendered pitch");
+
+            float[][] again = Spectral.logMel(m, HarmonicVocoder.synthesize(m, mel, constant(mel.length, 150f), 1));
+            double diff = 0;
+            for (int t = 5; t < mel.length - 5; t++) {
+                for (int b = 0; b < 60; b++) diff += Math.abs(again[t][b] - mel[t][b]);
+            }
+            diff /= (mel.length - 10) * 60.0;
+            assertTrue(diff < 1.0, "mean |log-mel difference| below 4.8 kHz: " + diff);
+        }
+    }
+
+    @Test
+    void unvoicedFramesAreNoiseAndTheOutputIsDeterministic() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] mel = Spectral.logMel(m, buzz(150));
+            float[] unvoiced = new float[mel.length];
+            float[] out = HarmonicVocoder.synthesize(m, mel, unvoiced, 7);
+            assertTrue(voicedShare(PITCH.f0(out, Spectral.SAMPLE_RATE, Spectral.HOP)) < 0.2, "noise is not periodic");
+            assertArrayEquals(out, HarmonicVocoder.synthesize(m, mel, unvoiced, 7));
+            assertThrows(IllegalArgumentException.class, () -> HarmonicVocoder.synthesize(m, mel, new float[3], 1));
+            assertEquals(0, HarmonicVocoder.synthesize(m, new float[0][], new float[0], 1).length);
+        }
+    }
+
+    static float[] constant(int n, float v) {
+        float[] f = new float[n];
+        java.util.Arrays.fill(f, v);
+        return f;
+    }
+}
