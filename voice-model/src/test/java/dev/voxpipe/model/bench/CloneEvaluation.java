@@ -112,11 +112,12 @@ public final class CloneEvaluation {
         writeSet(out.resolve("baseline"), heldOut, baseline.audio());
         summary.append(String.format(Locale.ROOT, "baseline RTF %.3f%n", baseline.realTimeFactor()));
 
+        VoiceDelta zero = runtime.zeroShot(references);
         if (a.containsKey("pretraining")) {
             String nearest = null;
             double best = -2;
             VoiceDelta nearestVoice = null;
-            float[] target = runtime.zeroShot(references).speakerEmbedding();
+            float[] target = zero.speakerEmbedding();
             for (String dir : a.get("pretraining").split(",")) {
                 List<float[][]> clips = new ArrayList<>();
                 try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
@@ -139,7 +140,6 @@ public final class CloneEvaluation {
             writeFliteSlt(out.resolve("flite_slt"), heldOut);
         }
 
-        VoiceDelta zero = runtime.zeroShot(references);
         SynthesisOutput zeroOut = runtime.synthesize(zero, texts, 1.0);
         writeSet(out.resolve("zeroshot"), heldOut, zeroOut.audio());
         summary.append(String.format(Locale.ROOT, "zero-shot RTF %.3f%n", zeroOut.realTimeFactor()));
