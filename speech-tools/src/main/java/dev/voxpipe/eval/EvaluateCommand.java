@@ -62,13 +62,17 @@ public final class EvaluateCommand {
         return v;
     }
 
-    /** {@code id \t text} lines (header line "id..." tolerated), in file order. */
+    /**
+     * The spoken text per id, in file order (header line "id..." tolerated). A corpus's {@code metadata.tsv} is
+     * {@code id \t text [\t phonemes]}; its {@code sentences.tsv} is {@code id \t written \t spoken}.
+     */
     public static Map<String, String> readMetadata(Path file) throws java.io.IOException {
+        int textColumn = file.getFileName().toString().equals("sentences.tsv") ? 2 : 1;
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
-            if (f.length < 2 || f[0].equals("id")) continue;
-            out.put(f[0], f[f.length == 3 ? 2 : 1]);
+            if (f.length <= textColumn || f[0].equals("id")) continue;
+            out.put(f[0], f[textColumn]);
         }
         return out;
     }
