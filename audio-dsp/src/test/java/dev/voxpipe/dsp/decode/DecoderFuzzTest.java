@@ -50,6 +50,9 @@ class DecoderFuzzTest {
             if (ok) decoded++;
             else rejected++;
         }
-        assertTrue(decoded + rejected == 90);
+        // the mutations must reach the rejection path, or the test proves nothing about it (every format decodes
+        // some of them too, except Ogg: its page checksums make the decoder refuse every mutated or cut file)
+        assertTrue(rejected > 0, file + ": " + decoded + " decoded, " + rejected + " rejected");
+        if (!file.endsWith(".ogg")) assertTrue(decoded > 0, file + ": " + decoded + " decoded, " + rejected + " rejected");
     }
 }

@@ -152,7 +152,6 @@ class SynthWorkerIT {
                          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                          new StringDeserializer(), new AvroWireDeserializer<>(registry, SynthesisChunkResult.class))) {
                 consumer.subscribe(List.of(Topics.SYNTHESIS_CHUNK_RESULTS));
-                assertTrue(running != null);
                 long deadline = System.currentTimeMillis() + 120_000;
                 while (results.size() < sent.size() + 1 && System.currentTimeMillis() < deadline) {
                     consumer.poll(Duration.ofMillis(300)).forEach(r -> {
