@@ -24,13 +24,12 @@ public final class HarmonicVocoder {
      * never perfectly periodic. Without an aperiodicity feature it is one constant.
      */
     public static final double VOICED_NOISE_SHARE = Double.parseDouble(System.getProperty("voxpipe.hnm.voicedNoise", "0"));
-    private static final float[] WINDOW = Spectral.hann(Spectral.N_FFT);
     /** Sum of the squared analysis window: converts STFT power of a sinusoid to its amplitude. */
     private static final double WINDOW_POWER;
 
     static {
         double s = 0;
-        for (float w : WINDOW) s += w * w;
+        for (float w : Spectral.WINDOW) s += w * w;
         WINDOW_POWER = s;
     }
 
@@ -57,10 +56,7 @@ public final class HarmonicVocoder {
         float[] out = harmonics(power, f0Hz, samples);
         float[] noise = noise(parent, power, f0Hz, samples, seed);
         for (int i = 0; i < samples; i++) out[i] += noise[i];
-        float peak = 0;
-        for (float v : out) peak = Math.max(peak, Math.abs(v));
-        if (peak > 0.99f) for (int i = 0; i < samples; i++) out[i] *= 0.99f / peak;
-        return out;
+        return Spectral.limitPeak(out);
     }
 
     /** Sinusoids at k * F0 with amplitudes from the envelope, interpolated sample by sample between frames. */
@@ -132,7 +128,7 @@ public final class HarmonicVocoder {
         }
         try (NDManager m = parent.newSubManager()) {
             NDArray s = m.create(spec, new Shape(frames, Spectral.BINS, 2));
-            return Spectral.istft(s, m.create(WINDOW), Spectral.inverseEnvelope(frames), samples);
+            return Spectral.istft(s, m.create(Spectral.WINDOW), Spectral.inverseEnvelope(frames), samples);
         }
     }
 }

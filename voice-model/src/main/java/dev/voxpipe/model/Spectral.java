@@ -19,7 +19,8 @@ public final class Spectral {
     public static final int HOP = 320;
     public static final int MELS = 100;
     public static final int BINS = N_FFT / 2 + 1;
-    private static final float[] WINDOW = hann(N_FFT);
+    /** The analysis window of every STFT here (and of the vocoders' inverse). */
+    static final float[] WINDOW = hann(N_FFT);
     private static final float[][] FILTERBANK = slaneyFilterbank(MELS, N_FFT, SAMPLE_RATE, 0, SAMPLE_RATE / 2.0);
     // row-major [BINS, MELS], built once: every log-mel and every vocoder call uploads it
     private static final float[] FILTERBANK_TRANSPOSED = transpose(FILTERBANK);
@@ -245,18 +246,22 @@ public final class Spectral {
                     previous = rebuilt;
                 }
             }
-            float[] out = istft(magnitude.mul(angles), window, envelope, samples);
-            float peak = 0;
-            for (float v : out) {
-                peak = Math.max(peak, Math.abs(v));
-            }
-            if (peak > 0.99f) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] *= 0.99f / peak;
-                }
-            }
-            return out;
+            return limitPeak(istft(magnitude.mul(angles), window, envelope, samples));
         }
+    }
+
+    /** Scales {@code audio} in place so that no sample exceeds 0.99 (a vocoder's output must not clip); returns it. */
+    static float[] limitPeak(float[] audio) {
+        float peak = 0;
+        for (float v : audio) {
+            peak = Math.max(peak, Math.abs(v));
+        }
+        if (peak > 0.99f) {
+            for (int i = 0; i < audio.length; i++) {
+                audio[i] *= 0.99f / peak;
+            }
+        }
+        return audio;
     }
 
     /** 1 / sum of squared windows over the overlap-added span, cropped like the centred STFT. */
