@@ -8,15 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=$1; shift
-for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64; do
-  [ -n "$j" ] && [ -x "$j/bin/java" ] && export JAVA_HOME=$j && break
-done
-[ -f data/real-speaker/validation/metadata.tsv ] && [ -f data/protocol/flite_rms/validation/metadata.tsv ] \
-  || { echo "run voice-model/scripts/voice_report.sh once first (it makes the splits)" >&2; exit 2; }
-mvn -q -o -pl voice-model test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/voice-model/target/cp.txt" \
-  -Dmdep.includeScope=test >/dev/null
-export OMP_NUM_THREADS=1
-CP="voice-model/target/classes:voice-model/target/test-classes:$(cat voice-model/target/cp.txt)"
+if [ ! -f data/real-speaker/validation/metadata.tsv ] || [ ! -f data/protocol/flite_rms/validation/metadata.tsv ]; then
+  echo "run voice-model/scripts/voice_report.sh once first (it makes the splits)" >&2; exit 2
+fi
+# shellcheck source=voice-model/scripts/bench-env.sh
+. voice-model/scripts/bench-env.sh
 mkdir -p "$OUT"
 for setting in "$@"; do
   name=${setting%%=*}; opts=${setting#*=}
@@ -26,9 +22,7 @@ for setting in "$@"; do
   done
   run="data/validation-sweep/$name"
   for spk in real:data/real-speaker flite_rms:data/protocol/flite_rms; do
-    "$JAVA_HOME/bin/java" -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 "${jvm[@]}" \
-      -Dlogback.configurationFile=voice-model/src/test/resources/logback-test.xml -cp "$CP" \
-      dev.voxpipe.model.bench.CloneEvaluation --fewshot "${spk#*:}/fewshot" --heldout "${spk#*:}/validation" \
+    bench_java "${jvm[@]}" dev.voxpipe.model.bench.CloneEvaluation --fewshot "${spk#*:}/fewshot" --heldout "${spk#*:}/validation" \
       --out "$run/${spk%%:*}" --limit 1000 --conditions fewshot "${args[@]}" | grep -E "^few-shot:"
   done
   speech-tools/bin/speech-tools clone-report --run "$run" --speakers real:en,flite_rms:en --out "$OUT/$name" \

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=$1; shift
-SPLIT=test; STEPS=; BASE=classpath
+SPLIT="test"; STEPS=""; BASE="classpath"
 while [ $# -gt 0 ]; do
   case "$1" in
     --split) SPLIT=$2; shift 2 ;;
@@ -22,28 +22,21 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64; do
-  [ -n "$j" ] && [ -x "$j/bin/java" ] && export JAVA_HOME=$j && break
-done
+# shellcheck source=voice-model/scripts/bench-env.sh
+. voice-model/scripts/bench-env.sh
 ST=speech-tools/bin/speech-tools
 RUN=data/clone-report/$SPLIT/run
 mkdir -p "$OUT"
 PRETRAINING="flite_kal16 flite_awb flite_slt espeak_female festival_ked_diphone"   # the base's pretraining voices
 [ -f data/real-speaker/test/metadata.tsv ] || $ST real-speaker --out data/real-speaker
 [ -f data/corpus-eval/flite_rms/speaker.json ] || $ST corpus --out data/corpus-eval --minutes 7 --threads 1 \
-  --speakers "$(echo $PRETRAINING flite_rms | tr ' ' ,)"
+X
 [ -f data/protocol/flite_rms/test/metadata.tsv ] || $ST protocol --speaker data/corpus-eval/flite_rms --out data/protocol/flite_rms
 [ -f data/real-corpus/asterisk_it_it/speaker.json ] || $ST real-corpus --out data/real-corpus --speakers asterisk_it_it
 
-mvn -q -o -pl voice-model test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/voice-model/target/cp.txt" \
-  -Dmdep.includeScope=test >/dev/null
-export OMP_NUM_THREADS=1
-J="$JAVA_HOME/bin/java -Xmx3g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 \
-  -Dlogback.configurationFile=voice-model/src/test/resources/logback-test.xml \
-  -cp voice-model/target/classes:voice-model/target/test-classes:$(cat voice-model/target/cp.txt)"
 pre=$(for s in $PRETRAINING; do printf '%s,' "data/corpus-eval/$s"; done); pre=${pre%,}
 evaluate() { # name fewshot-dir heldout-dir
-  $J dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$RUN/$1" \
+  bench_java dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$RUN/$1" \
     ${STEPS:+--steps "$STEPS"} --limit 1000 --pretraining "$pre" --flite-slt true
 }
 speakers="real:en,flite_rms:en"
