@@ -1,5 +1,6 @@
 package dev.voxpipe.ingest;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
@@ -66,7 +67,7 @@ public final class IngestApp implements AutoCloseable {
         // Load the format sniffer now: a broken class path fails the start, not the first upload.
         dev.voxpipe.ingest.upload.FormatSniffing.sniff(new byte[dev.voxpipe.ingest.upload.FormatSniffing.HEAD_BYTES]);
         ensureTopics(config);
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.from(config));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.from(config));
         IngestMetrics metrics = new IngestMetrics();
         BlobStore blobs = BlobStores.fromConfig(config);
         Views views = new Views(config, registry, settings.applicationId(), settings.stateDir(), settings.retryAfterSeconds());

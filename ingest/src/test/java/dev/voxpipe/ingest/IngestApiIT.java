@@ -1,5 +1,6 @@
 package dev.voxpipe.ingest;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static dev.voxpipe.ingest.TestSupport.KEY_A;
 import static dev.voxpipe.ingest.TestSupport.KEY_B;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -302,7 +303,7 @@ class IngestApiIT {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "ingest-it-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         Map<String, RawAudioUploaded> found = new java.util.HashMap<>();
         try (KafkaConsumer<String, RawAudioUploaded> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new AvroWireDeserializer<>(registry, RawAudioUploaded.class))) {
@@ -569,7 +570,7 @@ class IngestApiIT {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "ingest-it-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         SynthesisRequest found = null;
         try (KafkaConsumer<String, SynthesisRequest> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new AvroWireDeserializer<>(registry, SynthesisRequest.class))) {

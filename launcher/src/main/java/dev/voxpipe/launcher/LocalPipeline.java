@@ -1,5 +1,6 @@
 package dev.voxpipe.launcher;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
@@ -84,7 +85,7 @@ public final class LocalPipeline implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
         }
-        SchemaPublisher.registerAll(new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())));
+        SchemaPublisher.registerAll(new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())));
         BlobStore blobs = BlobStores.fromConfig(config);
         PrometheusMeterRegistry metrics = MetricsServer.newRegistry("voxpipe-local");
         List<AutoCloseable> started = new ArrayList<>();

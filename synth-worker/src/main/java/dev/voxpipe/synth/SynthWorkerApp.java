@@ -1,5 +1,6 @@
 package dev.voxpipe.synth;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
@@ -37,7 +38,7 @@ public final class SynthWorkerApp implements AutoCloseable {
     public SynthWorkerApp(VoxConfig config, VoiceModelRuntime runtime, BlobStore blobs, PrometheusMeterRegistry metrics)
             throws Exception {
         SynthWorkerConfig settings = SynthWorkerConfig.from(config);
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.from(config));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.from(config));
         Properties kafka = KafkaSettings.common(config);
         this.models = new VoiceModelCatalog(kafka, registry).start();
         models.awaitCaughtUp(Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package dev.voxpipe.trainer;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
@@ -42,7 +43,7 @@ public final class TrainerWorkerApp implements AutoCloseable {
     public TrainerWorkerApp(VoxConfig config, VoiceModelRuntime runtime, BlobStore blobs,
                             PrometheusMeterRegistry metrics) throws Exception {
         TrainerWorkerConfig settings = TrainerWorkerConfig.from(config);
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.from(config));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.from(config));
         Properties kafka = KafkaSettings.common(config);
         this.features = new VoiceFeatureIndex(kafka, registry).start();
         this.models = new VoiceModelCatalog(kafka, registry).start();

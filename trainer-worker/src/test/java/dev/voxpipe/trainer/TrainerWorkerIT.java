@@ -1,5 +1,6 @@
 package dev.voxpipe.trainer;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,7 +78,7 @@ class TrainerWorkerIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
         }
-        registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         runtime = tinyRuntime();
         VoxConfig config = VoxConfig.of(Map.of(

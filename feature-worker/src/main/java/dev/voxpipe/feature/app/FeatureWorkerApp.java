@@ -1,5 +1,6 @@
 package dev.voxpipe.feature.app;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
@@ -48,7 +49,7 @@ public final class FeatureWorkerApp implements AutoCloseable {
         }
         BlobStore blobs = BlobStores.fromConfig(config.source());
         PrometheusMeterRegistry registry = MetricsServer.newRegistry("feature-worker");
-        FeatureSerdes serdes = new FeatureSerdes(new SchemaRegistryClient(config.registry()));
+        FeatureSerdes serdes = new FeatureSerdes(new HttpSchemaRegistryClient(config.registry()));
         StreamsBuilder builder = FeatureTopology.build(new StreamsBuilder(), config.features(), serdes, blobs, new FeatureMetrics(registry));
         KafkaStreams streams = new KafkaStreams(builder.build(), config.streamsProperties());
         // Bad records never reach here (they become dead letters); anything else is a bug or an

@@ -1,5 +1,6 @@
 package dev.voxpipe.feature.app;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.config.VoxConfig;
@@ -63,7 +64,7 @@ class FeatureWorkerIT {
     void realSpeakerMinuteFlowsThroughTheRunningWorker(LocalStack stack) throws Exception {
         VoxConfig cfg = config(stack, dir, "feature-it-" + UUID.randomUUID());
         String voice = "voice-" + UUID.randomUUID();
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         try (FeatureWorkerApp app = FeatureWorkerApp.start(FeatureWorkerConfig.from(cfg));
              BlobStore blobs = new FileSystemBlobStore(dir.resolve("blobs"));
              StackClients clients = new StackClients(stack.bootstrapServers(), registry)) {

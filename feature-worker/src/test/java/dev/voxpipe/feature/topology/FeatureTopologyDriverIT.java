@@ -1,5 +1,6 @@
 package dev.voxpipe.feature.topology;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.serde.AvroWireSerde;
@@ -59,7 +60,7 @@ class FeatureTopologyDriverIT {
 
     @BeforeEach
     void start(LocalStack stack) throws Exception {
-        registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         FeatureSerdes serdes = new FeatureSerdes(registry);
         StreamsBuilder b = FeatureTopology.build(new StreamsBuilder(), FeatureSettings.defaults(), serdes, blobs);

@@ -1,5 +1,6 @@
 package dev.voxpipe.synth.audiobook;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
@@ -29,7 +30,7 @@ public final class AudiobookApp implements AutoCloseable {
     private final MetricsServer metricsServer;
 
     public AudiobookApp(VoxConfig config, BlobStore blobs, PrometheusMeterRegistry metrics) throws Exception {
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.from(config));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.from(config));
         StreamsBuilder builder = new StreamsBuilder();
         AudiobookTopology.build(builder, registry,
                 new RequestSplitter(blobs, config.getInt("voxpipe.audiobook.max-chunk-chars", 400)),

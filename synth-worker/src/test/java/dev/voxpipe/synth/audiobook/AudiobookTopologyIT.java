@@ -1,5 +1,6 @@
 package dev.voxpipe.synth.audiobook;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -68,7 +69,7 @@ class AudiobookTopologyIT {
 
     @BeforeEach
     void start(LocalStack stack) throws Exception {
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         StreamsBuilder builder = new StreamsBuilder();
         AudiobookTopology.build(builder, registry, new RequestSplitter(blobs, 120), new BookWriter(blobs, "ffmpeg"));
