@@ -1,5 +1,8 @@
 package dev.voxpipe.trainer;
 
+import dev.voxpipe.core.worker.LoopWorker;
+import dev.voxpipe.core.worker.WorkerContext;
+
 import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.core.messaging.MelTensors;
-import dev.voxpipe.core.metrics.MetricsServer;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
@@ -63,7 +65,7 @@ class TrainerWorkerIT {
     private static SchemaRegistryClient registry;
     private static FileSystemBlobStore blobs;
     private static VoiceModelRuntime runtime;
-    private static TrainerWorkerApp worker;
+    private static LoopWorker worker;
     private static KafkaProducer<String, SpecificRecord> producer;
 
     static VoiceModelRuntime tinyRuntime() {
@@ -90,7 +92,7 @@ class TrainerWorkerIT {
                 "voxpipe.trainer.minimum-seconds", "5",
                 "voxpipe.trainer.feature-wait", "20s",
                 "voxpipe.metrics.port", "0"));
-        worker = new TrainerWorkerApp(config, runtime, blobs, MetricsServer.newRegistry("trainer-it"));
+        worker = TrainerWorkerApp.start(WorkerContext.sharingBlobs(config, TrainerWorkerApp.SERVICE, 0, blobs), runtime);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new StringSerializer(), new AvroWireSerializer<>(registry, true));
     }

@@ -5,9 +5,9 @@ import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.core.worker.PollLoop;
 import dev.voxpipe.schemas.SynthesisChunk;
 import dev.voxpipe.schemas.SynthesisChunkResult;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * written in one Kafka transaction together with the batch's consumer offsets. A worker killed
  * mid-batch leaves no result behind; the batch is redone by the partition's next owner.
  */
-public final class ChunkConsumerLoop implements Runnable, AutoCloseable {
+public final class ChunkConsumerLoop implements PollLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkConsumerLoop.class);
 
@@ -64,7 +64,8 @@ public final class ChunkConsumerLoop implements Runnable, AutoCloseable {
         this.synthesizer = synthesizer;
     }
 
-    public boolean isPolling() {
+    @Override
+    public boolean polling() {
         return polling;
     }
 
@@ -104,9 +105,7 @@ public final class ChunkConsumerLoop implements Runnable, AutoCloseable {
                 if (chunk.getText().isBlank()) throw new IllegalArgumentException("chunk " + chunk.getChunkIndex() + " has no text");
                 batch.add(chunk);
             } catch (RuntimeException e) {
-                deadLetters.add(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker",
-                        record.topic(), record.partition(), record.offset(),
-                        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), e)));
+                deadLetters.add(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker", record, e)));
             }
         }
         List<SynthesisChunkResult> results = synthesizer.synthesize(batch);

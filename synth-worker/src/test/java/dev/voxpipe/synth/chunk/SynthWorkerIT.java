@@ -1,5 +1,8 @@
 package dev.voxpipe.synth.chunk;
 
+import dev.voxpipe.core.worker.LoopWorker;
+import dev.voxpipe.core.worker.WorkerContext;
+
 import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.config.VoxConfig;
-import dev.voxpipe.core.metrics.MetricsServer;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
@@ -145,7 +147,7 @@ class SynthWorkerIT {
                     "voxpipe.synth.model-wait", "2s",
                     "voxpipe.metrics.port", "0"));
             List<SynthesisChunkResult> results = new ArrayList<>();
-            try (SynthWorkerApp running = new SynthWorkerApp(config, runtime, blobs, MetricsServer.newRegistry("synth-it"));
+            try (LoopWorker running = SynthWorkerApp.start(WorkerContext.sharingBlobs(config, SynthWorkerApp.SERVICE, 0, blobs), runtime);
                  KafkaConsumer<String, SynthesisChunkResult> consumer = new KafkaConsumer<>(Map.of(
                          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                          ConsumerConfig.GROUP_ID_CONFIG, "results-" + run,

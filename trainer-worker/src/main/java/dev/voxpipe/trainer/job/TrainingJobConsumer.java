@@ -4,6 +4,7 @@ import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.core.worker.PollLoop;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.TrainingJob;
 import java.time.Duration;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * of the partition gets the job again and resumes from its last checkpoint. A partition revoked
  * mid-job cancels the job before the revocation completes: never two workers on one job.
  */
-public final class TrainingJobConsumer implements Runnable, AutoCloseable {
+public final class TrainingJobConsumer implements PollLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobConsumer.class);
 
@@ -52,6 +53,7 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
     private final ExecutorService executor;
     private final Map<TopicPartition, RunningJob> running = new HashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean polling;
 
     private record RunningJob(TrainingJob job, long offset, Future<TrainingJobRunner.Outcome> future,
                               AtomicBoolean revoked) {}
@@ -90,6 +92,7 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
         });
         try {
             while (!stopping.get()) {
+                polling = true;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     start(record);
                 }
@@ -98,6 +101,7 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             if (!stopping.get()) throw e;
         } finally {
+            polling = false;
             cancelAndAwait(Set.copyOf(running.keySet()));
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
         }
@@ -170,14 +174,17 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
-        DeadLetter letter = DeadLetters.of("trainer-worker", record.topic(), record.partition(), record.offset(),
-                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                record.value(), error);
+        DeadLetter letter = DeadLetters.of("trainer-worker", record, error);
         try {
             producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), letter)).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot write a dead letter for " + record.topic() + "@" + record.offset(), e);
         }
+    }
+
+    @Override
+    public boolean polling() {
+        return polling;
     }
 
     /** Stops polling; a running job is cancelled and resumes on the next owner of its partition. */
