@@ -17,11 +17,13 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -29,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -43,25 +46,43 @@ public final class ChunkConsumerLoop implements PollLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkConsumerLoop.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, SpecificRecord> producer;
-    private final AvroWireDeserializer<SynthesisChunk> chunks;
-    private final ChunkSynthesizer synthesizer;
+    /** Turns a batch of chunks into one result per chunk ({@link ChunkSynthesizer#synthesize}). */
+    @FunctionalInterface
+    public interface BatchSynthesis {
+        List<SynthesisChunkResult> synthesize(List<SynthesisChunk> batch);
+    }
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, SpecificRecord> producer;
+    private final Deserializer<SynthesisChunk> chunks;
+    private final BatchSynthesis synthesizer;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean polling;
 
     public ChunkConsumerLoop(Properties kafka, String groupId, String transactionalId,
                              AvroWireDeserializer<SynthesisChunk> chunks, AvroWireSerializer<SpecificRecord> values,
                              ChunkSynthesizer synthesizer, int maxBatch) {
-        this.consumer = new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, maxBatch), new StringDeserializer(), new ByteArrayDeserializer());
+        this(new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, maxBatch), new StringDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(transactional(kafka, transactionalId), new StringSerializer(), values),
+                chunks, synthesizer::synthesize);
+    }
+
+    /** On given clients (tests use Kafka's MockConsumer and MockProducer); the producer must be transactional. */
+    public ChunkConsumerLoop(Consumer<String, byte[]> consumer, Producer<String, SpecificRecord> producer,
+                             Deserializer<SynthesisChunk> chunks, BatchSynthesis synthesizer) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.chunks = chunks;
+        this.synthesizer = synthesizer;
+    }
+
+    private static Properties transactional(Properties kafka, String transactionalId) {
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), values);
-        this.chunks = chunks;
-        this.synthesizer = synthesizer;
+        return p;
     }
 
     @Override

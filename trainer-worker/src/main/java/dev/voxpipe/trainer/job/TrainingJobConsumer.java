@@ -19,8 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +48,15 @@ public final class TrainingJobConsumer implements PollLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobConsumer.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroWireDeserializer<TrainingJob> jobs;
-    private final TrainingJobRunner runner;
+    /** Runs one job to its end, or until {@code revoked} says its partition went to another worker. */
+    @FunctionalInterface
+    public interface JobRun {
+        TrainingJobRunner.Outcome run(TrainingJob job, BooleanSupplier revoked);
+    }
+
+    private final Consumer<String, byte[]> consumer;
+    private final Deserializer<TrainingJob> jobs;
+    private final JobRun runner;
     private final Producer<String, SpecificRecord> producer;
     private final int concurrentJobs;
     private final ExecutorService executor;
@@ -60,7 +69,14 @@ public final class TrainingJobConsumer implements PollLoop {
 
     public TrainingJobConsumer(Properties kafka, String groupId, AvroWireDeserializer<TrainingJob> jobs,
                                TrainingJobRunner runner, Producer<String, SpecificRecord> producer, int concurrentJobs) {
-        this.consumer = new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, 1), new StringDeserializer(), new ByteArrayDeserializer());
+        this(new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, 1), new StringDeserializer(), new ByteArrayDeserializer()),
+                jobs, runner::run, producer, concurrentJobs);
+    }
+
+    /** On a given consumer (tests use Kafka's MockConsumer). */
+    public TrainingJobConsumer(Consumer<String, byte[]> consumer, Deserializer<TrainingJob> jobs, JobRun runner,
+                               Producer<String, SpecificRecord> producer, int concurrentJobs) {
+        this.consumer = consumer;
         this.jobs = jobs;
         this.runner = runner;
         this.producer = producer;
