@@ -185,7 +185,9 @@ class TrainerWorkerIT {
         send(clips.subList(0, 39));   // 39 of 40 clips: over 95 % of the seconds, but not all
         TrainingJob job = TrainingJob.newBuilder(job("t3", "voice-c", 4)).setUsableSeconds(usable).build();
         producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
-        Thread.sleep(3000);
+        // The last clip arrives only once the worker has taken the job and is gathering its features.
+        readUntil(Topics.TRAINING_PROGRESS, TrainingProgress.class, seen -> seen.stream().anyMatch(p ->
+                p.getJobId().equals(job.getJobId()) && "gathering features".equals(p.getMessage())));
         send(clips.subList(39, 40));
         VoiceModelReady model = readUntil(Topics.MODELS_READY, VoiceModelReady.class,
                 seen -> seen.stream().anyMatch(m -> m.getJobId().equals(job.getJobId())))
