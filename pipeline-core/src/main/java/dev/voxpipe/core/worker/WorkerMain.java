@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one {@code main} of every worker: configuration from the environment, the uncaught-exception
  * policy, start, a shutdown hook that closes the worker and then its context on SIGTERM, and an
- * exit status of 1 when the worker fails to start or stops by itself (so an orchestrator restarts it).
+ * exit status of 2 on bad configuration (the message names the setting), 1 when the worker fails to
+ * start or stops by itself (so an orchestrator restarts it).
  */
 public final class WorkerMain {
 
@@ -29,7 +30,7 @@ public final class WorkerMain {
         try {
             context = WorkerContext.standalone(VoxConfig.fromEnvironment(), service, defaultMetricsPort);
         } catch (RuntimeException e) {
-            log.error("{}: bad configuration: {}", service, e.getMessage(), e);
+            log.error("{}: bad configuration: {}", service, e.getMessage()); // the message says which setting; no stack trace
             System.exit(2);
             return;
         }
