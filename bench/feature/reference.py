@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """torchaudio references for bench/feature/run.sh: single-thread log-mel (the model's config) and
 resample 44.1k -> 32k on the same 60 s file. Prints RESULT lines like FeatureBench."""
-import sys, time
+import math, sys, time
 import torch, torchaudio
 
 torch.set_num_threads(1)
@@ -15,19 +15,30 @@ mel = torchaudio.transforms.MelSpectrogram(sample_rate=32000, n_fft=1280, win_le
 resample = torchaudio.transforms.Resample(44100, 32000)  # kernel built once, as a pipeline would
 
 
+MIN_TOTAL_CPU_S = 2.0  # every figure gathers this much CPU over its runs
+MIN_RUN_CPU_S = 0.2    # each run repeats the work to at least this much CPU
+
+
 def bench(name, fn):
+    """Runs of fn repeated to >= 0.2 s of CPU, until >= 2 s of CPU in all (at least 5); the median run's ratio."""
+    c0 = time.process_time()
     for _ in range(3):
         fn()
-    ts, cs = [], []
-    for _ in range(9):
+    reps = max(1, math.ceil(MIN_RUN_CPU_S / max((time.process_time() - c0) / 3, 1e-4)))
+    ts, cs, total = [], [], 0.0
+    while total < MIN_TOTAL_CPU_S or len(cs) < 5:
         t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        ts.append(time.perf_counter() - t0)
-        cs.append(time.process_time() - c0)
+        for _ in range(reps):
+            fn()
+        run_cpu = time.process_time() - c0
+        ts.append((time.perf_counter() - t0) / reps)
+        cs.append(run_cpu / reps)
+        total += run_cpu
     ts.sort()
     cs.sort()
-    m, c = ts[len(ts) // 2], max(cs[len(cs) // 2], 1e-4)
-    print(f"RESULT {name:28s} cpu {seconds / c:8.1f} x real time  wall {seconds / m:8.1f} x real time  ({c * 1000:.2f} ms CPU per {seconds:.0f} s)")
+    m, c = ts[len(ts) // 2], max(cs[len(cs) // 2], 1e-6)
+    print(f"RESULT {name:28s} cpu {seconds / c:8.1f} x real time  wall {seconds / m:8.1f} x real time  "
+          f"(CPU per {seconds:.0f} s: min {cs[0] * 1000:.3f} ms, median {c * 1000:.3f} ms; {len(cs)} runs of {reps}, {total:.2f} s CPU)")
 
 
 with torch.inference_mode():

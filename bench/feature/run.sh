@@ -23,16 +23,28 @@ RESULTS=$WORK/results.txt
 : > "$RESULTS"
 $PIN "$JAVA" -XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xmx1g -cp "$CP" dev.voxpipe.feature.bench.FeatureBench "$WORK" | tee -a "$RESULTS"
 
-measure() { # name cmd...: best of 5 runs, wall and user+sys CPU seconds, as a RESULT line
-  local name=$1; shift; local bw=999999 bc=999999
-  for _ in 1 2 3 4 5; do
+measure() { # name cmd...: runs until they took >= 2 s of user+sys CPU in all (at least 5, at most 500);
+  # a RESULT line on the median run, with the min and median CPU per run
+  local name=$1; shift
+  local runs=() total=0 n=0
+  while :; do
     local t0 t1 c; t0=$(date +%s.%N)
     c=$( { TIMEFORMAT='%U %S'; time "$@" >/dev/null 2>&1; } 2>&1 | awk '{print $1 + $2}')
     t1=$(date +%s.%N)
-    bw=$(echo "$t1 - $t0" | bc -l | awk -v b="$bw" '{print ($1 < b) ? $1 : b}')
-    bc=$(awk -v c="$c" -v b="$bc" 'BEGIN {print (c < b) ? c : b}')
+    runs+=("$c $(echo "$t1 - $t0" | bc -l)")
+    total=$(awk -v t="$total" -v c="$c" 'BEGIN {print t + c}')
+    n=$((n + 1))
+    if awk -v t="$total" -v n="$n" 'BEGIN {exit !((t >= 2 && n >= 5) || n >= 500)}'; then break; fi
   done
-  awk -v n="$name" -v s="$SECS" -v w="$bw" -v c="$bc" 'BEGIN {if (c < 0.001) c = 0.001; printf "RESULT %-28s cpu %8.1f x real time  wall %8.1f x real time  (%.2f ms CPU per %.0f s)\n", n, s/c, s/w, c*1000, s}'
+  printf '%s\n' "${runs[@]}" | sort -g | awk -v n="$name" -v s="$SECS" -v total="$total" '
+    {cpu[NR] = $1; wall[NR] = $2}
+    END {
+      m = int((NR + 1) / 2); c = cpu[m]; if (c < 0.001) c = 0.001
+      # wall clock of the runs, sorted on its own for its median
+      for (i = 1; i <= NR; i++) w[i] = wall[i]
+      for (i = 2; i <= NR; i++) for (j = i; j > 1 && w[j-1] > w[j]; j--) {t = w[j]; w[j] = w[j-1]; w[j-1] = t}
+      printf "RESULT %-28s cpu %8.1f x real time  wall %8.1f x real time  (CPU per %.0f s: min %.3f ms, median %.3f ms; %d runs, %.2f s CPU)\n", n, s/c, s/w[m], s, cpu[1]*1000, c*1000, NR, total
+    }'
 }
 SECS=$(awk '/^INFO audio/ {print $3}' "$RESULTS")
 if [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import torchaudio" 2>/dev/null; then

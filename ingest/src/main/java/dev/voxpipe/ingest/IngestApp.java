@@ -1,12 +1,11 @@
 package dev.voxpipe.ingest;
 
 import dev.voxpipe.core.blob.BlobStore;
-import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
-import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
-import dev.voxpipe.core.serde.SchemaRegistryConfig;
-import dev.voxpipe.core.topics.TopicCatalogue;
+import dev.voxpipe.core.worker.Worker;
+import dev.voxpipe.core.worker.WorkerContext;
+import dev.voxpipe.core.worker.WorkerMain;
 import dev.voxpipe.ingest.api.ApiRouter;
 import dev.voxpipe.ingest.api.Services;
 import dev.voxpipe.ingest.auth.ApiKeys;
@@ -19,17 +18,20 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ingest service: {@code java dev.voxpipe.ingest.IngestApp}, configured from the environment
- * (see README). {@link #start} is also the embedded entry point for tests and the launcher.
+ * (see README), on the worker skeleton's main. {@link #start} is also the embedded entry point for
+ * tests and the launcher. It serves its own {@code /metrics} and {@code /health/*} on its HTTP port.
  */
-public final class IngestApp implements AutoCloseable {
+public final class IngestApp implements Worker {
+
+    public static final String SERVICE = "ingest";
 
     private static final Logger log = LoggerFactory.getLogger(IngestApp.class);
 
@@ -40,9 +42,11 @@ public final class IngestApp implements AutoCloseable {
     private final IngestMetrics metrics;
     private final int port;
     private final ApiRouter.Built router;
+    private final WorkerContext ownedContext;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private IngestApp(Vertx vertx, Views views, EventPublisher publisher, BlobStore blobs, IngestMetrics metrics,
-                      int port, ApiRouter.Built router) {
+                      int port, ApiRouter.Built router, WorkerContext ownedContext) {
         this.vertx = vertx;
         this.views = views;
         this.publisher = publisher;
@@ -50,25 +54,41 @@ public final class IngestApp implements AutoCloseable {
         this.metrics = metrics;
         this.port = port;
         this.router = router;
+        this.ownedContext = ownedContext;
     }
 
-    public static void main(String[] args) throws Exception {
-        IngestApp app = start(VoxConfig.fromEnvironment());
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "ingest-shutdown"));
-        log.info("ingest listening on port {}", app.port());
+    public static void main(String[] args) {
+        // No metrics server of the skeleton (-1): ingest serves /metrics on its HTTP port.
+        WorkerMain.run(SERVICE, -1, IngestApp::start);
+    }
+
+    /** Starts ingest with its own blob store, closed with it; for tests. */
+    public static IngestApp start(VoxConfig config) throws Exception {
+        WorkerContext context = WorkerContext.standalone(config, SERVICE, -1);
+        try {
+            return start(context, context);
+        } catch (Exception e) {
+            context.close();
+            throw e;
+        }
     }
 
     /** Starts everything and waits until the HTTP port is bound (the views may still be restoring). */
-    public static IngestApp start(VoxConfig config) throws Exception {
+    public static IngestApp start(WorkerContext context) throws Exception {
+        return start(context, null);
+    }
+
+    private static IngestApp start(WorkerContext context, WorkerContext owned) throws Exception {
+        VoxConfig config = context.config();
         IngestSettings settings = IngestSettings.from(config);
         ApiKeys keys = ApiKeys.load(settings.apiKeys(), settings.apiKeysFile(), settings.rateLimitPerSecond(), settings.rateLimitBurst());
         if (keys.size() == 0) log.warn("no API keys are configured: every /v1 request will be refused with 401");
         // Load the format sniffer now: a broken class path fails the start, not the first upload.
         dev.voxpipe.ingest.upload.FormatSniffing.sniff(new byte[dev.voxpipe.ingest.upload.FormatSniffing.HEAD_BYTES]);
-        ensureTopics(config);
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.from(config));
+        context.ensureTopics();
+        SchemaRegistryClient registry = context.registry();
         IngestMetrics metrics = new IngestMetrics();
-        BlobStore blobs = BlobStores.fromConfig(config);
+        BlobStore blobs = context.blobs();
         Views views = new Views(config, registry, settings.applicationId(), settings.stateDir(), settings.retryAfterSeconds());
         EventPublisher publisher = new EventPublisher(config, registry, settings.deliveryTimeout(),
                 settings.brokerProbeInterval(), settings.retryAfterSeconds(), metrics);
@@ -90,14 +110,7 @@ public final class IngestApp implements AutoCloseable {
             throw e;
         }
         log.info("ingest up on {}:{} ({} API keys, blobs in {})", settings.host(), port.get(), keys.size(), blobs.describe());
-        return new IngestApp(vertx, views, publisher, blobs, metrics, port.get(), router.get());
-    }
-
-    private static void ensureTopics(VoxConfig config) {
-        try (Admin admin = Admin.create(KafkaSettings.common(config))) {
-            int replication = TopicCatalogue.replicationFactor(config);
-            TopicCatalogue.standard(replication).ensure(admin);
-        }
+        return new IngestApp(vertx, views, publisher, blobs, metrics, port.get(), router.get(), owned);
     }
 
     public int port() {
@@ -122,17 +135,30 @@ public final class IngestApp implements AutoCloseable {
     }
 
     @Override
+    public boolean live() {
+        return stopped.getCount() > 0;
+    }
+
+    @Override
+    public boolean ready() {
+        return views.running();
+    }
+
+    @Override
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
     public void close() {
+        if (stopped.getCount() == 0) return;
         try {
             vertx.close().await(60, TimeUnit.SECONDS); // undeploys: HTTP stops first, then the views and the producer
         } catch (Exception e) {
             log.warn("ingest did not stop cleanly: {}", e.toString());
         }
-        try {
-            blobs.close();
-        } catch (Exception e) {
-            log.debug("closing the blob store", e);
-        }
+        if (ownedContext != null) ownedContext.close(); // the blob store, when ingest opened it
         metrics.close();
+        stopped.countDown();
     }
 }

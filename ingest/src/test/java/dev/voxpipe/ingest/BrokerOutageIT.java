@@ -1,5 +1,6 @@
 package dev.voxpipe.ingest;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static dev.voxpipe.ingest.TestSupport.KEY_A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,7 @@ class BrokerOutageIT {
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, again.bootstrapServers());
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-check-" + UUID.randomUUID());
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(again.registryUrl()));
+            SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(again.registryUrl()));
             try (KafkaConsumer<String, RawAudioUploaded> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                     new AvroWireDeserializer<>(registry, RawAudioUploaded.class))) {
                 consumer.subscribe(List.of(Topics.AUDIO_UPLOADED));

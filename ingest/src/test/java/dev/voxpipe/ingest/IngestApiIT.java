@@ -1,5 +1,6 @@
 package dev.voxpipe.ingest;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static dev.voxpipe.ingest.TestSupport.KEY_A;
 import static dev.voxpipe.ingest.TestSupport.KEY_B;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -302,7 +303,7 @@ class IngestApiIT {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "ingest-it-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         Map<String, RawAudioUploaded> found = new java.util.HashMap<>();
         try (KafkaConsumer<String, RawAudioUploaded> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new AvroWireDeserializer<>(registry, RawAudioUploaded.class))) {
@@ -358,26 +359,33 @@ class IngestApiIT {
         assertEquals(0.4, job.getJsonObject("progress").getDouble("fraction"), 1e-9);
         assertEquals(0.8, job.getJsonObject("progress").getDouble("loss"), 1e-9);
 
-        // SSE: the stream sends the current state, then the final one, then ends.
-        Thread finisher = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(500);
-                upstream.send(Topics.TRAINING_PROGRESS, jobId, progress(jobId, voiceId, TrainingState.SUCCEEDED, 100, 0.2));
-                upstream.send(Topics.MODELS_READY, voiceId, VoiceModelReady.newBuilder().setTenantId("tenant-a").setVoiceId(voiceId)
-                        .setJobId(jobId).setVersion(1).setBaseModel("base")
-                        .setCheckpoint(new BlobRef("sha256/aa/bb/x", "00", 1L, null)).setMetrics(Map.of("mcd", 5.1))
-                        .setEventTime(Instant.now()).build());
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        HttpResponse<String> sse = api.get("/v1/jobs/" + jobId + "/events", KEY_A);
-        finisher.join();
+        // SSE: the stream sends the current state, then the final one, then ends. The final state is
+        // published only once the stream has sent the current one.
+        HttpResponse<java.util.stream.Stream<String>> sse = api.http.send(api.builder("/v1/jobs/" + jobId + "/events", KEY_A).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, sse.statusCode());
         assertTrue(sse.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
-        assertTrue(sse.body().contains("\"state\":\"RUNNING\""), sse.body());
-        assertTrue(sse.body().contains("event: end"), sse.body());
-        assertTrue(sse.body().contains("\"state\":\"SUCCEEDED\""), sse.body());
+        StringBuilder events = new StringBuilder();
+        try (java.util.stream.Stream<String> lines = sse.body()) {
+            var it = lines.iterator();
+            boolean published = false;
+            while (it.hasNext()) {
+                String line = it.next();
+                events.append(line).append('\n');
+                if (!published && line.contains("\"state\":\"RUNNING\"")) {
+                    published = true;
+                    upstream.send(Topics.TRAINING_PROGRESS, jobId, progress(jobId, voiceId, TrainingState.SUCCEEDED, 100, 0.2));
+                    upstream.send(Topics.MODELS_READY, voiceId, VoiceModelReady.newBuilder().setTenantId("tenant-a").setVoiceId(voiceId)
+                            .setJobId(jobId).setVersion(1).setBaseModel("base")
+                            .setCheckpoint(new BlobRef("sha256/aa/bb/x", "00", 1L, null)).setMetrics(Map.of("mcd", 5.1))
+                            .setEventTime(Instant.now()).build());
+                }
+            }
+        }
+        String body = events.toString();
+        assertTrue(body.contains("\"state\":\"RUNNING\""), body);
+        assertTrue(body.contains("event: end"), body);
+        assertTrue(body.contains("\"state\":\"SUCCEEDED\""), body);
         TestSupport.await("model version 1", WAIT, () -> {
             try {
                 JsonObject v = new JsonObject(api.get("/v1/voices/" + voiceId, KEY_A).body());
@@ -569,7 +577,7 @@ class IngestApiIT {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "ingest-it-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         SynthesisRequest found = null;
         try (KafkaConsumer<String, SynthesisRequest> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new AvroWireDeserializer<>(registry, SynthesisRequest.class))) {

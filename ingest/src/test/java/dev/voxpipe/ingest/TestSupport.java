@@ -1,5 +1,6 @@
 package dev.voxpipe.ingest;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.voxpipe.core.config.VoxConfig;
@@ -130,7 +131,7 @@ final class TestSupport {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
-            SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(registryUrl));
+            SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(registryUrl));
             producer = new KafkaProducer<>(p, new StringSerializer(), new AvroWireSerializer<>(registry, true));
         }
 
@@ -143,7 +144,7 @@ final class TestSupport {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ingest-it-aborted-" + java.util.UUID.randomUUID());
-            SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(registryUrl));
+            SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(registryUrl));
             try (KafkaProducer<String, SpecificRecord> tx = new KafkaProducer<>(p, new StringSerializer(),
                     new AvroWireSerializer<>(registry, true))) {
                 tx.initTransactions();

@@ -3,12 +3,11 @@ package dev.voxpipe.launcher;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.BlobStores;
 import dev.voxpipe.core.config.VoxConfig;
-import dev.voxpipe.core.metrics.MetricsServer;
-import dev.voxpipe.core.serde.SchemaRegistryClient;
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.serde.SchemaRegistryConfig;
 import dev.voxpipe.core.topics.TopicCatalogue;
+import dev.voxpipe.core.worker.WorkerContext;
 import dev.voxpipe.feature.app.FeatureWorkerApp;
-import dev.voxpipe.feature.app.FeatureWorkerConfig;
 import dev.voxpipe.ingest.IngestApp;
 import dev.voxpipe.ingest.auth.ApiKeys;
 import dev.voxpipe.localstack.LocalStack;
@@ -16,7 +15,6 @@ import dev.voxpipe.model.VoiceModelRuntime;
 import dev.voxpipe.synth.SynthWorkerApp;
 import dev.voxpipe.synth.audiobook.AudiobookApp;
 import dev.voxpipe.trainer.TrainerWorkerApp;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -84,16 +82,25 @@ public final class LocalPipeline implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
         }
-        SchemaPublisher.registerAll(new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())));
+        SchemaPublisher.registerAll(new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())));
         BlobStore blobs = BlobStores.fromConfig(config);
-        PrometheusMeterRegistry metrics = MetricsServer.newRegistry("voxpipe-local");
         List<AutoCloseable> started = new ArrayList<>();
+        started.add(blobs); // closed last
         try {
-            if (workers.contains(Worker.FEATURE)) started.add(FeatureWorkerApp.start(FeatureWorkerConfig.from(config)));
-            if (workers.contains(Worker.TRAINER)) started.add(new TrainerWorkerApp(config, runtime, blobs, metrics));
-            if (workers.contains(Worker.SYNTH)) started.add(new SynthWorkerApp(config, runtime, blobs, metrics));
-            if (workers.contains(Worker.AUDIOBOOK)) started.add(new AudiobookApp(config, blobs, metrics));
-            IngestApp ingest = IngestApp.start(config);
+            // Every worker starts the same way: its skeleton context over the shared blob store.
+            if (workers.contains(Worker.FEATURE)) {
+                started.add(FeatureWorkerApp.start(context(config, FeatureWorkerApp.SERVICE, blobs)));
+            }
+            if (workers.contains(Worker.TRAINER)) {
+                started.add(TrainerWorkerApp.start(context(config, TrainerWorkerApp.SERVICE, blobs), runtime));
+            }
+            if (workers.contains(Worker.SYNTH)) {
+                started.add(SynthWorkerApp.start(context(config, SynthWorkerApp.SERVICE, blobs), runtime));
+            }
+            if (workers.contains(Worker.AUDIOBOOK)) {
+                started.add(AudiobookApp.start(context(config, AudiobookApp.SERVICE, blobs)));
+            }
+            IngestApp ingest = IngestApp.start(context(config, IngestApp.SERVICE, blobs));
             started.add(ingest);
             if (!ingest.awaitReady(Duration.ofSeconds(90))) {
                 throw new IllegalStateException("ingest did not become ready within 90 s");
@@ -103,6 +110,11 @@ public final class LocalPipeline implements AutoCloseable {
             closeAll(started);
             throw e;
         }
+    }
+
+    // voxpipe.metrics.port is -1 in the settings: one process, no metrics server per worker.
+    private static WorkerContext context(VoxConfig config, String service, BlobStore blobs) {
+        return WorkerContext.sharingBlobs(config, service, -1, blobs);
     }
 
     public String baseUrl() {

@@ -2,6 +2,7 @@ package dev.voxpipe.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voxpipe.corpus.RealSpeakerLoader;
@@ -112,13 +113,14 @@ class EndToEndIT {
                     "voiced frames " + cloned.summary().voicedShare() + " against her " + cloned.summary().referenceVoicedShare() + "\n" + table);
             double f0Error = Math.abs(cloned.summary().synthF0MeanHz() / cloned.summary().referenceF0MeanHz() - 1);
             assertTrue(f0Error <= MAX_F0_MEAN_ERROR, "mean F0 off by " + f0Error + "\n" + table);
-            if (withWer) {
-                // grammar mode, the bar of the first release; the open-vocabulary ratio is printed in the table
-                double wer = cloned.summary().grammarWer();
-                double ownWer = cloned.summary().grammarReferenceWer();
-                assertTrue(wer <= MAX_WER_RATIO * ownWer + 1e-9, "WER " + wer + " above " + MAX_WER_RATIO
-                        + " x the speaker's own " + ownWer + "\n" + table);
-            }
+            // Last, so that every other bar has been checked: without pocketsphinx the WER bar is a
+            // reported skip (scripts/ensure-test-packages.sh installs it), never a silent pass.
+            assumeTrue(withWer, "pocketsphinx is not installed: the WER bar was not checked (MCD, voicing and F0 bars passed)");
+            // grammar mode, the bar of the first release; the open-vocabulary ratio is printed in the table
+            double wer = cloned.summary().grammarWer();
+            double ownWer = cloned.summary().grammarReferenceWer();
+            assertTrue(wer <= MAX_WER_RATIO * ownWer + 1e-9, "WER " + wer + " above " + MAX_WER_RATIO
+                    + " x the speaker's own " + ownWer + "\n" + table);
         }
     }
 }

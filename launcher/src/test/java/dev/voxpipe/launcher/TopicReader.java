@@ -1,5 +1,6 @@
 package dev.voxpipe.launcher;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
 import dev.voxpipe.core.serde.SchemaRegistryConfig;
@@ -17,7 +18,7 @@ final class TopicReader {
 
     static <T extends SpecificRecord> List<T> read(LocalStack stack, String topic, Class<T> type,
                                                    Predicate<List<T>> done, Duration timeout) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         return TopicRecords.readUntil(stack, topic, new AvroWireDeserializer<>(registry, type), done, timeout);
     }
 }

@@ -1,79 +1,57 @@
 package dev.voxpipe.synth;
 
-import dev.voxpipe.core.blob.BlobStore;
-import dev.voxpipe.core.blob.BlobStores;
-import dev.voxpipe.core.config.VoxConfig;
-import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
-import dev.voxpipe.core.metrics.MetricsServer;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
-import dev.voxpipe.core.serde.SchemaRegistryClient;
-import dev.voxpipe.core.serde.SchemaRegistryConfig;
+import dev.voxpipe.core.worker.LoopWorker;
+import dev.voxpipe.core.worker.WorkerContext;
+import dev.voxpipe.core.worker.WorkerMain;
 import dev.voxpipe.model.VoiceModelRuntime;
 import dev.voxpipe.schemas.SynthesisChunk;
 import dev.voxpipe.synth.chunk.ChunkConsumerLoop;
 import dev.voxpipe.synth.chunk.ChunkSynthesizer;
 import dev.voxpipe.synth.voice.VoiceCache;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * synth-worker: synthesises chunks in the voice of each chunk's request. The base model is
- * loaded once per process; per-voice deltas come through an LRU cache bounded by bytes.
+ * synth-worker: {@link SynthWorkerConfig} + the {@link ChunkConsumerLoop} (consume, synthesise,
+ * produce in one transaction) + its stages {@link ChunkSynthesizer} and {@link VoiceCache}, on the
+ * worker skeleton. The base model is loaded once per process; per-voice deltas come through an LRU
+ * cache bounded by bytes.
  */
-public final class SynthWorkerApp implements AutoCloseable {
+public final class SynthWorkerApp {
 
     private static final Logger log = LoggerFactory.getLogger(SynthWorkerApp.class);
 
-    private final VoiceModelCatalog models;
-    private final ChunkConsumerLoop loop;
-    private final Thread thread;
-    private final MetricsServer metricsServer;
+    public static final String SERVICE = "synth-worker";
+    public static final int DEFAULT_METRICS_PORT = 9103;
 
-    public SynthWorkerApp(VoxConfig config, VoiceModelRuntime runtime, BlobStore blobs, PrometheusMeterRegistry metrics)
-            throws Exception {
-        SynthWorkerConfig settings = SynthWorkerConfig.from(config);
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.from(config));
-        Properties kafka = KafkaSettings.common(config);
-        this.models = new VoiceModelCatalog(kafka, registry).start();
-        models.awaitCaughtUp(Duration.ofSeconds(60));
-        VoiceCache voices = new VoiceCache(blobs, settings.voiceCacheBytes(), metrics);
-        ChunkSynthesizer synthesizer = new ChunkSynthesizer(runtime, models, voices, blobs, settings.workerId(),
-                settings.attemptsPerChunk(), settings.modelWait(), metrics);
-        this.loop = new ChunkConsumerLoop(kafka, settings.groupId(), settings.workerId(),
-                new AvroWireDeserializer<>(registry, SynthesisChunk.class), new AvroWireSerializer<>(registry, true),
-                synthesizer, settings.maxBatchChunks());
-        this.thread = new Thread(loop, "synth-poll");
-        this.metricsServer = MetricsServer.start(metrics, settings.metricsPort(), loop::isPolling);
-        thread.start();
-        log.info("synth-worker {} started with base model {}", settings.workerId(), runtime.baseModelId());
+    private SynthWorkerApp() {}
+
+    public static void main(String[] args) {
+        WorkerMain.run(SERVICE, DEFAULT_METRICS_PORT, context -> start(context, context.own(
+                VoiceModelRuntime.loadConfigured(context.config().find(VoiceModelRuntime.BASE_DIR_SETTING)))));
     }
 
-    public static void main(String[] args) throws Exception {
-        VoxConfig config = VoxConfig.fromEnvironment();
-        VoiceModelRuntime runtime = VoiceModelRuntime.loadConfigured(config.find(VoiceModelRuntime.BASE_DIR_SETTING));
-        SynthWorkerApp app = new SynthWorkerApp(config, runtime, BlobStores.fromConfig(config),
-                MetricsServer.newRegistry("synth-worker"));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            runtime.close();
-        }, "synth-shutdown"));
-        app.thread.join();
-    }
-
-    @Override
-    public void close() {
-        loop.close();
+    public static LoopWorker start(WorkerContext context, VoiceModelRuntime runtime) throws InterruptedException {
+        SynthWorkerConfig settings = SynthWorkerConfig.from(context.config());
+        VoiceModelCatalog models = new VoiceModelCatalog(context.kafka(), context.registry()).start();
         try {
-            thread.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            models.awaitCaughtUp(Duration.ofSeconds(60));
+            VoiceCache voices = new VoiceCache(context.blobs(), settings.voiceCacheBytes(), context.metrics());
+            ChunkSynthesizer synthesizer = new ChunkSynthesizer(runtime, models, voices, context.blobs(), settings.workerId(),
+                    settings.attemptsPerChunk(), settings.modelWait(), context.metrics());
+            ChunkConsumerLoop loop = new ChunkConsumerLoop(context.kafka(), settings.groupId(), settings.workerId(),
+                    new AvroWireDeserializer<>(context.registry(), SynthesisChunk.class),
+                    new AvroWireSerializer<>(context.registry(), true), synthesizer, settings.maxBatchChunks());
+            LoopWorker worker = LoopWorker.start(context, "synth-poll", loop, Duration.ofSeconds(60), models);
+            log.info("synth-worker {} started with base model {}", settings.workerId(), runtime.baseModelId());
+            return worker;
+        } catch (InterruptedException | RuntimeException e) {
+            models.close();
+            throw e;
         }
-        models.close();
-        metricsServer.close();
     }
 }

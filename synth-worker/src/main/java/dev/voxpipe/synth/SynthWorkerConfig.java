@@ -11,8 +11,7 @@ public record SynthWorkerConfig(
         long voiceCacheBytes,
         int maxBatchChunks,
         int attemptsPerChunk,
-        Duration modelWait,
-        int metricsPort) {
+        Duration modelWait) {
 
     public static SynthWorkerConfig from(VoxConfig config) {
         return new SynthWorkerConfig(
@@ -21,7 +20,6 @@ public record SynthWorkerConfig(
                 config.getLong("voxpipe.synth.voice-cache-bytes", 256L * 1024 * 1024),
                 config.getInt("voxpipe.synth.max-batch-chunks", 8),
                 config.getInt("voxpipe.synth.attempts-per-chunk", 2),
-                config.getDuration("voxpipe.synth.model-wait", Duration.ofSeconds(20)),
-                config.getInt("voxpipe.metrics.port", 9103));
+                config.getDuration("voxpipe.synth.model-wait", Duration.ofSeconds(20)));
     }
 }

@@ -14,8 +14,7 @@ public record TrainerWorkerConfig(
         int defaultMaxSteps,
         double powerWatts,
         Duration featureWait,
-        double minimumSeconds,
-        int metricsPort) {
+        double minimumSeconds) {
 
     public static TrainerWorkerConfig from(VoxConfig config) {
         return new TrainerWorkerConfig(
@@ -27,8 +26,7 @@ public record TrainerWorkerConfig(
                 config.getInt("voxpipe.trainer.max-steps", 0),
                 config.getDouble("voxpipe.trainer.power-watts", 65.0),
                 config.getDuration("voxpipe.trainer.feature-wait", Duration.ofMinutes(3)),
-                config.getDouble("voxpipe.trainer.minimum-seconds", 10.0),
-                config.getInt("voxpipe.metrics.port", 9102));
+                config.getDouble("voxpipe.trainer.minimum-seconds", 10.0));
     }
 
     static String defaultWorkerId() {

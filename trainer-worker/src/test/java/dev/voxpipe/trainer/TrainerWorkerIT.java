@@ -1,5 +1,9 @@
 package dev.voxpipe.trainer;
 
+import dev.voxpipe.core.worker.LoopWorker;
+import dev.voxpipe.core.worker.WorkerContext;
+
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.core.messaging.MelTensors;
-import dev.voxpipe.core.metrics.MetricsServer;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
@@ -62,7 +65,7 @@ class TrainerWorkerIT {
     private static SchemaRegistryClient registry;
     private static FileSystemBlobStore blobs;
     private static VoiceModelRuntime runtime;
-    private static TrainerWorkerApp worker;
+    private static LoopWorker worker;
     private static KafkaProducer<String, SpecificRecord> producer;
 
     static VoiceModelRuntime tinyRuntime() {
@@ -77,7 +80,7 @@ class TrainerWorkerIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
         }
-        registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         runtime = tinyRuntime();
         VoxConfig config = VoxConfig.of(Map.of(
@@ -89,7 +92,7 @@ class TrainerWorkerIT {
                 "voxpipe.trainer.minimum-seconds", "5",
                 "voxpipe.trainer.feature-wait", "20s",
                 "voxpipe.metrics.port", "0"));
-        worker = new TrainerWorkerApp(config, runtime, blobs, MetricsServer.newRegistry("trainer-it"));
+        worker = TrainerWorkerApp.start(WorkerContext.sharingBlobs(config, TrainerWorkerApp.SERVICE, 0, blobs), runtime);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new StringSerializer(), new AvroWireSerializer<>(registry, true));
     }
@@ -182,7 +185,9 @@ class TrainerWorkerIT {
         send(clips.subList(0, 39));   // 39 of 40 clips: over 95 % of the seconds, but not all
         TrainingJob job = TrainingJob.newBuilder(job("t3", "voice-c", 4)).setUsableSeconds(usable).build();
         producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
-        Thread.sleep(3000);
+        // The last clip arrives only once the worker has taken the job and is gathering its features.
+        readUntil(Topics.TRAINING_PROGRESS, TrainingProgress.class, seen -> seen.stream().anyMatch(p ->
+                p.getJobId().equals(job.getJobId()) && "gathering features".equals(p.getMessage())));
         send(clips.subList(39, 40));
         VoiceModelReady model = readUntil(Topics.MODELS_READY, VoiceModelReady.class,
                 seen -> seen.stream().anyMatch(m -> m.getJobId().equals(job.getJobId())))

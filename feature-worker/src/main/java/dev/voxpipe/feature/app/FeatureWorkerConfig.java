@@ -1,49 +1,41 @@
 package dev.voxpipe.feature.app;
 
 import dev.voxpipe.core.config.VoxConfig;
-import dev.voxpipe.core.messaging.KafkaSettings;
-import dev.voxpipe.core.serde.SchemaRegistryConfig;
+import dev.voxpipe.core.worker.StreamsSettings;
 import dev.voxpipe.feature.topology.FeatureSettings;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
-import java.util.Properties;
-
 /**
- * The worker's configuration, separate from {@code main}: Kafka Streams properties (exactly-once v2),
- * registry, metrics port and the topology's {@link FeatureSettings}.
+ * The feature worker's own settings ({@code voxpipe.feature.*}): its Kafka Streams application and the
+ * topology's {@link FeatureSettings}. What every worker shares (metrics port, registry, blob store) comes
+ * from the worker skeleton ({@code dev.voxpipe.core.worker}).
  */
-public record FeatureWorkerConfig(VoxConfig source, String applicationId, int streamThreads, String stateDir, int replicationFactor,
-                                  int metricsPort, SchemaRegistryConfig registry, FeatureSettings features) {
+public record FeatureWorkerConfig(VoxConfig source, String applicationId, int streamThreads, String stateDir,
+                                  int commitIntervalMs, int maxPollRecords, FeatureSettings features) {
     public static final String APPLICATION_ID = "voxpipe.feature.application-id";
     public static final String THREADS = "voxpipe.feature.threads";
     public static final String STATE_DIR = "voxpipe.feature.state-dir";
-    public static final String REPLICATION = dev.voxpipe.core.topics.TopicCatalogue.REPLICATION_FACTOR;
-    public static final String METRICS_PORT = "voxpipe.metrics.port";
+    public static final String COMMIT_INTERVAL_MS = "voxpipe.feature.commit-interval-ms";
+    public static final String MAX_POLL_RECORDS = "voxpipe.feature.max-poll-records";
 
     public static FeatureWorkerConfig from(VoxConfig c) {
         return new FeatureWorkerConfig(c,
                 c.get(APPLICATION_ID, "voxpipe-feature-worker"),
                 c.getInt(THREADS, Math.max(1, Runtime.getRuntime().availableProcessors())),
                 c.get(STATE_DIR, System.getProperty("java.io.tmpdir") + "/voxpipe-feature-worker"),
-                c.getInt(REPLICATION, 1),
-                c.getInt(METRICS_PORT, 9404),
-                SchemaRegistryConfig.from(c),
+                c.getInt(COMMIT_INTERVAL_MS, 200),
+                c.getInt(MAX_POLL_RECORDS, 50),
                 FeatureSettings.from(c));
     }
 
     public Properties streamsProperties() {
-        Properties p = KafkaSettings.common(source);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, source.getInt("voxpipe.feature.commit-interval-ms", 200));
+        Properties p = StreamsSettings.exactlyOnce(source, applicationId, stateDir, streamThreads, commitIntervalMs);
         // An upload can take a few seconds to decode and slice: poll fewer records at a time, so a
         // batch stays well inside max.poll.interval.ms.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), source.getInt("voxpipe.feature.max-poll-records", 50));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), maxPollRecords);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         return p;

@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Per accepted clip (partitioned by clipId, so clips of one upload spread over every instance):
@@ -112,10 +112,9 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {
         metrics.deadLetters.increment();
-        DeadLetter dl = DeadLetters.of(settings.stage(), meta == null ? Topics.AUDIO_CLIPS : meta.topic(),
-                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), null, e);
-        dl.setReason(reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+        DeadLetter dl = DeadLetters.of(settings.stage(), Optional.ofNullable(meta), Topics.AUDIO_CLIPS, record, e);
+        dl.setReason(DeadLetters.limit(reason));
+        dl.setOriginalValue(null); // a clip's inline PCM is large; the clip is identified by its key and offset
         dl.setTenantId(tenant);
         dl.setVoiceId(voice);
         context.forward(new Record<>(record.key(), new Routed(Topics.DEAD_LETTERS, dl), record.timestamp()));

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -206,10 +206,8 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {
         metrics.deadLetters.increment();
-        DeadLetter dl = DeadLetters.of(settings.stage(), meta == null ? Topics.AUDIO_UPLOADED : meta.topic(),
-                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), e);
-        dl.setReason(reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+        DeadLetter dl = DeadLetters.of(settings.stage(), Optional.ofNullable(meta), Topics.AUDIO_UPLOADED, record, e);
+        dl.setReason(DeadLetters.limit(reason));
         dl.setTenantId(tenant);
         dl.setVoiceId(voice);
         log.info("dead letter from {}: {}", dl.getSourceTopic(), dl.getReason());

@@ -1,5 +1,10 @@
 package dev.voxpipe.feature.app;
 
+import dev.voxpipe.core.worker.StreamsWorker;
+import dev.voxpipe.core.worker.WorkerConfig;
+import dev.voxpipe.core.worker.WorkerContext;
+
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.config.VoxConfig;
@@ -55,7 +60,7 @@ class FeatureWorkerIT {
         m.put(FeatureWorkerConfig.APPLICATION_ID, appId);
         m.put(FeatureWorkerConfig.STATE_DIR, dir.resolve("state-" + UUID.randomUUID()).toString());
         m.put(FeatureWorkerConfig.THREADS, "2");
-        m.put(FeatureWorkerConfig.METRICS_PORT, "0");
+        m.put(WorkerConfig.METRICS_PORT, "0");
         return VoxConfig.of(m);
     }
 
@@ -63,8 +68,9 @@ class FeatureWorkerIT {
     void realSpeakerMinuteFlowsThroughTheRunningWorker(LocalStack stack) throws Exception {
         VoxConfig cfg = config(stack, dir, "feature-it-" + UUID.randomUUID());
         String voice = "voice-" + UUID.randomUUID();
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
-        try (FeatureWorkerApp app = FeatureWorkerApp.start(FeatureWorkerConfig.from(cfg));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        try (WorkerContext context = WorkerContext.standalone(cfg, FeatureWorkerApp.SERVICE, 0);
+             StreamsWorker app = FeatureWorkerApp.start(context);
              BlobStore blobs = new FileSystemBlobStore(dir.resolve("blobs"));
              StackClients clients = new StackClients(stack.bootstrapServers(), registry)) {
             String transcript = new String(resource("/real-speaker/upload-60s.txt"), StandardCharsets.UTF_8).trim();

@@ -22,7 +22,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -97,33 +97,48 @@ public final class FeatureBench {
     static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
+    /** Every figure gathers at least this much CPU time over its runs, so a 10 ms CPU-clock tick weighs under 0.5 %. */
+    static final double MIN_TOTAL_CPU_S = 2.0;
+    /** Each run repeats the work until it has taken at least this much CPU time (at least 20 ticks). */
+    static final double MIN_RUN_CPU_S = 0.2;
+
     /**
-     * Warm up for ~2 s, then the median of 9 timed runs, by wall clock and by the process's CPU time.
-     * On a shared machine the wall figure depends on what else runs; CPU time much less.
+     * Warm up for ~2 s, then runs, each repeating the work until it took {@link #MIN_RUN_CPU_S}, until the runs
+     * together took {@link #MIN_TOTAL_CPU_S} of CPU (and at least 5 runs); the ratio is the median
+     * run's, by the process's CPU time and by wall clock, and the line shows the min and median run. On a
+     * shared machine the wall figure depends on what else runs; CPU time much less.
      */
     static void report(String name, double audioSeconds, Supplier<Object> work) {
         long warmEnd = System.nanoTime() + 2_000_000_000L;
         int warm = 0;
-        long warmCpu0 = OS.getProcessCpuTime();
         while (System.nanoTime() < warmEnd || warm < 3) {
             sink = work.get();
             warm++;
         }
-        // the process CPU clock ticks in 10 ms: repeat the work so each sample takes >= 0.25 s of CPU
-        double perRun = Math.max(1e-4, (OS.getProcessCpuTime() - warmCpu0) / 1e9 / warm);
-        int reps = (int) Math.max(1, Math.ceil(0.25 / perRun));
-        double[] t = new double[7], cpu = new double[7];
-        for (int i = 0; i < t.length; i++) {
+        List<Double> wall = new ArrayList<>(), cpu = new ArrayList<>();
+        double totalCpu = 0;
+        int passes = 0;
+        while (totalCpu < MIN_TOTAL_CPU_S || cpu.size() < 5) {
             long c0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
-            for (int k = 0; k < reps; k++) sink = work.get();
-            t[i] = (System.nanoTime() - t0) / 1e9 / reps;
-            cpu[i] = (OS.getProcessCpuTime() - c0) / 1e9 / reps;
+            int k = 0;
+            long runCpu;
+            do { // one run: as many passes as take MIN_RUN_CPU_S of CPU
+                sink = work.get();
+                k++;
+                runCpu = OS.getProcessCpuTime() - c0;
+            } while (runCpu < MIN_RUN_CPU_S * 1e9);
+            wall.add((System.nanoTime() - t0) / 1e9 / k);
+            cpu.add(runCpu / 1e9 / k);
+            totalCpu += runCpu / 1e9;
+            passes += k;
         }
-        Arrays.sort(t);
-        Arrays.sort(cpu);
-        double median = t[t.length / 2], medianCpu = Math.max(cpu[cpu.length / 2], 1e-4);
-        System.out.printf(Locale.ROOT, "RESULT %-28s cpu %8.1f x real time  wall %8.1f x real time  (%.2f ms CPU per %.0f s)%n",
-                name, audioSeconds / medianCpu, audioSeconds / median, medianCpu * 1000, audioSeconds);
+        Collections.sort(wall);
+        Collections.sort(cpu);
+        double medianWall = wall.get(wall.size() / 2), medianCpu = Math.max(cpu.get(cpu.size() / 2), 1e-6);
+        System.out.printf(Locale.ROOT, "RESULT %-28s cpu %8.1f x real time  wall %8.1f x real time  "
+                        + "(CPU per %.0f s: min %.3f ms, median %.3f ms; %d passes in %d runs, %.2f s CPU)%n",
+                name, audioSeconds / medianCpu, audioSeconds / medianWall, audioSeconds,
+                cpu.get(0) * 1000, medianCpu * 1000, passes, cpu.size(), totalCpu);
     }
 }

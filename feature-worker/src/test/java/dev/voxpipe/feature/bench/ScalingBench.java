@@ -1,5 +1,6 @@
 package dev.voxpipe.feature.bench;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
@@ -120,7 +121,7 @@ public final class ScalingBench {
                     workers.add(pb.start());
                 }
                 awaitRunning(ports, workers, Duration.ofSeconds(120));
-                SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+                SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
                 try (BlobStore blobs = new FileSystemBlobStore(dir.resolve("blobs"));
                      StackClients clients = new StackClients(stack.bootstrapServers(), registry)) {
                     // Warm-up: 12 s uploads on every partition, so each worker's JIT has compiled the

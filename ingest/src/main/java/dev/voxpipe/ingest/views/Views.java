@@ -1,8 +1,9 @@
 package dev.voxpipe.ingest.views;
 
 import dev.voxpipe.core.config.VoxConfig;
-import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
+import dev.voxpipe.core.worker.StreamsSettings;
+import dev.voxpipe.core.worker.StreamsWorker;
 import dev.voxpipe.ingest.api.ApiException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -48,14 +49,12 @@ public final class Views implements AutoCloseable {
 
     public Views(VoxConfig config, SchemaRegistryClient registry, String applicationId, Path stateDir,
                  int retryAfterSeconds) {
-        Properties props = KafkaSettings.common(config);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         try {
             Files.createDirectories(stateDir);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create the state directory " + stateDir, e);
         }
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        Properties props = StreamsSettings.base(config, applicationId, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
@@ -69,10 +68,7 @@ public final class Views implements AutoCloseable {
         this.streams = new KafkaStreams(ViewTopology.build(registry), props);
         this.retryAfterSeconds = retryAfterSeconds;
         streams.setStateListener((now, before) -> log.info("views: {} -> {}", before, now));
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("views stopped on an unexpected error", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(StreamsWorker.replaceThread("ingest views"));
     }
 
     public void start() {

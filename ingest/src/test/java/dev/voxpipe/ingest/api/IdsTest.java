@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 class IdsTest {
 
     @Test
-    void idsSortByTimeAndArePlausible() throws InterruptedException {
+    void idsSortByTimeAndArePlausible() {
         String a = Ids.next("voice");
-        Thread.sleep(2);
+        // ids sort by their millisecond: take the second one in a later millisecond than the first
+        long first = System.currentTimeMillis();
+        while (System.currentTimeMillis() <= first) Thread.onSpinWait();
         String b = Ids.next("voice");
         assertTrue(a.compareTo(b) < 0, a + " then " + b);
         assertNotEquals(a.substring(16), b.substring(16));

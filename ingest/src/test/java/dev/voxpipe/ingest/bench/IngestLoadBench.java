@@ -1,5 +1,6 @@
 package dev.voxpipe.ingest.bench;
 
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
 import dev.voxpipe.core.serde.SchemaRegistryConfig;
@@ -175,7 +176,7 @@ public final class IngestLoadBench {
                 .map(b -> b.toJsonObject().getString("voiceId")).await(10, TimeUnit.SECONDS);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         try (KafkaProducer<String, VoiceModelReady> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new AvroWireSerializer<>(registry, true))) {
             producer.send(new ProducerRecord<>(Topics.MODELS_READY, voiceId, VoiceModelReady.newBuilder().setTenantId("bench")

@@ -39,7 +39,7 @@ public class AvroWireDeserializer<T extends SpecificRecord> implements Deseriali
     @SuppressWarnings("unchecked")
     public void configure(Map<String, ?> configs, boolean isKey) {
         if (registry == null) {
-            registry = new SchemaRegistryClient(SchemaRegistryConfig.fromKafkaConfigs(configs));
+            registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.fromKafkaConfigs(configs));
         }
         if (type == null) {
             Object name = configs.get(READER_CLASS);

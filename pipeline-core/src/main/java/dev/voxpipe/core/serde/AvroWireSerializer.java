@@ -37,7 +37,7 @@ public class AvroWireSerializer<T extends SpecificRecord> implements Serializer<
         this.isKey = isKey;
         if (registry == null) {
             SchemaRegistryConfig config = SchemaRegistryConfig.fromKafkaConfigs(configs);
-            this.registry = new SchemaRegistryClient(config);
+            this.registry = new HttpSchemaRegistryClient(config);
             this.autoRegister = config.autoRegister();
         }
     }

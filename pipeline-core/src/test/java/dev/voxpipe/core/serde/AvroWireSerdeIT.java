@@ -81,7 +81,7 @@ class AvroWireSerdeIT {
         byte[] bytes = received.get(0).value();
         assertEquals(0, bytes[0], "magic byte");
 
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         int registeredId = registry.lookup(topic + "-value", RawAudioUploaded.getClassSchema());
         assertEquals(registeredId, ByteBuffer.wrap(bytes, 1, 4).getInt(), "schema id in the frame");
 
@@ -100,7 +100,7 @@ class AvroWireSerdeIT {
         Schema older = new Schema.Parser().parse(json);
         assertEquals(null, older.getField("sniffedFormat"), "fixture must drop the field");
 
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         int olderId = registry.register(topic + "-value", older);
 
         RawAudioUploaded full = Fixtures.upload("u-2");
@@ -117,7 +117,7 @@ class AvroWireSerdeIT {
         encoder.flush();
 
         RawAudioUploaded read = new AvroWireDeserializer<>(
-                new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())), RawAudioUploaded.class)
+                new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())), RawAudioUploaded.class)
                 .deserialize(topic, out.toByteArray());
         assertEquals(AudioFormat.UNKNOWN, read.getSniffedFormat());
         assertEquals(full.getUploadId(), read.getUploadId());
@@ -141,7 +141,7 @@ class AvroWireSerdeIT {
     @Test
     void unknownSchemaIdIsReportedAsSuch(LocalStack stack) {
         var deserializer = new AvroWireDeserializer<>(
-                new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())), RawAudioUploaded.class);
+                new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl())), RawAudioUploaded.class);
         byte[] bogus = {0, 0x7f, 0x11, 0x22, 0x33, 2, 'x'};
         var e = assertThrows(SchemaRegistryException.UnknownSchemaId.class, () -> deserializer.deserialize("t", bogus));
         assertTrue(e.getMessage().contains("unknown to the registry"), e.getMessage());

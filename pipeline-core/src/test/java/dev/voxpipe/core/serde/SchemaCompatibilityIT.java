@@ -29,7 +29,7 @@ class SchemaCompatibilityIT {
 
     @Test
     void currentSchemasAreBackwardCompatibleWithTheLastRelease(LocalStack stack) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         Map<String, Schema> released = ReleasedSchemas.load(ReleasedSchemas.LATEST_RELEASE, TopicValueSchemas.recordNames());
         Map<String, Schema> current = TopicValueSchemas.ALL.stream()
                 .collect(Collectors.toMap(Schema::getName, Function.identity()));
@@ -48,7 +48,7 @@ class SchemaCompatibilityIT {
 
     @Test
     void theRegistryRefusesAnIncompatibleChange(LocalStack stack) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         String subject = "compat-broken-" + UUID.randomUUID() + "-value";
         Schema released = dev.voxpipe.schemas.TrainingJob.getClassSchema();
         // A new required field without a default: old records cannot be read any more.

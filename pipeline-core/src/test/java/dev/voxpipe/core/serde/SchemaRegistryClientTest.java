@@ -63,7 +63,7 @@ class SchemaRegistryClientTest {
 
     private SchemaRegistryClient client(String auth, int attempts) {
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        return new SchemaRegistryClient(new SchemaRegistryConfig(url, auth, Duration.ofSeconds(2),
+        return new HttpSchemaRegistryClient(new SchemaRegistryConfig(url, auth, Duration.ofSeconds(2),
                 Duration.ofSeconds(2), attempts, Duration.ofMillis(10), true));
     }
 
@@ -105,7 +105,7 @@ class SchemaRegistryClientTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        SchemaRegistryClient client = new SchemaRegistryClient(new SchemaRegistryConfig(
+        SchemaRegistryClient client = new HttpSchemaRegistryClient(new SchemaRegistryConfig(
                 "http://127.0.0.1:" + closedPort, null, Duration.ofMillis(500), Duration.ofSeconds(1), 2,
                 Duration.ofMillis(10), true));
         var e = assertThrows(SchemaRegistryException.Unavailable.class, () -> client.schemaById(1));

@@ -10,7 +10,6 @@ import dev.voxpipe.schemas.SynthesisChunkResult;
 import dev.voxpipe.schemas.SynthesisCompleted;
 import dev.voxpipe.schemas.SynthesisRequest;
 import dev.voxpipe.schemas.common.AudioFormat;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -76,9 +75,7 @@ public final class AudiobookTopology {
     }
 
     static DeadLetter deadLetter(ProcessorContext<?, ?> context, Record<String, byte[]> record, Exception error) {
-        var meta = context.recordMetadata().orElseThrow();
-        return DeadLetters.of("audiobook", meta.topic(), meta.partition(), meta.offset(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), error);
+        return DeadLetters.of("audiobook", context.recordMetadata(), "unknown", record, error);
     }
 
     static SynthesisCompleted failed(String requestId, String tenantId, String voiceId, AudioFormat format,

@@ -5,9 +5,9 @@ import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.core.worker.PollLoop;
 import dev.voxpipe.schemas.SynthesisChunk;
 import dev.voxpipe.schemas.SynthesisChunkResult;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,11 +17,13 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -29,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -39,32 +42,51 @@ import org.slf4j.LoggerFactory;
  * written in one Kafka transaction together with the batch's consumer offsets. A worker killed
  * mid-batch leaves no result behind; the batch is redone by the partition's next owner.
  */
-public final class ChunkConsumerLoop implements Runnable, AutoCloseable {
+public final class ChunkConsumerLoop implements PollLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkConsumerLoop.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, SpecificRecord> producer;
-    private final AvroWireDeserializer<SynthesisChunk> chunks;
-    private final ChunkSynthesizer synthesizer;
+    /** Turns a batch of chunks into one result per chunk ({@link ChunkSynthesizer#synthesize}). */
+    @FunctionalInterface
+    public interface BatchSynthesis {
+        List<SynthesisChunkResult> synthesize(List<SynthesisChunk> batch);
+    }
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, SpecificRecord> producer;
+    private final Deserializer<SynthesisChunk> chunks;
+    private final BatchSynthesis synthesizer;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean polling;
 
     public ChunkConsumerLoop(Properties kafka, String groupId, String transactionalId,
                              AvroWireDeserializer<SynthesisChunk> chunks, AvroWireSerializer<SpecificRecord> values,
                              ChunkSynthesizer synthesizer, int maxBatch) {
-        this.consumer = new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, maxBatch), new StringDeserializer(), new ByteArrayDeserializer());
+        this(new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, maxBatch), new StringDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(transactional(kafka, transactionalId), new StringSerializer(), values),
+                chunks, synthesizer::synthesize);
+    }
+
+    /** On given clients (tests use Kafka's MockConsumer and MockProducer); the producer must be transactional. */
+    public ChunkConsumerLoop(Consumer<String, byte[]> consumer, Producer<String, SpecificRecord> producer,
+                             Deserializer<SynthesisChunk> chunks, BatchSynthesis synthesizer) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.chunks = chunks;
+        this.synthesizer = synthesizer;
+    }
+
+    private static Properties transactional(Properties kafka, String transactionalId) {
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), values);
-        this.chunks = chunks;
-        this.synthesizer = synthesizer;
+        return p;
     }
 
-    public boolean isPolling() {
+    @Override
+    public boolean polling() {
         return polling;
     }
 
@@ -104,9 +126,7 @@ public final class ChunkConsumerLoop implements Runnable, AutoCloseable {
                 if (chunk.getText().isBlank()) throw new IllegalArgumentException("chunk " + chunk.getChunkIndex() + " has no text");
                 batch.add(chunk);
             } catch (RuntimeException e) {
-                deadLetters.add(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker",
-                        record.topic(), record.partition(), record.offset(),
-                        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), e)));
+                deadLetters.add(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker", record, e)));
             }
         }
         List<SynthesisChunkResult> results = synthesizer.synthesize(batch);

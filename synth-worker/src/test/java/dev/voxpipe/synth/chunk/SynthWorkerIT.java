@@ -1,12 +1,15 @@
 package dev.voxpipe.synth.chunk;
 
+import dev.voxpipe.core.worker.LoopWorker;
+import dev.voxpipe.core.worker.WorkerContext;
+
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.config.VoxConfig;
-import dev.voxpipe.core.metrics.MetricsServer;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
@@ -99,7 +102,7 @@ class SynthWorkerIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
         }
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         FileSystemBlobStore blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         String run = UUID.randomUUID().toString().substring(0, 8);
         try (VoiceModelRuntime runtime = tinyRuntime();
@@ -144,7 +147,7 @@ class SynthWorkerIT {
                     "voxpipe.synth.model-wait", "2s",
                     "voxpipe.metrics.port", "0"));
             List<SynthesisChunkResult> results = new ArrayList<>();
-            try (SynthWorkerApp running = new SynthWorkerApp(config, runtime, blobs, MetricsServer.newRegistry("synth-it"));
+            try (LoopWorker running = SynthWorkerApp.start(WorkerContext.sharingBlobs(config, SynthWorkerApp.SERVICE, 0, blobs), runtime);
                  KafkaConsumer<String, SynthesisChunkResult> consumer = new KafkaConsumer<>(Map.of(
                          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                          ConsumerConfig.GROUP_ID_CONFIG, "results-" + run,

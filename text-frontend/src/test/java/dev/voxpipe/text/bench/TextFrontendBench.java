@@ -29,15 +29,15 @@ public final class TextFrontendBench {
             reference(words);
             fe.chunks(text.substring(0, chars / 8), 250);
         }
-        double ref = best(() -> reference(words));
+        double ref = medianSeconds(() -> reference(words));
         System.out.printf(Locale.ROOT, "reference (split+lowercase+map lookup): %,.0f words/s%n", words.length / ref);
 
-        double chunk = best(() -> fe.chunks(text, 250));
+        double chunk = medianSeconds(() -> fe.chunks(text, 250));
         System.out.printf(Locale.ROOT, "sentences+normalise+chunks: %,.0f chars/s = %,.0f words/s (%.1fx slower than reference)%n",
                 text.length() / chunk, words.length / chunk, chunk / ref);
 
         List<TextChunk> chunks = fe.chunks(text, 250);
-        double phon = best(() -> {
+        double phon = medianSeconds(() -> {
             long n = 0;
             for (TextChunk c : chunks) n += fe.phonemize(c.text()).length();
             return n;
@@ -50,14 +50,14 @@ public final class TextFrontendBench {
         String[] lexiconWords = {"the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "synthesis", "pipeline",
                 "measure", "treasure", "village", "orchestra", "thunderstorm", "carefully"};
         int lexN = 400_000;
-        double lex = best(() -> {
+        double lex = medianSeconds(() -> {
             long n = 0;
             for (int i = 0; i < lexN; i++) n += g2p.pronounce(lexiconWords[i % lexiconWords.length]).phonemes().size();
             return n;
         });
         System.out.printf(Locale.ROOT, "G2P lexicon hits, cached (repeated words): %,.0f words/s%n", lexN / lex);
         int lexU = 100_000;
-        double lexUncached = best(() -> {
+        double lexUncached = medianSeconds(() -> {
             long n = 0;
             for (int i = 0; i < lexU; i++) n += g2p.pronounceUncached(lexiconWords[i % lexiconWords.length]).phonemes().size();
             return n;
@@ -66,7 +66,7 @@ public final class TextFrontendBench {
         String[] unknown = new String[2000]; // all distinct, so the cache never helps
         Random r = new Random(1);
         for (int i = 0; i < unknown.length; i++) unknown[i] = pseudoWord(r);
-        double lts = best(() -> {
+        double lts = medianSeconds(() -> {
             long n = 0;
             for (String w : unknown) n += g2p.pronounceUncached(w).phonemes().size();
             return n;
@@ -74,7 +74,7 @@ public final class TextFrontendBench {
         System.out.printf(Locale.ROOT, "G2P letter-to-sound (unknown words, uncached): %,.0f words/s%n", unknown.length / lts);
 
         String quarter = text.substring(0, text.length() / 4);
-        double small = best(() -> fe.chunks(quarter, 250));
+        double small = medianSeconds(() -> fe.chunks(quarter, 250));
         System.out.printf(Locale.ROOT, "linearity: chunks(4N) / chunks(N) time = %.2f (linear 4, quadratic 16)%n", chunk / small);
     }
 
@@ -82,16 +82,45 @@ public final class TextFrontendBench {
         Object run();
     }
 
-    /** Best of 3 wall-clock seconds. */
-    static double best(Work w) {
-        double best = Double.MAX_VALUE;
-        for (int k = 0; k < 3; k++) {
+    static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    /** Every figure gathers at least this much CPU time over its runs, so a 10 ms CPU-clock tick weighs under 0.5 %. */
+    static final double MIN_TOTAL_CPU_S = 2.0;
+    /** Each run repeats the work until it has taken at least this much CPU time. */
+    static final double MIN_RUN_CPU_S = 0.2;
+    static volatile Object sink;
+
+    /**
+     * Wall-clock seconds of one pass of the work, the median run's: each run repeats the work until it
+     * took {@link #MIN_RUN_CPU_S} of CPU, and runs go on until they took {@link #MIN_TOTAL_CPU_S} in all
+     * (at least 5 runs). The caller warms up first.
+     * Prints the min and median run, by wall clock and CPU time, under the figure's line.
+     */
+    static double medianSeconds(Work w) {
+        List<Double> wall = new ArrayList<>(), cpu = new ArrayList<>();
+        double total = 0;
+        int passes = 0;
+        while (total < MIN_TOTAL_CPU_S || cpu.size() < 5) {
             long t0 = System.nanoTime();
-            Object sink = w.run();
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-            if (sink == null) System.out.print("");
+            long runCpu0 = OS.getProcessCpuTime();
+            int k = 0;
+            long runCpu;
+            do { // one run: as many passes as take MIN_RUN_CPU_S of CPU
+                sink = w.run();
+                k++;
+                runCpu = OS.getProcessCpuTime() - runCpu0;
+            } while (runCpu < MIN_RUN_CPU_S * 1e9);
+            wall.add((System.nanoTime() - t0) / 1e9 / k);
+            cpu.add(runCpu / 1e9 / k);
+            total += runCpu / 1e9;
+            passes += k;
         }
-        return best;
+        java.util.Collections.sort(wall);
+        java.util.Collections.sort(cpu);
+        double median = wall.get(wall.size() / 2);
+        System.out.printf(Locale.ROOT, "  one pass: wall min %.3f ms, median %.3f ms; CPU min %.3f ms, median %.3f ms (%d passes in %d runs, %.2f s CPU)%n",
+                wall.get(0) * 1000, median * 1000, cpu.get(0) * 1000, cpu.get(cpu.size() / 2) * 1000, passes, cpu.size(), total);
+        return median;
     }
 
     static Object reference(String[] words) {

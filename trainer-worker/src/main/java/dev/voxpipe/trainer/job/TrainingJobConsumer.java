@@ -4,6 +4,7 @@ import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.core.worker.PollLoop;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.TrainingJob;
 import java.time.Duration;
@@ -18,8 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,25 +44,39 @@ import org.slf4j.LoggerFactory;
  * of the partition gets the job again and resumes from its last checkpoint. A partition revoked
  * mid-job cancels the job before the revocation completes: never two workers on one job.
  */
-public final class TrainingJobConsumer implements Runnable, AutoCloseable {
+public final class TrainingJobConsumer implements PollLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobConsumer.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroWireDeserializer<TrainingJob> jobs;
-    private final TrainingJobRunner runner;
+    /** Runs one job to its end, or until {@code revoked} says its partition went to another worker. */
+    @FunctionalInterface
+    public interface JobRun {
+        TrainingJobRunner.Outcome run(TrainingJob job, BooleanSupplier revoked);
+    }
+
+    private final Consumer<String, byte[]> consumer;
+    private final Deserializer<TrainingJob> jobs;
+    private final JobRun runner;
     private final Producer<String, SpecificRecord> producer;
     private final int concurrentJobs;
     private final ExecutorService executor;
     private final Map<TopicPartition, RunningJob> running = new HashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean polling;
 
     private record RunningJob(TrainingJob job, long offset, Future<TrainingJobRunner.Outcome> future,
                               AtomicBoolean revoked) {}
 
     public TrainingJobConsumer(Properties kafka, String groupId, AvroWireDeserializer<TrainingJob> jobs,
                                TrainingJobRunner runner, Producer<String, SpecificRecord> producer, int concurrentJobs) {
-        this.consumer = new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, 1), new StringDeserializer(), new ByteArrayDeserializer());
+        this(new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, 1), new StringDeserializer(), new ByteArrayDeserializer()),
+                jobs, runner::run, producer, concurrentJobs);
+    }
+
+    /** On a given consumer (tests use Kafka's MockConsumer). */
+    public TrainingJobConsumer(Consumer<String, byte[]> consumer, Deserializer<TrainingJob> jobs, JobRun runner,
+                               Producer<String, SpecificRecord> producer, int concurrentJobs) {
+        this.consumer = consumer;
         this.jobs = jobs;
         this.runner = runner;
         this.producer = producer;
@@ -90,6 +108,7 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
         });
         try {
             while (!stopping.get()) {
+                polling = true;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     start(record);
                 }
@@ -98,6 +117,7 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             if (!stopping.get()) throw e;
         } finally {
+            polling = false;
             cancelAndAwait(Set.copyOf(running.keySet()));
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
         }
@@ -170,14 +190,17 @@ public final class TrainingJobConsumer implements Runnable, AutoCloseable {
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
-        DeadLetter letter = DeadLetters.of("trainer-worker", record.topic(), record.partition(), record.offset(),
-                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                record.value(), error);
+        DeadLetter letter = DeadLetters.of("trainer-worker", record, error);
         try {
             producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), letter)).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot write a dead letter for " + record.topic() + "@" + record.offset(), e);
         }
+    }
+
+    @Override
+    public boolean polling() {
+        return polling;
     }
 
     /** Stops polling; a running job is cancelled and resumes on the next owner of its partition. */

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.serde.AvroWireSerde;
+import dev.voxpipe.core.serde.InMemorySchemaRegistry;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
-import dev.voxpipe.core.serde.SchemaRegistryConfig;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.dsp.PcmAudio;
 import dev.voxpipe.dsp.WavIo;
-import dev.voxpipe.localstack.LocalStack;
-import dev.voxpipe.localstack.LocalStackExtension;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.SynthesisChunk;
 import dev.voxpipe.schemas.SynthesisChunkResult;
@@ -37,12 +35,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audiobook topology on TopologyTestDriver, with the serde talking to the real registry. */
-@ExtendWith(LocalStackExtension.class)
-class AudiobookTopologyIT {
+/** The audiobook topology on TopologyTestDriver with the in-memory schema registry: no broker, no registry. */
+class AudiobookTopologyDriverTest {
 
     private static final int RATE = 32000;
     private static final String TEXT = """
@@ -67,8 +63,8 @@ class AudiobookTopologyIT {
     private TestOutputTopic<String, DeadLetter> deadLetters;
 
     @BeforeEach
-    void start(LocalStack stack) throws Exception {
-        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+    void start() throws Exception {
+        SchemaRegistryClient registry = new InMemorySchemaRegistry();
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         StreamsBuilder builder = new StreamsBuilder();
         AudiobookTopology.build(builder, registry, new RequestSplitter(blobs, 120), new BookWriter(blobs, "ffmpeg"));

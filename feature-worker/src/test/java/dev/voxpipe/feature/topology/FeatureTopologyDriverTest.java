@@ -3,11 +3,9 @@ package dev.voxpipe.feature.topology;
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
 import dev.voxpipe.core.serde.AvroWireSerde;
+import dev.voxpipe.core.serde.InMemorySchemaRegistry;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
-import dev.voxpipe.core.serde.SchemaRegistryConfig;
 import dev.voxpipe.core.topics.Topics;
-import dev.voxpipe.localstack.LocalStack;
-import dev.voxpipe.localstack.LocalStackExtension;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.MelFeatures;
 import dev.voxpipe.schemas.RawAudioUploaded;
@@ -25,7 +23,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -42,9 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The topology in a TopologyTestDriver, with the real schema registry of the local stack for its serdes. */
-@ExtendWith(LocalStackExtension.class)
-class FeatureTopologyDriverIT {
+/** The topology in a TopologyTestDriver, with the in-memory schema registry: no broker, no registry. */
+class FeatureTopologyDriverTest {
     @TempDir
     Path dir;
     TopologyTestDriver driver;
@@ -58,8 +54,8 @@ class FeatureTopologyDriverIT {
     TestOutputTopic<String, DeadLetter> deadLetters;
 
     @BeforeEach
-    void start(LocalStack stack) throws Exception {
-        registry = new SchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+    void start() throws Exception {
+        registry = new InMemorySchemaRegistry();
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         FeatureSerdes serdes = new FeatureSerdes(registry);
         StreamsBuilder b = FeatureTopology.build(new StreamsBuilder(), FeatureSettings.defaults(), serdes, blobs);

@@ -1,0 +1,147 @@
+package dev.voxpipe.ingest.views;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.voxpipe.core.serde.AvroWireSerializer;
+import dev.voxpipe.core.serde.InMemorySchemaRegistry;
+import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.schemas.SynthesisChunkResult;
+import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.TrainingState;
+import dev.voxpipe.schemas.VoiceCreated;
+import dev.voxpipe.schemas.VoiceModelReady;
+import dev.voxpipe.schemas.common.BlobRef;
+import dev.voxpipe.schemas.common.ConsentAttestation;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ingest views' global stores on TopologyTestDriver with the in-memory registry: no broker. */
+class ViewTopologyDriverTest {
+
+    @TempDir
+    Path dir;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SpecificRecord> voices;
+    private TestInputTopic<String, SpecificRecord> models;
+    private TestInputTopic<String, SpecificRecord> progress;
+    private TestInputTopic<String, SpecificRecord> chunkResults;
+    private TestInputTopic<String, byte[]> rawChunkResults;
+
+    @BeforeEach
+    void start() {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "views-driver-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        // as Views sets it: a record that is not Avro is skipped, the views keep running
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        driver = new TopologyTestDriver(ViewTopology.build(registry), props);
+        AvroWireSerializer<SpecificRecord> avro = new AvroWireSerializer<>(registry, true);
+        voices = driver.createInputTopic(Topics.VOICES, Serdes.String().serializer(), avro);
+        models = driver.createInputTopic(Topics.MODELS_READY, Serdes.String().serializer(), avro);
+        progress = driver.createInputTopic(Topics.TRAINING_PROGRESS, Serdes.String().serializer(), avro);
+        chunkResults = driver.createInputTopic(Topics.SYNTHESIS_CHUNK_RESULTS, Serdes.String().serializer(), avro);
+        rawChunkResults = driver.createInputTopic(Topics.SYNTHESIS_CHUNK_RESULTS, Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private KeyValueStore<String, String> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    @Test
+    void aVoiceIsIndexedByTenantAndATombstoneRemovesBoth() {
+        voices.pipeInput("v1", VoiceCreated.newBuilder().setTenantId("acme").setVoiceId("v1").setName("Ada")
+                .setLanguage("en").setCreatedAt(Instant.ofEpochMilli(1000))
+                .setConsent(new ConsentAttestation("Ada", "mine", Instant.ofEpochMilli(500))).build());
+        KeyValueStore<String, String> store = store(ViewStores.VOICES);
+        assertEquals("Ada", new JsonObject(store.get("v/v1")).getString("name"));
+        assertEquals("1", store.get("t/acme/v1"));
+
+        voices.pipeInput("v1", (SpecificRecord) null);
+        assertNull(store.get("v/v1"));
+        assertNull(store.get("t/acme/v1"));
+    }
+
+    @Test
+    void theLatestModelIsTheHighestVersionWhateverTheOrder() {
+        models.pipeInput("v1", model(2));
+        models.pipeInput("v1", model(1)); // late: an older version read after a newer one
+        KeyValueStore<String, String> store = store(ViewStores.MODELS);
+        assertEquals(2, new JsonObject(store.get(ViewStores.latestModelKey("v1"))).getInteger("version"));
+        assertEquals(1, new JsonObject(store.get(ViewStores.modelKey("v1", 1))).getInteger("version"));
+    }
+
+    @Test
+    void progressNeverGoesBackwards() {
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 10, 1000));
+        progress.pipeInput("j1", progress(1, TrainingState.SUCCEEDED, 150, 2000));
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 140, 1500)); // late, same epoch
+        progress.pipeInput("j1", progress(0, TrainingState.RUNNING, 5, 3000)); // a fenced-off worker
+        JsonObject doc = new JsonObject(store(ViewStores.PROGRESS).get("j1"));
+        assertEquals("SUCCEEDED", doc.getString("state"));
+        assertEquals(1, doc.getInteger("epoch"));
+
+        progress.pipeInput("j1", progress(2, TrainingState.RUNNING, 1, 4000)); // a re-issued job starts over
+        assertEquals("RUNNING", new JsonObject(store(ViewStores.PROGRESS).get("j1")).getString("state"));
+    }
+
+    @Test
+    void chunkResultsCountOnceAndASuccessReplacesAFailure() {
+        chunkResults.pipeInput("r1", chunk(0, true));
+        chunkResults.pipeInput("r1", chunk(0, true)); // redelivered
+        chunkResults.pipeInput("r1", chunk(1, false));
+        rawChunkResults.pipeInput("r1", "not avro".getBytes()); // skipped, the view goes on
+        JsonObject summary = new JsonObject(store(ViewStores.SYNTH_CHUNKS).get("s/r1"));
+        assertEquals(2, summary.getInteger("done"));
+        assertEquals(1, summary.getInteger("failed"));
+        assertEquals(3, summary.getInteger("total"));
+
+        chunkResults.pipeInput("r1", chunk(1, true)); // the retry succeeded
+        summary = new JsonObject(store(ViewStores.SYNTH_CHUNKS).get("s/r1"));
+        assertEquals(2, summary.getInteger("done"));
+        assertEquals(0, summary.getInteger("failed"));
+        assertTrue(new JsonObject(store(ViewStores.SYNTH_CHUNKS).get(ViewStores.chunkKey("r1", 1))).getBoolean("ok"));
+        assertFalse(ViewTopology.isFinal("RUNNING"));
+    }
+
+    private static VoiceModelReady model(int version) {
+        return VoiceModelReady.newBuilder().setTenantId("acme").setVoiceId("v1").setJobId("job-" + version)
+                .setVersion(version).setBaseModel("base").setEventTime(Instant.ofEpochMilli(version))
+                .setCheckpoint(new BlobRef("models/acme/v1/job-" + version + ".delta", "00", 1L, "application/octet-stream"))
+                .build();
+    }
+
+    private static TrainingProgress progress(int epoch, TrainingState state, int step, long at) {
+        return TrainingProgress.newBuilder().setJobId("j1").setTenantId("acme").setVoiceId("v1").setEpoch(epoch)
+                .setState(state).setStep(step).setTotalSteps(150).setEventTime(Instant.ofEpochMilli(at)).build();
+    }
+
+    private static SynthesisChunkResult chunk(int index, boolean ok) {
+        return SynthesisChunkResult.newBuilder().setRequestId("r1").setTenantId("acme").setVoiceId("v1")
+                .setChunkIndex(index).setChunkCount(3).setSucceeded(ok).setError(ok ? null : "synthesis failed")
+                .setEventTime(Instant.ofEpochMilli(100 + index)).build();
+    }
+}

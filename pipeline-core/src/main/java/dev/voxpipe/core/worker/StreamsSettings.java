@@ -1,0 +1,37 @@
+package dev.voxpipe.core.worker;
+
+import dev.voxpipe.core.config.VoxConfig;
+import dev.voxpipe.core.messaging.KafkaSettings;
+import dev.voxpipe.core.topics.TopicCatalogue;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The one place Kafka Streams properties are built; each application adds only what is its own. */
+public final class StreamsSettings {
+
+    private StreamsSettings() {}
+
+    /** Bootstrap and security (from {@link KafkaSettings}), application id, state directory, replication of internal topics. */
+    public static Properties base(VoxConfig config, String applicationId, String stateDir) {
+        if (applicationId == null || applicationId.isBlank()) throw new IllegalArgumentException("a Streams application needs an application id");
+        Properties props = KafkaSettings.common(config);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, TopicCatalogue.replicationFactor(config));
+        return props;
+    }
+
+    /**
+     * {@link #base} with {@code exactly_once_v2}: a stage's state stores, outputs and input offsets commit
+     * together, so a crash neither loses nor repeats a record's effects.
+     */
+    public static Properties exactlyOnce(VoxConfig config, String applicationId, String stateDir, int threads,
+                                         int commitIntervalMs) {
+        if (threads < 1) throw new IllegalArgumentException(applicationId + ": stream threads must be at least 1, got " + threads);
+        Properties props = base(config, applicationId, stateDir);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        return props;
+    }
+}

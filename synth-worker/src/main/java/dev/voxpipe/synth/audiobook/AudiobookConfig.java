@@ -1,0 +1,39 @@
+package dev.voxpipe.synth.audiobook;
+
+import dev.voxpipe.core.config.VoxConfig;
+import dev.voxpipe.core.worker.StreamsSettings;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The audiobook flow's own settings ({@code voxpipe.audiobook.*}). */
+public record AudiobookConfig(VoxConfig source, String applicationId, String stateDir, int streamThreads,
+                              int maxChunkChars, String ffmpeg) {
+
+    public static final String APPLICATION_ID = "voxpipe.audiobook.application-id";
+    public static final String STATE_DIR = "voxpipe.audiobook.state-dir";
+    public static final String THREADS = "voxpipe.audiobook.threads";
+    public static final String MAX_CHUNK_CHARS = "voxpipe.audiobook.max-chunk-chars";
+    public static final String FFMPEG = "voxpipe.audiobook.ffmpeg";
+
+    public AudiobookConfig {
+        if (maxChunkChars < 1) throw new IllegalArgumentException(MAX_CHUNK_CHARS + " must be at least 1, got " + maxChunkChars);
+    }
+
+    public static AudiobookConfig from(VoxConfig config) {
+        return new AudiobookConfig(config,
+                config.get(APPLICATION_ID, "voxpipe-audiobook"),
+                config.get(STATE_DIR, "data/state/audiobook"),
+                config.getInt(THREADS, 1),
+                config.getInt(MAX_CHUNK_CHARS, 400),
+                config.get(FFMPEG, "ffmpeg"));
+    }
+
+    public Properties streamsProperties() {
+        Properties props = StreamsSettings.exactlyOnce(source, applicationId, stateDir, streamThreads, 200);
+        // Writing a long book happens inside one poll; give it time.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), (int) Duration.ofMinutes(15).toMillis());
+        return props;
+    }
+}
