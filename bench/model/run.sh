@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Synthesis real-time factor of the shipped base (acoustic model, Griffin-Lim, full call) on this machine.
+# Synthesis real-time factor of the shipped base on this machine: acoustic model, pitch model, harmonic vocoder
+# against Griffin-Lim on the same mels, and the full call with either vocoder (min and median over rounds).
 # Usage: bench/model/run.sh [--base DIR] [--voice FILE.delta] [--rounds N]   (TORCH_THREADS=2 to use both cores)
 set -eu
 cd "$(dirname "$0")/../.."

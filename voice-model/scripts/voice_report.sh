@@ -30,7 +30,7 @@ mkdir -p "$OUT"
 PRETRAINING="flite_kal16 flite_awb flite_slt espeak_female festival_ked_diphone"   # the base's pretraining voices
 [ -f data/real-speaker/test/metadata.tsv ] || $ST real-speaker --out data/real-speaker
 [ -f data/corpus-eval/flite_rms/speaker.json ] || $ST corpus --out data/corpus-eval --minutes 7 --threads 1 \
-X
+  --speakers "$(echo "$PRETRAINING" flite_rms | tr ' ' ,)"
 [ -f data/protocol/flite_rms/test/metadata.tsv ] || $ST protocol --speaker data/corpus-eval/flite_rms --out data/protocol/flite_rms
 [ -f data/real-corpus/asterisk_it_it/speaker.json ] || $ST real-corpus --out data/real-corpus --speakers asterisk_it_it
 
@@ -53,8 +53,14 @@ $ST clone-report --run "$RUN" --speakers "$speakers" --out "$OUT/report" \
 # look at the picture next to the figures: a number that improves while the picture does not is a measurement bug
 for spk in ${speakers//,/ }; do
   spk=${spk%%:*}; id=$(head -1 "$RUN/$spk/ref/metadata.tsv" | cut -f1)
-  for c in ref fewshot nearest; do
+  for c in ref hnm vocoded fewshot nearest; do
     [ -f "$RUN/$spk/$c/$id.wav" ] && sox "$RUN/$spk/$c/$id.wav" -n rate 16k spectrogram -x 500 -y 200 -z 80 \
       -t "$spk $c: $id" -o "$OUT/spectrogram-$spk-$c.png"
   done
+  # one picture: reference / copy synthesis (harmonic vocoder) / Griffin-Lim copy synthesis / few-shot synthesis
+  if command -v ffmpeg >/dev/null; then
+    ffmpeg -loglevel error -y -i "$OUT/spectrogram-$spk-ref.png" -i "$OUT/spectrogram-$spk-hnm.png" \
+      -i "$OUT/spectrogram-$spk-vocoded.png" -i "$OUT/spectrogram-$spk-fewshot.png" -filter_complex vstack=inputs=4 \
+      "$OUT/spectrograms-$spk.png" && rm "$OUT/spectrogram-$spk-hnm.png" "$OUT/spectrogram-$spk-vocoded.png"
+  fi
 done

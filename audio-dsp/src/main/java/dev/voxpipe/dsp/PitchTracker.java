@@ -38,6 +38,7 @@ public record PitchTracker(double fMin, double fMax, double threshold, double si
         int maxLag = (int) Math.ceil(ar / fMin);
         int w = Math.max(maxLag, (int) Math.round(0.025 * ar)); // integration window
         int seg = w + maxLag + 1;
+        int typicalLag = (int) Math.round(Math.sqrt((double) minLag * maxLag));
         int nfft = Integer.highestOneBit(seg - 1) << 1;
         Fft.Real fft = new Fft.Real(nfft);
         double[] a = new double[nfft], b = new double[nfft];
@@ -51,7 +52,10 @@ public record PitchTracker(double fMin, double fMax, double threshold, double si
         double rateRatio = ar / (double) sampleRate;
         for (int t = 0; t < frames; t++) {
             int centre = (int) Math.round(t * hop * rateRatio);
-            int start = centre - seg / 2;
+            // the difference function compares [start, start + w) with itself a lag later, so it describes the span
+            // around start + (w + lag) / 2: centre that on the frame for a mid-range lag (starting at centre - seg / 2
+            // put every estimate about 10 ms, one hop, before its frame)
+            int start = centre - (w + typicalLag) / 2;
             if (start < 0 || start + seg > x.length) continue; // too close to an edge for a full window
             double e0 = cum[start + w] - cum[start];
             if (e0 / w < silence) continue;

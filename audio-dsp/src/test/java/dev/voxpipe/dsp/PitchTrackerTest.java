@@ -27,6 +27,30 @@ class PitchTrackerTest {
         assertTrue(voiced > 80);
     }
 
+    /** A glide's estimate at frame t is the pitch at t, not the pitch a hop earlier (the window is centred). */
+    @Test
+    void aGlideIsTrackedWithoutLag() {
+        int rate = 32000;
+        float[] x = new float[rate];
+        double phase = 0;
+        double[] truth = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            truth[i] = 150 * Math.pow(2, i / (double) rate);           // one octave up in a second: 12 semitones/s
+            phase += 2 * Math.PI * truth[i] / rate;
+            for (int h = 1; h <= 8; h++) x[i] += (float) (0.3 / h * Math.sin(h * phase));
+        }
+        float[] f = PitchTracker.defaults().f0(x, rate, 320);
+        double sumCents = 0;
+        int n = 0;
+        for (int t = 5; t < f.length - 5; t++) {
+            double cents = 1200 * Math.log(f[t] / truth[t * 320]) / Math.log(2);
+            sumCents += cents;
+            n++;
+        }
+        // a one-hop (10 ms) lag on this glide reads 12 cents low on average
+        assertEquals(0, sumCents / n, 4, "mean error in cents");
+    }
+
     @Test
     void silenceAndNoiseAreUnvoiced() {
         float[] f = PitchTracker.defaults().f0(new float[32000], 32000, 320);

@@ -33,8 +33,8 @@ public final class CloneReport {
     static final Map<String, String> CONDITIONS = new LinkedHashMap<>();
 
     static {
-        CONDITIONS.put("vocoded", "vocoder floor: the recording's own log-mel through the vocoder");
-        CONDITIONS.put("hnm", "vocoder floor: the recording's own log-mel and F0 through the harmonic-plus-noise vocoder");
+        CONDITIONS.put("vocoded", "vocoder floor: the recording's own log-mel through Griffin-Lim");
+        CONDITIONS.put("hnm", "vocoder floor: the recording's own log-mel and F0 (the feature stage's tracker) through the harmonic-plus-noise vocoder");
         CONDITIONS.put("flite_slt", "baseline: untuned Debian voice (flite slt)");
         CONDITIONS.put("baseline", "baseline: base model, mean pretraining embedding");
         CONDITIONS.put("nearest", "baseline: base model, nearest pretraining speaker");
@@ -67,7 +67,13 @@ public final class CloneReport {
             if (Files.isRegularFile(summary)) md.append("```\n").append(Files.readString(summary).strip()).append("\n```\n\n");
             md.append(headlineHeader()).append('\n');
             EvaluationReport.Summary first = null;
-            for (var c : CONDITIONS.entrySet()) {
+            Map<String, String> conditions = new LinkedHashMap<>(CONDITIONS);
+            // any other rendering beside ref (a sweep's variants) follows the known conditions
+            try (var list = Files.list(dir)) {
+                list.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted()
+                        .filter(n -> !n.equals("ref") && !CONDITIONS.containsKey(n)).forEach(n -> conditions.put(n, "variant"));
+            }
+            for (var c : conditions.entrySet()) {
                 Path synth = dir.resolve(c.getKey());
                 if (!Files.isDirectory(synth)) continue;
                 EvaluationReport report = harness.evaluate(speaker + " " + c.getKey(), items(synth, dir.resolve("ref")), mode);

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -189,6 +190,32 @@ public final class TrainingCore {
      * speaker; otherwise the speaker encoder reads each item's reference.
      */
     public static Loss forward(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
+        return aligned(w, c, batch, m, fixedEmbedding).loss();
+    }
+
+    /**
+     * The decoder's output for each item under its own alignment (teacher forcing): what the model makes of the
+     * recording's text at the recording's timing, frame for frame beside the recording. [frames][MELS] per item.
+     */
+    public static List<float[][]> teacherForced(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
+        Aligned a = aligned(w, c, batch, m, fixedEmbedding);
+        float[] flat = a.decoded().toType(DataType.FLOAT32, false).toFloatArray();     // [B, MELS, maxMel]
+        int maxMel = (int) a.decoded().getShape().get(2);
+        List<float[][]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < batch.mels().length; i++) {
+            float[][] mel = new float[batch.mels()[i].length][c.melBins()];
+            for (int t = 0; t < mel.length; t++) {
+                for (int k = 0; k < c.melBins(); k++) mel[t][k] = flat[(i * c.melBins() + k) * maxMel + t] * c.melStd() + c.melMean();
+            }
+            out.add(mel);
+        }
+        return out;
+    }
+
+    private record Aligned(Loss loss, NDArray decoded) {
+    }
+
+    private static Aligned aligned(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
         int b = batch.tokens().length;
         int[] tokLens = new int[b];
         int[] melLens = new int[b];
@@ -243,6 +270,6 @@ public final class TrainingCore {
         NDArray tm = tmask.squeeze(1).toType(DataType.FLOAT32, false);
         NDArray durLoss = logPred.sub(target).square().mul(tm).sum().div((float) java.util.Arrays.stream(tokLens).sum());
         NDArray total = melLoss.add(priorLoss).add(durLoss);
-        return new Loss(total, melLoss, priorLoss, durLoss);
+        return new Aligned(new Loss(total, melLoss, priorLoss, durLoss), decoded);
     }
 }

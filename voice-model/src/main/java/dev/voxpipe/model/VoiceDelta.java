@@ -35,7 +35,10 @@ public final class VoiceDelta {
         return embedding.clone();
     }
 
-    /** Adapter tensors replacing the base's, by parameter name (empty for a zero-shot voice). */
+    /**
+     * Adapter tensors replacing the base's, by parameter name, plus the voice's own settings under {@code voice.*}
+     * names (duration calibration, pitch range); a zero-shot voice has only its pitch range.
+     */
     public Map<String, ParamStore.Tensor> overrides() {
         return overrides;
     }

@@ -37,8 +37,30 @@ public final class VoiceModelRuntime implements AutoCloseable {
     private static final int MAX_FINE_TUNE_FRAMES = 2000;
     private static final int FINE_TUNE_BATCH_FRAMES = Integer.getInteger("voxpipe.fineTuneBatchFrames", 2400);
 
+    /** Which vocoder turns the acoustic model's mels into audio. */
+    public enum Vocoder {
+        /** {@link HarmonicVocoder} on the {@link PitchModel}'s voicing and F0 (the default). */
+        HARMONIC,
+        /** {@link Spectral#griffinLim}: no pitch input, loses voicing; the fallback. */
+        GRIFFIN_LIM;
+
+        /** "harmonic" or "griffin-lim" (case and separators free). */
+        public static Vocoder parse(String s) {
+            String k = s.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            for (Vocoder v : values()) if (v.name().equals(k)) return v;
+            throw new IllegalArgumentException("vocoder must be harmonic or griffin-lim, not " + s);
+        }
+    }
+
+    /** Setting (system property; env {@code VOXPIPE_VOCODER}) that picks the {@link Vocoder}. */
+    public static final String VOCODER_SETTING = "voxpipe.vocoder";
+    /** Name under which a voice delta carries its pitch range ({@link PitchModel.F0Stats}: mean, std of ln F0). */
+    static final String F0_STATS = "voice.f0Stats";
+
     private final String modelId;
     private final BaseCheckpoint base;
+    private volatile Vocoder vocoder = configuredVocoder();
+    private static volatile PitchModel pitchModel;
     private final Model torchScript;
     private final NDManager root;
     private final Device device;
@@ -52,6 +74,67 @@ public final class VoiceModelRuntime implements AutoCloseable {
         this.torchScript = torchScript;
         this.root = root;
         this.device = device;
+    }
+
+    private static Vocoder configuredVocoder() {
+        String v = System.getProperty(VOCODER_SETTING, System.getenv().getOrDefault("VOXPIPE_VOCODER", "harmonic"));
+        return Vocoder.parse(v);
+    }
+
+    /** The vocoder synthesis uses from now on. */
+    public VoiceModelRuntime useVocoder(Vocoder v) {
+        this.vocoder = java.util.Objects.requireNonNull(v);
+        return this;
+    }
+
+    public Vocoder vocoder() {
+        return vocoder;
+    }
+
+    /** The shipped pitch model (loaded once per JVM). */
+    public static PitchModel pitchModel() {
+        PitchModel p = pitchModel;
+        if (p == null) {
+            synchronized (VoiceModelRuntime.class) {
+                if (pitchModel == null) pitchModel = PitchModel.loadDefault();
+                p = pitchModel;
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The voice's pitch range: what its delta carries (measured when it was made), else the pitch model's
+     * population range (the mean voice, and voices made before deltas carried one).
+     */
+    public PitchModel.F0Stats pitchRange(VoiceDelta voice) {
+        ParamStore.Tensor t = voice == null ? null : voice.overrides().get(F0_STATS);
+        if (t != null && t.data().length == 2) return new PitchModel.F0Stats(t.data()[0], t.data()[1]);
+        return pitchModel().population();
+    }
+
+    static ParamStore.Tensor f0StatsTensor(PitchModel.F0Stats stats) {
+        return new ParamStore.Tensor(new long[]{2}, new float[]{stats.meanLog(), stats.stdLog()});
+    }
+
+    /**
+     * A voice's pitch range from its clips: the feature stage's F0 tracks where the clips carry them, else read
+     * off the log-mels by the pitch model.
+     */
+    PitchModel.F0Stats measurePitchRange(List<float[][]> logMels, List<float[]> f0Tracks) {
+        PitchModel.F0Stats fromTracks = PitchModel.F0Stats.of(f0Tracks, null);
+        if (fromTracks != null) return fromTracks;
+        return hasPitchModel() ? pitchModel().estimateStats(root, logMels) : null;
+    }
+
+    /** A voice's extra tensors for its pitch range (none when it cannot be measured). */
+    private Map<String, ParamStore.Tensor> pitchTensors(PitchModel.F0Stats stats) {
+        return stats == null ? Map.of() : Map.of(F0_STATS, f0StatsTensor(stats));
+    }
+
+    /** Whether the pitch model is on the classpath (it is in every build; training the first one runs without). */
+    public static boolean hasPitchModel() {
+        return pitchModel != null || PitchModel.class.getResource(PitchModel.RESOURCE + "params.bin") != null;
     }
 
     private static volatile VoiceModelRuntime shippedBase;
@@ -164,10 +247,11 @@ public final class VoiceModelRuntime implements AutoCloseable {
     /** A voice from the speaker encoder's embedding of reference clips, no training. */
     public VoiceDelta zeroShot(List<float[][]> referenceLogMels) {
         List<float[][]> clips = validClips(referenceLogMels);
+        Map<String, ParamStore.Tensor> pitch = pitchTensors(measurePitchRange(clips, List.of()));
         if (base == null) {
-            return new VoiceDelta(modelId, statisticsEmbedding(clips), Map.of());
+            return new VoiceDelta(modelId, statisticsEmbedding(clips), pitch);
         }
-        return new VoiceDelta(modelId, BaseCheckpoint.embed(base.config(), base.params(), clips, root), Map.of());
+        return new VoiceDelta(modelId, BaseCheckpoint.embed(base.config(), base.params(), clips, root), pitch);
     }
 
     private static List<float[][]> validClips(List<float[][]> clips) {
@@ -318,6 +402,8 @@ public final class VoiceModelRuntime implements AutoCloseable {
                 float[] embedding = trained.remove("voice.embedding").data();
                 float scale = durationScale(trained, embedding, tokens, mels);
                 trained.put(DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{scale}));
+                trained.putAll(pitchTensors(measurePitchRange(mels,
+                        utterances.stream().map(TrainingUtterance::f0Hz).filter(java.util.Objects::nonNull).toList())));
                 VoiceDelta delta = new VoiceDelta(modelId, embedding, trained);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
             }
@@ -389,11 +475,13 @@ public final class VoiceModelRuntime implements AutoCloseable {
         double seconds = 0;
         if (!sentences.isEmpty()) {
             List<float[][]> mels = logMels(voice, sentences, speed);
-            // sentences are vocoded in parallel (each Griffin-Lim is a chain of small engine calls)
+            // sentences are vocoded in parallel (each vocoder is a chain of small engine calls)
             float[][] clips = new float[mels.size()][];
+            Vocoder chosen = vocoder == Vocoder.HARMONIC && !hasPitchModel() ? Vocoder.GRIFFIN_LIM : vocoder;
+            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC ? pitchRange(voice) : null;
             java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
                 try (NDManager m = root.newSubManager()) {
-                    clips[i] = Spectral.griffinLim(m, mels.get(i), GRIFFIN_LIM_ITERATIONS, 0.99, phaseSeed(sentences.get(i)));
+                    clips[i] = vocode(m, mels.get(i), chosen, range, phaseSeed(sentences.get(i)));
                 }
             });
             for (float[] a : clips) {
@@ -403,6 +491,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
         }
         double wall = (System.nanoTime() - started) / 1e9;
         return new SynthesisOutput(audio, seconds > 0 ? wall / seconds : 0);
+    }
+
+    /** One sentence's log-mel through the chosen vocoder ({@code range}: the voice's pitch, for the harmonic one). */
+    static float[] vocode(NDManager m, float[][] logMel, Vocoder vocoder, PitchModel.F0Stats range, long seed) {
+        if (vocoder == Vocoder.GRIFFIN_LIM) return Spectral.griffinLim(m, logMel, GRIFFIN_LIM_ITERATIONS, 0.99, seed);
+        return HarmonicVocoder.synthesize(m, logMel, pitchModel().f0(m, logMel, range), seed);
     }
 
     /** The acoustic model alone: log-mel [frames][100] per sentence. */
@@ -439,6 +533,27 @@ public final class VoiceModelRuntime implements AutoCloseable {
         }
         VoiceDelta v = voice == null ? meanVoice() : voice;
         return durationScale(v.overrides(), v.speakerEmbedding(), tokens, mels);
+    }
+
+    /**
+     * What the model makes of each utterance's text at the utterance's own timing (its monotonic alignment), in
+     * the voice ({@code null}: the mean voice): log-mel [frames][MELS], frame for frame beside
+     * {@link TrainingUtterance#logMel()}. Training data for what reads the model's output (the pitch model).
+     */
+    public List<float[][]> teacherForcedMels(VoiceDelta voice, List<TrainingUtterance> utterances) {
+        if (base == null) throw new IllegalStateException("teacher forcing needs the base checkpoint, not TorchScript");
+        VoiceDelta v = voice == null ? meanVoice() : voice;
+        int[][] tokens = new int[utterances.size()][];
+        float[][][] mels = new float[utterances.size()][][];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = CharTokenizer.encode(utterances.get(i).transcript());
+            mels[i] = utterances.get(i).logMel();
+        }
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, v.overrides());
+            return TrainingCore.teacherForced(w, base.config(), new TrainingCore.Batch(tokens, mels, null), m,
+                    m.create(v.speakerEmbedding()));
+        }
     }
 
     /** Name under which a voice delta carries its duration calibration. */

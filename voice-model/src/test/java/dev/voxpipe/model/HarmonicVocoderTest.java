@@ -66,6 +66,30 @@ class HarmonicVocoderTest {
         }
     }
 
+    @Test
+    void silenceInTheMelStaysSilentBesideSpeech() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] x = new float[2 * Spectral.SAMPLE_RATE];
+            float[] buzz = buzz(150);
+            System.arraycopy(buzz, 0, x, Spectral.SAMPLE_RATE / 2, Spectral.SAMPLE_RATE / 2);  // 0.5-1.0 s sounds
+            float[][] mel = Spectral.logMel(m, x);
+            float[] f0 = PITCH.f0(x, Spectral.SAMPLE_RATE, Spectral.HOP);
+            float[] out = HarmonicVocoder.synthesize(m, mel, f0, 3);
+            // 1.3-1.9 s: digital silence in the input, more than a window away from the buzz
+            double e = 0;
+            for (int i = (int) (1.3 * Spectral.SAMPLE_RATE); i < (int) (1.9 * Spectral.SAMPLE_RATE); i++) e += out[i] * out[i];
+            double dbfs = 10 * Math.log10(e / (0.6 * Spectral.SAMPLE_RATE) + 1e-20);
+            assertTrue(dbfs < -70, "silent stretch at " + dbfs + " dBFS");
+        }
+    }
+
+    @Test
+    void voicingStretchesStartOneFrameEarlyToMatchTheTrackersLookBack() {
+        float[] f0 = {0, 0, 0, 120, 130, 0, 0};
+        float[] widened = HarmonicVocoder.widenVoicing(f0.clone(), 1);
+        assertArrayEquals(new float[]{0, 0, 120, 120, 130, 0, 0}, widened);
+    }
+
     static float[] constant(int n, float v) {
         float[] f = new float[n];
         java.util.Arrays.fill(f, v);

@@ -55,6 +55,48 @@ class VoiceModelRuntimeTest {
     }
 
     @Test
+    void aVoiceCarriesItsPitchRangeAndTheVocoderCanBeChosen() {
+        List<TrainingUtterance> plain = SyntheticVoices.utterances(4, 1, 5);
+        List<TrainingUtterance> withF0 = new ArrayList<>();
+        for (TrainingUtterance u : plain) {
+            float[] f0 = new float[u.logMel().length];
+            java.util.Arrays.fill(f0, 0, f0.length / 2, 150f);               // half voiced at 150 Hz
+            withF0.add(new TrainingUtterance(u.logMel(), u.transcript(), f0));
+        }
+        VoiceDelta tuned = runtime.fineTune(withF0, new FineTuneConfig(2, 0, 1e-3, 1, 0), null, null).delta();
+        assertEquals(150, runtime.pitchRange(tuned).meanHz(), 0.5, "the feature stage's tracks give the range");
+        VoiceDelta zero = runtime.zeroShot(plain.stream().map(TrainingUtterance::logMel).toList());
+        PitchModel.F0Stats read = runtime.pitchRange(zero);
+        assertTrue(read.meanHz() > 50 && read.meanHz() < 500, "read off the mels: " + read.meanHz());
+        assertEquals(VoiceModelRuntime.pitchModel().population(), runtime.pitchRange(runtime.meanVoice()));
+
+        List<String> text = List.of("Hello world.");
+        float[] harmonic = runtime.useVocoder(VoiceModelRuntime.Vocoder.HARMONIC).synthesize(tuned, text, 1.0).audio().get(0);
+        float[] griffinLim = runtime.useVocoder(VoiceModelRuntime.Vocoder.GRIFFIN_LIM).synthesize(tuned, text, 1.0).audio().get(0);
+        runtime.useVocoder(VoiceModelRuntime.Vocoder.HARMONIC);
+        assertEquals(harmonic.length, griffinLim.length, "same frames, either vocoder");
+        assertFalse(java.util.Arrays.equals(harmonic, griffinLim));
+        assertEquals(VoiceModelRuntime.Vocoder.GRIFFIN_LIM, VoiceModelRuntime.Vocoder.parse("griffin-lim"));
+        assertThrows(IllegalArgumentException.class, () -> VoiceModelRuntime.Vocoder.parse("wavenet"));
+    }
+
+    @Test
+    void teacherForcingRendersEachUtteranceFrameForFrame() {
+        List<TrainingUtterance> data = SyntheticVoices.utterances(3, 0, 9);
+        List<float[][]> forced = runtime.teacherForcedMels(null, data);
+        assertEquals(data.size(), forced.size());
+        for (int i = 0; i < data.size(); i++) {
+            assertEquals(data.get(i).logMel().length, forced.get(i).length, "frames of utterance " + i);
+            assertEquals(Spectral.MELS, forced.get(i)[0].length);
+            // de-normalised to the feature stage's scale: log-mel values, not unit-variance ones
+            double mean = 0;
+            for (float[] f : forced.get(i)) for (float v : f) mean += v;
+            mean /= forced.get(i).length * (double) Spectral.MELS;
+            assertTrue(mean < -1 && mean > -12, "mean log-mel " + mean);
+        }
+    }
+
+    @Test
     void zeroShotEmbeddingHas256DimensionsAndDependsOnTheReference() {
         VoiceDelta a = runtime.zeroShot(List.<float[][]>of(SyntheticVoices.utterances(1, 0, 1).get(0).logMel()));
         VoiceDelta b = runtime.zeroShot(List.<float[][]>of(SyntheticVoices.utterances(1, 3, 1).get(0).logMel()));

@@ -110,7 +110,7 @@ public final class TrainingJobRunner {
                 float[][] mel = VoiceFeatureIndex.load(clip, blobs);
                 references.add(mel);
                 String text = clip.getTranscript();
-                if (text != null && !text.isBlank()) utterances.add(new TrainingUtterance(mel, text));
+                if (text != null && !text.isBlank()) utterances.add(new TrainingUtterance(mel, text, f0(clip)));
             }
             VoiceDelta delta;
             Map<String, Double> quality = new LinkedHashMap<>();
@@ -284,5 +284,14 @@ public final class TrainingJobRunner {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot publish to " + topic + ": " + DeadLetters.reason(e), e);
         }
+    }
+
+    /** The feature stage's F0 track of a clip (0: unvoiced), or null when it has none: gives the voice its pitch range. */
+    static float[] f0(MelFeatures clip) {
+        List<Float> track = clip.getF0Hz();
+        if (track == null) return null;
+        float[] out = new float[track.size()];
+        for (int i = 0; i < out.length; i++) out[i] = track.get(i) == null ? 0f : track.get(i);
+        return out;
     }
 }

@@ -83,7 +83,8 @@ public final class CloneEvaluation {
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (Clip c : fewShot) {
                 float[][] mel = Spectral.logMel(m, c.pcm());
-                utterances.add(new TrainingUtterance(mel, c.text()));
+                // as the feature stage hands clips to the trainer: log-mel, text and the tracker's F0
+                utterances.add(new TrainingUtterance(mel, c.text(), VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP)));
                 references.add(mel);
                 fewSeconds += c.pcm().length / (double) Spectral.SAMPLE_RATE;
             }
@@ -99,14 +100,20 @@ public final class CloneEvaluation {
             fewShot(runtime, utterances, texts, heldOut, steps, a, out, summary);
             return;
         }
-        // vocoder floor: Griffin-Lim of the reference's own log-mel
+        // vocoder floors: the reference's own log-mel through Griffin-Lim, and with its tracked F0 through the
+        // harmonic vocoder (copy synthesis)
         List<float[]> copy = new ArrayList<>();
+        List<float[]> harmonic = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (Clip c : heldOut) {
-                copy.add(Spectral.griffinLim(m, Spectral.logMel(m, c.pcm()), 20, 0.99, 1));
+                float[][] mel = Spectral.logMel(m, c.pcm());
+                copy.add(Spectral.griffinLim(m, mel, 20, 0.99, 1));
+                harmonic.add(dev.voxpipe.model.HarmonicVocoder.synthesize(m, mel,
+                        VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP), 1));
             }
         }
         writeSet(out.resolve("vocoded"), heldOut, copy);
+        writeSet(out.resolve("hnm"), heldOut, harmonic);
 
         SynthesisOutput baseline = runtime.synthesize(runtime.meanVoice(), texts, 1.0);
         writeSet(out.resolve("baseline"), heldOut, baseline.audio());

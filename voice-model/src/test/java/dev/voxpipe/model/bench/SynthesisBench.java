@@ -2,6 +2,8 @@ package dev.voxpipe.model.bench;
 
 import ai.djl.ndarray.NDManager;
 import dev.voxpipe.model.Devices;
+import dev.voxpipe.model.HarmonicVocoder;
+import dev.voxpipe.model.PitchModel;
 import dev.voxpipe.model.Spectral;
 import dev.voxpipe.model.SynthesisOutput;
 import dev.voxpipe.model.VoiceDelta;
@@ -11,11 +13,13 @@ import java.io.FileInputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Real-time factor of synthesis with the shipped base (or --base DIR, --voice FILE.delta): the
- * acoustic model alone, Griffin-Lim at 16 and 24 iterations, and the full call, measured in the same
- * run; the reference is the audio duration. Prints RTF = seconds of compute per second of audio.
+ * Real-time factor of synthesis with the shipped base (or --base DIR, --voice FILE.delta): the acoustic model
+ * alone, the pitch model, the harmonic vocoder against Griffin-Lim on the same mels, and the full call with either
+ * vocoder, measured in the same run; the reference is the audio duration. Prints RTF = seconds of compute per
+ * second of audio, min and median over --rounds.
  */
 public final class SynthesisBench {
     private static final List<String> SENTENCES = List.of(
@@ -42,37 +46,50 @@ public final class SynthesisBench {
                 voice = VoiceDelta.read(in);
             }
         }
-        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
         System.out.printf(Locale.ROOT, "base %s, %d parameters, device %s, torch threads %s%n", runtime.baseModelId(),
                 runtime.parameterCount(), runtime.device(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        VoiceDelta v = voice;
         runtime.synthesize(voice, SENTENCES.subList(0, 1), 1.0);   // warm-up
-        for (int r = 0; r < rounds; r++) {
-            long t0 = System.nanoTime();
-            List<float[][]> mels = runtime.logMels(voice, SENTENCES, 1.0);
-            long t1 = System.nanoTime();
-            double audioSeconds = 0;
-            for (float[][] m : mels) {
-                audioSeconds += (m.length - 1) * Spectral.HOP / (double) Spectral.SAMPLE_RATE;
-            }
-            double gl16 = 0;
-            double gl24 = 0;
-            try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
-                long g0 = System.nanoTime();
-                for (float[][] mel : mels) {
-                    Spectral.griffinLim(m, mel, 16, 0.99, 1);
-                }
-                long g1 = System.nanoTime();
-                for (float[][] mel : mels) {
-                    Spectral.griffinLim(m, mel, 24, 0.99, 1);
-                }
-                long g2 = System.nanoTime();
-                gl16 = (g1 - g0) / 1e9;
-                gl24 = (g2 - g1) / 1e9;
-            }
-            SynthesisOutput full = runtime.synthesize(voice, SENTENCES, 1.0);
-            System.out.printf(Locale.ROOT, "round %d: %.1f s of audio | acoustic model RTF %.4f | Griffin-Lim 16 it RTF %.3f"
-                            + " | 24 it RTF %.3f | full synthesize() RTF %.3f%n", r, audioSeconds,
-                    (t1 - t0) / 1e9 / audioSeconds, gl16 / audioSeconds, gl24 / audioSeconds, full.realTimeFactor());
+        List<float[][]> mels = runtime.logMels(voice, SENTENCES, 1.0);
+        double audioSeconds = 0;
+        for (float[][] m : mels) audioSeconds += (m.length - 1) * Spectral.HOP / (double) Spectral.SAMPLE_RATE;
+        PitchModel.F0Stats range = runtime.pitchRange(voice);
+        List<float[]> f0 = new java.util.ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            for (float[][] mel : mels) f0.add(VoiceModelRuntime.pitchModel().f0(m, mel, range));
         }
+        System.out.printf(Locale.ROOT, "%d sentences, %.1f s of audio; each figure: RTF (compute seconds per audio second) over %d rounds, min | median%n",
+                SENTENCES.size(), audioSeconds, rounds);
+        Map<String, Runnable> parts = new java.util.LinkedHashMap<>();
+        parts.put("acoustic model", () -> runtime.logMels(v, SENTENCES, 1.0));
+        parts.put("pitch model", () -> {
+            try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                for (float[][] mel : mels) VoiceModelRuntime.pitchModel().f0(m, mel, range);
+            }
+        });
+        parts.put("harmonic vocoder", () -> {
+            try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1);
+            }
+        });
+        parts.put("Griffin-Lim, 20 iterations", () -> {
+            try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                for (float[][] mel : mels) Spectral.griffinLim(m, mel, 20, 0.99, 1);
+            }
+        });
+        parts.put("full synthesize(), harmonic (default)", () -> runtime.useVocoder(VoiceModelRuntime.Vocoder.HARMONIC).synthesize(v, SENTENCES, 1.0));
+        parts.put("full synthesize(), Griffin-Lim", () -> runtime.useVocoder(VoiceModelRuntime.Vocoder.GRIFFIN_LIM).synthesize(v, SENTENCES, 1.0));
+        for (var e : parts.entrySet()) {
+            double[] rtf = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long t0 = System.nanoTime();
+                e.getValue().run();
+                rtf[r] = (System.nanoTime() - t0) / 1e9 / audioSeconds;
+            }
+            java.util.Arrays.sort(rtf);
+            System.out.printf(Locale.ROOT, "%-40s %.4f | %.4f%n", e.getKey(), rtf[0], rtf[rounds / 2]);
+        }
+        runtime.useVocoder(VoiceModelRuntime.Vocoder.HARMONIC);
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
 public final class VocoderComparison {
     /** The evaluation harness's F0 range: YIN, 50-500 Hz. */
     static final PitchTracker PITCH = PitchTracker.defaults().withRange(50, 500);
+    /** The feature stage's tracker (its defaults): the F0 the vocoder is given, as in training and synthesis. */
+    static final PitchTracker FEATURE_TRACKER = PitchTracker.defaults();
 
     private VocoderComparison() {
     }
@@ -36,7 +38,7 @@ public final class VocoderComparison {
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (CloneEvaluation.Clip c : clips) {
                 float[][] mel = Spectral.logMel(m, c.pcm());
-                float[] f0 = PITCH.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP);
+                float[] f0 = FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP);
                 long t0 = System.nanoTime();
                 griffinLim.add(Spectral.griffinLim(m, mel, 20, 0.99, 1));
                 long t1 = System.nanoTime();

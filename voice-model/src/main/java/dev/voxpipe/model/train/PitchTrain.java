@@ -1,0 +1,341 @@
+package dev.voxpipe.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.voxpipe.dsp.PitchTracker;
+import dev.voxpipe.model.Adam;
+import dev.voxpipe.model.Devices;
+import dev.voxpipe.model.ParamStore;
+import dev.voxpipe.model.PitchModel;
+import dev.voxpipe.model.Spectral;
+import dev.voxpipe.model.TrainingUtterance;
+import dev.voxpipe.model.VoiceDelta;
+import dev.voxpipe.model.VoiceModelRuntime;
+import dev.voxpipe.model.Weights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains the {@link PitchModel}: voicing and log-F0 z-score per frame from the log-mel, on every utterance of the
+ * given speaker directories (corpus layout: {@code <id>.wav} + {@code metadata.tsv}), each seen twice: as its
+ * recording's log-mel and as the base acoustic model's teacher-forced rendering of its text (what the model will
+ * be asked to read at synthesis). Targets come from the feature stage's tracker ({@link PitchTracker#defaults()}).
+ * One utterance in 20 (by id hash) is held out and scored at the end.
+ * <pre>
+ * PitchTrain --speakers DIR[,DIR...] --out DIR [--steps 1500] [--channels 96] [--frames 4000] [--limit 400] [--seed 1]
+ * </pre>
+ * Deterministic for a seed on one thread.
+ */
+public final class PitchTrain {
+    private static final Logger LOG = LoggerFactory.getLogger(PitchTrain.class);
+    static final PitchTracker TRACKER = PitchTracker.defaults();
+
+    /** One training item: an input log-mel and the recording's F0 at the same frames, in its speaker's range. */
+    record Example(String speaker, String id, boolean teacherForced, float[][] mel, float[] f0, PitchModel.F0Stats stats) {
+    }
+
+    private PitchTrain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        List<Path> speakers = new ArrayList<>();
+        for (String s : a.get("speakers").split(",")) speakers.add(Path.of(s.strip()));
+        Path out = Path.of(a.get("out"));
+        int steps = Integer.parseInt(a.getOrDefault("steps", "1500"));
+        int channels = Integer.parseInt(a.getOrDefault("channels", "96"));
+        int frameBudget = Integer.parseInt(a.getOrDefault("frames", "4000"));
+        int limit = Integer.parseInt(a.getOrDefault("limit", "400"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
+        long cpu0 = cpuNanos();
+
+        List<Example> train = new ArrayList<>();
+        List<Example> held = new ArrayList<>();
+        List<float[]> allTracks = new ArrayList<>();
+        try (VoiceModelRuntime runtime = VoiceModelRuntime.loadBase(); NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            for (Path dir : speakers) {
+                List<Example> own = load(dir, limit, runtime, m);
+                for (Example e : own) {
+                    (Math.floorMod(e.id().hashCode(), 20) == 0 ? held : train).add(e);
+                    if (!e.teacherForced()) allTracks.add(e.f0());
+                }
+                LOG.info("{}: {} examples, F0 mean {} Hz", dir.getFileName(), own.size(),
+                        own.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", own.get(0).stats().meanHz()));
+            }
+        }
+        if (train.isEmpty()) throw new IllegalArgumentException("no training utterances under " + speakers);
+        float[] norm = melNormalisation(train);
+        PitchModel.F0Stats population = PitchModel.F0Stats.of(allTracks, new PitchModel.F0Stats((float) Math.log(150), 0.25f));
+        LOG.info("{} training and {} held-out examples; mel mean {} std {}; population F0 {} Hz", train.size(), held.size(),
+                norm[0], norm[1], String.format(Locale.ROOT, "%.0f", population.meanHz()));
+
+        ParamStore params = ParamStore.initialise(PitchModel.parameterSpecs(channels), seed);
+        Random rng = new Random(seed);
+        Engine engine = Devices.engine();
+        StringBuilder curve = new StringBuilder("step,loss,voicing_bce,z_mse,absolute_z_mse\n");
+        try (NDManager pm = NDManager.newBaseManager(Devices.preferred())) {
+            Map<String, NDArray> trainable = new LinkedHashMap<>();
+            params.tensors().forEach((k, v) -> {
+                NDArray x = v.toNd(pm);
+                x.setRequiresGradient(true);
+                trainable.put(k, x);
+            });
+            Adam adam = new Adam(0);
+            double smoothed = Double.NaN;
+            for (int step = 1; step <= steps; step++) {
+                List<Example> batch = sample(train, frameBudget, rng);
+                double lr = 2e-3 * Math.min(1, step / 100.0) * (step > steps * 0.7 ? 0.3 : 1);
+                try (NDManager s = pm.newSubManager()) {
+                    double lossValue;
+                    double bceValue;
+                    double mseValue;
+                    double absValue;
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        NDArray[] losses = loss(new Weights(trainable), batch, norm, population, s);
+                        lossValue = losses[0].getFloat();
+                        bceValue = losses[1].getFloat();
+                        mseValue = losses[2].getFloat();
+                        absValue = losses[3].getFloat();
+                        gc.backward(losses[0]);
+                    }
+                    JniUtils.setGradMode(false);
+                    Map<String, NDArray> grads = new LinkedHashMap<>();
+                    double sq = 0;
+                    for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                        NDArray g = e.getValue().getGradient();
+                        g.attach(s);
+                        grads.put(e.getKey(), g);
+                        sq += g.square().sum().getFloat();
+                    }
+                    double gnorm = Math.sqrt(sq);
+                    if (Double.isFinite(gnorm) && Double.isFinite(lossValue)) {
+                        adam.step(trainable, grads, lr, gnorm > 1 ? 1 / gnorm : 1, s);
+                    }
+                    for (NDArray p : trainable.values()) JniUtils.zeroGrad((PtNDArray) p);
+                    // autograd leaves arrays in the parameters' manager every step: close all but the state
+                    java.util.Set<NDArray> keep = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    keep.addAll(trainable.values());
+                    keep.addAll(adam.moments());
+                    for (NDArray x : pm.getManagedArrays()) if (!keep.contains(x)) x.close();
+                    smoothed = Double.isNaN(smoothed) ? lossValue : 0.98 * smoothed + 0.02 * lossValue;
+                    curve.append(String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f,%.4f%n", step, lossValue, bceValue, mseValue, absValue));
+                    if (step % 100 == 0 || step == steps) {
+                        LOG.info("step {}/{}: loss {} (smoothed {}), voicing BCE {}, z MSE {}, absolute z MSE {}", step,
+                                steps, f(lossValue), f(smoothed), f(bceValue), f(mseValue), f(absValue));
+                    }
+                }
+            }
+            trainable.forEach((k, v) -> params.put(k, ParamStore.Tensor.of(v)));
+        }
+        double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
+        String command = "PitchTrain " + String.join(" ", args);
+        PitchModel provisional = new PitchModel(params, channels, norm[0], norm[1], population, "");
+        String scores;
+        try (NDManager m = NDManager.newBaseManager()) {
+            scores = score(provisional, held, m);
+        }
+        String info = String.format(Locale.ROOT, "voxpipe pitch model: %d steps, %d training examples (%d speakers), "
+                        + "%.0f s CPU (JVM, all threads), %d parameters%ncommand: %s%nheld-out examples:%n%s",
+                steps, train.size(), speakers.size(), cpuSeconds, params.parameterCount(), command, scores);
+        new PitchModel(params, channels, norm[0], norm[1], population, info).save(out);
+        Files.writeString(out.resolve("loss.csv"), curve.toString(), StandardCharsets.UTF_8);
+        System.out.print(info);
+    }
+
+    /** The directory's utterances: recording and (when the text has letters the model reads) teacher-forced. */
+    static List<Example> load(Path dir, int limit, VoiceModelRuntime runtime, NDManager m) throws java.io.IOException {
+        String speaker = dir.getFileName().toString();
+        List<String[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("metadata.tsv"), StandardCharsets.UTF_8)) {
+            String[] p = line.split("\t");
+            if (p.length >= 2 && Files.isRegularFile(dir.resolve(p[0] + ".wav")) && rows.size() < limit) rows.add(p);
+        }
+        List<float[][]> mels = new ArrayList<>();
+        List<float[]> tracks = new ArrayList<>();
+        for (String[] r : rows) {
+            float[] pcm = Corpus.readMono(dir.resolve(r[0] + ".wav"), Spectral.SAMPLE_RATE);
+            float[][] mel = Spectral.logMel(m, pcm);
+            float[] f0 = java.util.Arrays.copyOf(TRACKER.f0(pcm, Spectral.SAMPLE_RATE, Spectral.HOP), mel.length);
+            mels.add(mel);
+            tracks.add(f0);
+        }
+        PitchModel.F0Stats stats = PitchModel.F0Stats.of(tracks, new PitchModel.F0Stats((float) Math.log(150), 0.25f));
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) out.add(new Example(speaker, rows.get(i)[0], false, mels.get(i), tracks.get(i), stats));
+        // the speaker as the model hears it zero-shot: what a new voice's renderings look like before fine-tuning
+        VoiceDelta voice = runtime.zeroShot(mels.subList(0, Math.min(10, mels.size())));
+        for (int from = 0; from < rows.size(); from += 8) {
+            List<TrainingUtterance> batch = new ArrayList<>();
+            List<Integer> index = new ArrayList<>();
+            for (int i = from; i < Math.min(rows.size(), from + 8); i++) {
+                String text = rows.get(i)[1];
+                // at least a few letters the English grapheme model reads, and fewer tokens than frames
+                if (dev.voxpipe.model.CharTokenizer.normalise(text).length() < 3) continue;
+                if (dev.voxpipe.model.CharTokenizer.encode(text).length >= mels.get(i).length) continue;
+                batch.add(new TrainingUtterance(mels.get(i), text));
+                index.add(i);
+            }
+            if (batch.isEmpty()) continue;
+            List<float[][]> forced = runtime.teacherForcedMels(voice, batch);
+            for (int k = 0; k < forced.size(); k++) {
+                int i = index.get(k);
+                out.add(new Example(speaker, rows.get(i)[0], true, forced.get(k), tracks.get(i), stats));
+            }
+        }
+        return out;
+    }
+
+    static float[] melNormalisation(List<Example> data) {
+        double sum = 0;
+        double sq = 0;
+        long n = 0;
+        for (Example e : data) {
+            for (float[] frame : e.mel()) {
+                for (float v : frame) {
+                    sum += v;
+                    sq += v * (double) v;
+                    n++;
+                }
+            }
+        }
+        double mean = sum / n;
+        return new float[]{(float) mean, (float) Math.sqrt(sq / n - mean * mean)};
+    }
+
+    static List<Example> sample(List<Example> data, int frameBudget, Random rng) {
+        List<Example> batch = new ArrayList<>();
+        int longest = 0;
+        while (true) {
+            Example e = data.get(rng.nextInt(data.size()));
+            int next = Math.max(longest, e.mel().length);
+            if (!batch.isEmpty() && next * (batch.size() + 1) > frameBudget) break;
+            batch.add(e);
+            longest = next;
+        }
+        return batch;
+    }
+
+    /** [total, voicing BCE, z MSE] of a batch. */
+    static NDArray[] loss(Weights w, List<Example> batch, float[] norm, PitchModel.F0Stats population, NDManager m) {
+        int b = batch.size();
+        int maxLen = 1;
+        for (Example e : batch) maxLen = Math.max(maxLen, e.mel().length);
+        float[] mask = new float[b * maxLen];
+        float[] voiced = new float[b * maxLen];
+        float[] z = new float[b * maxLen];
+        float[] absolute = new float[b * maxLen];
+        float[] recorded = new float[b * maxLen];
+        float[][][] mels = new float[b][][];
+        for (int i = 0; i < b; i++) {
+            Example e = batch.get(i);
+            mels[i] = e.mel();
+            for (int t = 0; t < e.mel().length; t++) {
+                mask[i * maxLen + t] = 1;
+                float f = t < e.f0().length ? e.f0()[t] : 0;
+                if (f > 0) {
+                    voiced[i * maxLen + t] = 1;
+                    z[i * maxLen + t] = (float) ((Math.log(f) - e.stats().meanLog()) / e.stats().stdLog());
+                    absolute[i * maxLen + t] = (float) ((Math.log(f) - population.meanLog()) / population.stdLog());
+                    // the absolute pitch is in a recording's harmonic spacing, not in the model's smeared rendering
+                    if (!e.teacherForced()) recorded[i * maxLen + t] = 1;
+                }
+            }
+        }
+        NDArray maskNd = m.create(mask, new Shape(b, 1, maxLen));
+        NDArray input = PitchModel.normalise(m, mels, maxLen, norm[0], norm[1]);
+        NDArray out = PitchModel.forward(w, input, maskNd);
+        NDArray logit = out.get(":, 0:1, :");
+        NDArray zPred = out.get(":, 1:2, :");
+        NDArray v = m.create(voiced, new Shape(b, 1, maxLen));
+        NDArray zt = m.create(z, new Shape(b, 1, maxLen));
+        // binary cross-entropy on logits, stable form: max(l, 0) - l * y + log(1 + exp(-|l|))
+        NDArray bce = logit.maximum(0f).sub(logit.mul(v)).add(logit.abs().neg().exp().add(1f).log()).mul(maskNd).sum()
+                .div(Math.max(1f, sum(mask)));
+        NDArray mse = zPred.sub(zt).square().mul(v).sum().div(Math.max(1f, sum(voiced)));
+        NDArray absMse = out.get(":, 2:3, :").sub(m.create(absolute, new Shape(b, 1, maxLen))).square()
+                .mul(m.create(recorded, new Shape(b, 1, maxLen))).sum().div(Math.max(1f, sum(recorded)));
+        return new NDArray[]{bce.add(mse.mul(0.5f)).add(absMse.mul(0.5f)), bce, mse, absMse};
+    }
+
+    /** Voicing agreement and F0 error of the held-out examples, recordings and teacher-forced apart. */
+    static String score(PitchModel model, List<Example> held, NDManager m) {
+        StringBuilder sb = new StringBuilder();
+        for (boolean forced : new boolean[]{false, true}) {
+            long frames = 0;
+            long agree = 0;
+            long refVoiced = 0;
+            long predVoiced = 0;
+            double centsSq = 0;
+            long both = 0;
+            for (Example e : held) {
+                if (e.teacherForced() != forced) continue;
+                float[] pred = model.f0(m, e.mel(), e.stats());
+                for (int t = 0; t < pred.length && t < e.f0().length; t++) {
+                    frames++;
+                    boolean r = e.f0()[t] > 0;
+                    boolean p = pred[t] > 0;
+                    if (r == p) agree++;
+                    if (r) refVoiced++;
+                    if (p) predVoiced++;
+                    if (r && p) {
+                        double c = 1200 * Math.log(pred[t] / e.f0()[t]) / Math.log(2);
+                        centsSq += c * c;
+                        both++;
+                    }
+                }
+            }
+            if (frames == 0) continue;
+            if (!forced) {
+                // the pitch range as a zero-shot voice would get it: read off the held-out recordings alone
+                Map<String, List<float[][]>> bySpeaker = new LinkedHashMap<>();
+                Map<String, PitchModel.F0Stats> truth = new LinkedHashMap<>();
+                for (Example e : held) {
+                    if (e.teacherForced()) continue;
+                    bySpeaker.computeIfAbsent(e.speaker(), k -> new ArrayList<>()).add(e.mel());
+                    truth.put(e.speaker(), e.stats());
+                }
+                bySpeaker.forEach((spk, mels) -> {
+                    PitchModel.F0Stats est = model.estimateStats(m, mels);
+                    sb.append(String.format(Locale.ROOT, "  %s: F0 mean read off %d recordings %.0f Hz (tracker over the speaker %.0f Hz)%n",
+                            spk, mels.size(), est.meanHz(), truth.get(spk).meanHz()));
+                });
+            }
+            sb.append(String.format(Locale.ROOT, "  %s: %d frames, voicing agreement %.1f%%, voiced %.1f%% (tracker %.1f%%), F0 RMSE %.0f cents%n",
+                    forced ? "teacher-forced renderings" : "recordings", frames, 100.0 * agree / frames,
+                    100.0 * predVoiced / frames, 100.0 * refVoiced / frames, both == 0 ? Double.NaN : Math.sqrt(centsSq / both)));
+        }
+        return sb.toString();
+    }
+
+    private static float sum(float[] a) {
+        float s = 0;
+        for (float v : a) s += v;
+        return s;
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
