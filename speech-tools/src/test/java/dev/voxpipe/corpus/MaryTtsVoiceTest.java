@@ -9,10 +9,19 @@ class MaryTtsVoiceTest {
     @Test
     void jtokModulesAreRemovedFromMaryConfigs() {
         MaryTtsVoice.removeJtokModules();
-        for (marytts.config.MaryConfig c : marytts.config.MaryConfig.getConfigs()) {
+        java.util.List<marytts.config.MaryConfig> configs = new java.util.ArrayList<>();
+        marytts.config.MaryConfig.getConfigs().forEach(configs::add);
+        // no MaryTTS configuration on the classpath is a missing tool: a reported skip, not a silent pass
+        org.junit.jupiter.api.Assumptions.assumeFalse(configs.isEmpty(), "no MaryTTS configuration on the classpath");
+        int checked = 0;
+        for (marytts.config.MaryConfig c : configs) {
             String list = c.getProperties().getProperty("modules.classes.list");
-            if (list != null) assertFalse(list.contains("JTokeniser"), list);
+            if (list != null) {
+                assertFalse(list.contains("JTokeniser"), list);
+                checked++;
+            }
         }
+        assertTrue(checked > 0, "none of the " + configs.size() + " MaryTTS configurations lists modules");
     }
 
     @Test

@@ -27,24 +27,30 @@ public final class HarmonicVocoder {
      * @param voicedNoiseShare  share of a voiced frame's power below {@code maxVoicedHz} that is noise (aperiodicity):
      *                          real voices are never perfectly periodic; without an aperiodicity feature, one constant
      * @param refineIterations  Griffin-Lim iterations from the rendering's phase that impose the target magnitude
-     *                          (-1: none, the rendering as it is; 0: the magnitude imposed once)
+     *                          above {@code refineFromHz} (-1: none, the rendering as it is; 0: the magnitude imposed
+     *                          once, one inverse STFT)
+     * @param refineFromHz      below this the rendering keeps its own magnitude (the harmonics that carry pitch and
+     *                          voicing); above it the mel's magnitude is imposed (the formant detail a smeared mel
+     *                          still has, and its noise). 0: the whole band
      * @param voicingLead       frames by which each voiced stretch starts early. Rendered from its first voiced frame
      *                          on, an onset frame's analysis window is half fade-in and reads as aperiodic: copy
      *                          synthesis lost 5-8 points of voiced frames, almost all at onsets, and one frame of
      *                          lead wins them back (validation split)
      */
-    public record Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, int voicingLead) {
+    public record Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz,
+                           int voicingLead) {
         public Settings {
             if (!(maxVoicedHz > 500 && maxVoicedHz <= Spectral.SAMPLE_RATE / 2.0)) throw new IllegalArgumentException("maxVoicedHz " + maxVoicedHz);
             if (!(voicedNoiseShare >= 0 && voicedNoiseShare < 1)) throw new IllegalArgumentException("voicedNoiseShare " + voicedNoiseShare);
-            if (refineIterations < -1 || voicingLead < 0) throw new IllegalArgumentException("negative iterations or lead");
+            if (refineIterations < -1 || voicingLead < 0 || refineFromHz < 0) throw new IllegalArgumentException("negative iterations, cut or lead");
         }
 
         /** The defaults, each overridable by a system property {@code voxpipe.hnm.*} (for validation sweeps). */
         public static Settings defaults() {
             return new Settings(Double.parseDouble(System.getProperty("voxpipe.hnm.maxVoicedHz", "5000")),
                     Double.parseDouble(System.getProperty("voxpipe.hnm.voicedNoise", "0")),
-                    Integer.getInteger("voxpipe.hnm.refine", -1),
+                    Integer.getInteger("voxpipe.hnm.refine", 0),
+                    Double.parseDouble(System.getProperty("voxpipe.hnm.refineFromHz", "1500")),
                     Integer.getInteger("voxpipe.hnm.lead", 1));
         }
     }
@@ -100,8 +106,18 @@ public final class HarmonicVocoder {
             if (settings.refineIterations() >= 0) {
                 // the rendering's phase is coherent from frame to frame; a few Griffin-Lim iterations from it impose
                 // the target magnitude (what the mel says between harmonics and in noise) without losing the pitch
-                out = Spectral.griffinLimFrom(m, powerArray.sqrt().expandDims(2), Spectral.stft(m, signal, samples),
-                        settings.refineIterations(), 0.99, samples);
+                NDArray rendered = Spectral.stft(m, signal, samples);
+                NDArray target = powerArray.sqrt();
+                int keepBelow = (int) Math.round(settings.refineFromHz() * Spectral.N_FFT / Spectral.SAMPLE_RATE);
+                if (keepBelow > 0) {
+                    // below the cut the rendering keeps its own magnitude (its harmonics); above it takes the mel's
+                    NDArray own = rendered.square().sum(new int[]{2}).sqrt();
+                    float[] mask = new float[Spectral.BINS];
+                    for (int b = keepBelow; b < Spectral.BINS; b++) mask[b] = 1;
+                    NDArray upper = m.create(mask, new Shape(1, Spectral.BINS));
+                    target = target.mul(upper).add(own.mul(upper.neg().add(1f)));
+                }
+                out = Spectral.griffinLimFrom(m, target.expandDims(2), rendered, settings.refineIterations(), 0.99, samples);
             } else {
                 out = signal;
             }

@@ -1,14 +1,18 @@
 package dev.voxpipe.model;
 
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +65,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
     private final BaseCheckpoint base;
     private volatile Vocoder vocoder = configuredVocoder();
     private static volatile PitchModel pitchModel;
-    private final Model torchScript;
+    private final ZooModel<NDList, NDList> torchScript;
     private final NDManager root;
     private final Device device;
     private final boolean shared;
 
-    private VoiceModelRuntime(String modelId, BaseCheckpoint base, Model torchScript, NDManager root, Device device,
+    private VoiceModelRuntime(String modelId, BaseCheckpoint base, ZooModel<NDList, NDList> torchScript, NDManager root, Device device,
                               boolean shared) {
         this.shared = shared;
         this.modelId = modelId;
@@ -208,13 +212,18 @@ public final class VoiceModelRuntime implements AutoCloseable {
      */
     public static VoiceModelRuntime loadTorchScript(Path torchScriptFile) {
         Device device = Devices.preferred();
-        Model model = Model.newInstance("voxpipe-torchscript", device, "PyTorch");
+        // DJL's loading path: Criteria -> ZooModel; each call then takes a Predictor (not thread-safe) of its own
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(torchScriptFile.toAbsolutePath())
+                .optEngine("PyTorch")
+                .optDevice(device)
+                .optTranslator(new NoopTranslator())
+                .build();
+        ZooModel<NDList, NDList> model;
         try {
-            String name = torchScriptFile.getFileName().toString();
-            String prefix = name.endsWith(".pt") ? name.substring(0, name.length() - 3) : name;
-            model.load(torchScriptFile.toAbsolutePath().getParent(), prefix);
-        } catch (IOException | MalformedModelException e) {
-            model.close();
+            model = criteria.loadModel();
+        } catch (IOException | MalformedModelException | ModelNotFoundException e) {
             throw new IllegalArgumentException("cannot load TorchScript " + torchScriptFile + ": " + e.getMessage(), e);
         }
         return new VoiceModelRuntime("torchscript:" + torchScriptFile.getFileName(), null, model,
@@ -648,7 +657,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
 
     private List<float[][]> torchScriptMels(List<int[]> tokens, float[] embedding, double speed) {
         List<float[][]> out = new ArrayList<>();
-        try (NDManager m = root.newSubManager()) {
+        try (NDManager m = root.newSubManager(); Predictor<NDList, NDList> predictor = torchScript.newPredictor()) {
             for (int[] t : tokens) {
                 long[] ids = new long[t.length];
                 for (int i = 0; i < t.length; i++) {
@@ -657,7 +666,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
                 NDList in = new NDList(m.create(ids, new Shape(1, ids.length)),
                         m.create(embedding, new Shape(1, embedding.length)),
                         m.create(new float[]{(float) speed}, new Shape(1)));
-                NDList result = torchScript.getBlock().forward(new ParameterStore(m, false), in, false);
+                NDList result;
+                try {
+                    result = predictor.predict(in);
+                } catch (TranslateException e) {
+                    throw new IllegalStateException("TorchScript model failed: " + e.getMessage(), e);
+                }
                 NDArray mel = result.get(0);
                 long[] s = mel.getShape().getShape();
                 if (s.length != 3 || s[0] != 1 || s[2] != Spectral.MELS) {

@@ -19,7 +19,7 @@ import java.util.Locale;
  * The vocoder under a model's own output: one few-shot voice (the {@code voice.delta} a {@link CloneEvaluation} run
  * left), its held-out prompts' log-mels computed once, then vocoded by each variant into {@code OUT/<variant>}
  * beside {@code OUT/ref}, for {@code speech-tools clone-report}. Variants: {@code griffin-lim}, or
- * {@code hnm:REFINE:LEAD:NOISE[:MAXVOICEDHZ]} (harmonic vocoder settings, F0 from the pitch model).
+ * {@code hnm:REFINE:LEAD:NOISE[:MAXVOICEDHZ[:REFINEFROMHZ]]} (harmonic vocoder settings, F0 from the pitch model).
  * <pre>SynthesisVocoderSweep --run DIR --out DIR --variants griffin-lim,hnm:-1:1:0,hnm:3:1:0</pre>
  */
 public final class SynthesisVocoderSweep {
@@ -60,8 +60,8 @@ public final class SynthesisVocoderSweep {
                     } else {
                         String[] p = variant.split(":");
                         HarmonicVocoder.Settings s = new HarmonicVocoder.Settings(p.length > 4 ? Double.parseDouble(p[4]) : 5000,
-                                Double.parseDouble(p[3]),
-                                Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+                                Double.parseDouble(p[3]), Integer.parseInt(p[1]), p.length > 5 ? Double.parseDouble(p[5]) : 0,
+                                Integer.parseInt(p[2]));
                         audio.add(HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, s));
                     }
                 }
