@@ -42,10 +42,19 @@ class EndToEndIT {
      */
     static final double MAX_MCD_DB = 4.5;
     static final double MIN_MCD_GAIN_OVER_BASELINE = 0.10;
-    /** The clone is voiced (the base model's mean voice is not: 0.1 % of its frames); shipped: 35 % against her 68 %. */
-    static final double MIN_VOICED_SHARE_OF_REFERENCE = 0.35;
+    /**
+     * The clone has her share of voiced frames: with the harmonic vocoder and the pitch model it measured 0.91x here
+     * (Griffin-Lim, before them, 0.54x; the bar was 0.35).
+     */
+    static final double MIN_VOICED_SHARE_OF_REFERENCE = 0.75;
     static final double MAX_F0_MEAN_ERROR = 0.10;
-    static final double MAX_WER_RATIO = 1.5;
+    /**
+     * Open-vocabulary WER over her recordings' own on the same prompts (the headline intelligibility figure): 2.22x
+     * with Griffin-Lim, 2.78x with the harmonic vocoder on these 8 prompts (1.86x / 1.91x on the protocol's 40 test
+     * prompts). It replaced a grammar-mode bar of 1.5x her grammar WER, which is 0 % on these prompts: one word
+     * recognised wrong failed it, and a rendering's grammar WER moved between 0 and 14 % from run to run.
+     */
+    static final double MAX_OPEN_WER_RATIO = 3.5;
     static final int HELD_OUT_SENTENCES = 8;
 
     @TempDir Path dir;
@@ -116,11 +125,10 @@ class EndToEndIT {
             // Last, so that every other bar has been checked: without pocketsphinx the WER bar is a
             // reported skip (scripts/ensure-test-packages.sh installs it), never a silent pass.
             assumeTrue(withWer, "pocketsphinx is not installed: the WER bar was not checked (MCD, voicing and F0 bars passed)");
-            // grammar mode, the bar of the first release; the open-vocabulary ratio is printed in the table
-            double wer = cloned.summary().grammarWer();
-            double ownWer = cloned.summary().grammarReferenceWer();
-            assertTrue(wer <= MAX_WER_RATIO * ownWer + 1e-9, "WER " + wer + " above " + MAX_WER_RATIO
-                    + " x the speaker's own " + ownWer + "\n" + table);
+            Double ratio = cloned.summary().werRatio();
+            assertTrue(ratio != null, "her recordings' open WER was not measured\n" + table);
+            assertTrue(ratio <= MAX_OPEN_WER_RATIO, "open WER " + cloned.summary().wer() + " is " + ratio
+                    + " x her own " + cloned.summary().referenceWer() + ", above " + MAX_OPEN_WER_RATIO + "\n" + table);
         }
     }
 }
