@@ -25,6 +25,10 @@ final class JobApi {
         } else {
             JsonObject p = Requests.withoutTenant(progress);
             p.remove("eventMillis");
+            // No internals: the worker's id is a host name and its message may hold exception text.
+            p.remove("workerId");
+            String workerMessage = (String) p.remove("message");
+            if ("FAILED".equals(p.getString("state"))) result.put("reason", PublicReasons.training(workerMessage));
             result.put("state", p.getString("state"));
             int total = p.getInteger("totalSteps", 0);
             p.put("fraction", total > 0 ? Math.min(1.0, p.getInteger("step", 0) / (double) total) : null);

@@ -75,7 +75,7 @@ class ViewTopologyDriverTest {
     void aVoiceIsIndexedByTenantAndATombstoneRemovesBoth() {
         voices.pipeInput("v1", VoiceCreated.newBuilder().setTenantId("acme").setVoiceId("v1").setName("Ada")
                 .setLanguage("en").setCreatedAt(Instant.ofEpochMilli(1000))
-                .setConsent(new ConsentAttestation("Ada", "mine", Instant.ofEpochMilli(500))).build());
+                .setConsent(ConsentAttestation.newBuilder().setAttestedBy("Ada").setStatement("mine").setAttestedAt(Instant.ofEpochMilli(500)).build()).build());
         KeyValueStore<String, String> store = store(ViewStores.VOICES);
         assertEquals("Ada", new JsonObject(store.get("v/v1")).getString("name"));
         assertEquals("1", store.get("t/acme/v1"));
