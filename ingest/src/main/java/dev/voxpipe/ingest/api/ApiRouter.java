@@ -33,7 +33,7 @@ public final class ApiRouter {
         BodyHandler synthesisJson = BodyHandler.create(false).setBodyLimit(settings.maxSynthesisBodyBytes());
 
         HealthApi health = new HealthApi(services, docs);
-        VoiceApi voices = new VoiceApi(services);
+        VoiceApi voices = new VoiceApi(services, workers);
         UploadApi uploads = new UploadApi(services, workers);
         JobApi jobs = new JobApi(services);
         SynthesisApi synthesis = new SynthesisApi(services, workers, voices);
@@ -69,6 +69,9 @@ public final class ApiRouter {
                 .responds(429, "This key already has its maximum of uploads in progress")
                 .responds(503, "Kafka unavailable or every upload slot in use; nothing was accepted")
                 .handle(uploads::upload);
+        docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId", "Delete the voice and everything it owns: uploads, clips, features, models, training state, synthesised audio")
+                .tag("voices").responds(200, "Deleted; body counts what was removed").responds(404, "No such voice in this tenant")
+                .responds(503, "Kafka or the blob store unavailable; nothing is lost, retry").handle(voices::delete);
         docs.op(HttpMethod.GET, "/v1/voices/:voiceId/consent", "The voice's consent record: who attested, what, when, with which key, and its revocation")
                 .tag("voices").responds(200, "The consent record").responds(404, "No such voice in this tenant").handle(voices::consent);
         docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId/consent", "Revoke the voice's consent: no new uploads, training or synthesis; queued work is refused")
@@ -101,6 +104,9 @@ public final class ApiRouter {
                 .handle(synthesisJson, synthesis::submit);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId", "Synthesis state and progress (chunks done/total, ETA)").tag("synthesis")
                 .responds(200, "The status").responds(404, "No such synthesis in this tenant").handle(synthesis::get);
+        docs.op(HttpMethod.DELETE, "/v1/synthesis/:requestId", "Delete the synthesis: its audio and text leave the blob store").tag("synthesis")
+                .responds(200, "Deleted").responds(404, "No such synthesis in this tenant")
+                .responds(503, "Kafka or the blob store unavailable; retry").handle(synthesis::delete);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId/events", "Synthesis progress as Server-Sent Events").tag("synthesis")
                 .responds(200, "text/event-stream").responds(404, "No such synthesis in this tenant").handle(synthesis::events);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId/audio", "The audio: final file, or a growing WAV of finished chunks; Range supported")

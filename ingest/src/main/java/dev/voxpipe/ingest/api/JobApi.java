@@ -41,6 +41,8 @@ final class JobApi {
         if (!Ids.plausible(jobId)) throw ApiException.notFound("job", jobId);
         JsonObject job = views.get(ViewStores.JOBS, "j/" + jobId).orElse(null);
         if (job == null || !principal.tenantId().equals(job.getString("tenantId"))) throw ApiException.notFound("job", jobId);
+        // a job of a deleted voice is gone for the API
+        if (views.get(ViewStores.VOICES, "v/" + job.getString("voiceId")).isEmpty()) throw ApiException.notFound("job", jobId);
         return status(views, job);
     }
 

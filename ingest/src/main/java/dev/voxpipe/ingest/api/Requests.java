@@ -94,9 +94,12 @@ final class Requests {
         }
     }
 
+    /** A stored document as a response shows it: without the tenant and the internal blob keys. */
     static JsonObject withoutTenant(JsonObject doc) {
         JsonObject copy = doc.copy();
         copy.remove("tenantId");
+        copy.remove("checkpointKey");
+        copy.remove("textBlobKey");
         return copy;
     }
 }

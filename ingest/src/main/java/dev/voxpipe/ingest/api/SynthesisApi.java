@@ -137,6 +137,11 @@ final class SynthesisApi {
         if (request == null || !principal.tenantId().equals(request.getString("tenantId"))) {
             throw ApiException.notFound("synthesis", requestId);
         }
+        // a deleted synthesis, or one of a deleted voice, is gone for the API
+        boolean deleted = views.get(ViewStores.SYNTH_COMPLETED, requestId).map(c -> c.getBoolean("deleted", false)).orElse(false);
+        if (deleted || views.get(ViewStores.VOICES, "v/" + request.getString("voiceId")).isEmpty()) {
+            throw ApiException.notFound("synthesis", requestId);
+        }
         return request;
     }
 
@@ -179,6 +184,20 @@ final class SynthesisApi {
             result.put("result", r);
         }
         return result;
+    }
+
+    /** {@code DELETE /v1/synthesis/{id}}: its audio (chunks and book) and text leave the blob store; 404 afterwards. */
+    void delete(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        JsonObject request = request(principal, ctx.pathParam("requestId"));
+        String requestId = request.getString("requestId");
+        Context context = ctx.vertx().getOrCreateContext();
+        workers.executeBlocking(() -> services.eraser().eraseSynthesis(context, request, principal), false)
+                .onSuccess(outcome -> {
+                    views.forget(ViewStores.SYNTH_REQUESTS, requestId);
+                    Requests.json(ctx, 200, outcome.toJson());
+                })
+                .onFailure(ctx::fail);
     }
 
     void get(RoutingContext ctx) {

@@ -23,10 +23,33 @@ final class VoiceApi {
 
     private final Services services;
     private final Views views;
+    private final io.vertx.core.WorkerExecutor workers;
 
-    VoiceApi(Services services) {
+    VoiceApi(Services services, io.vertx.core.WorkerExecutor workers) {
         this.services = services;
         this.views = services.views();
+        this.workers = workers;
+    }
+
+    /**
+     * {@code DELETE /v1/voices/{id}}: the voice and everything it owns (see {@link dev.voxpipe.ingest.erase.Eraser}).
+     * 200 with what was deleted; 404 afterwards for the voice and its uploads, jobs and syntheses.
+     */
+    void delete(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        JsonObject voice = Requests.voice(views, principal, ctx.pathParam("voiceId"));
+        String voiceId = voice.getString("voiceId");
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        workers.executeBlocking(() -> services.eraser().eraseVoice(context, voice, principal), false)
+                .onSuccess(outcome -> {
+                    // this instance's read-your-writes memory must not answer for the voice any more
+                    views.forget(ViewStores.VOICES, "v/" + voiceId);
+                    views.forget(ViewStores.VOICES, "t/" + principal.tenantId() + "/" + voiceId);
+                    views.forgetPrefix(ViewStores.UPLOADS, "v/" + voiceId + "/");
+                    views.forgetPrefix(ViewStores.JOBS, "v/" + voiceId + "/");
+                    Requests.json(ctx, 200, outcome.toJson());
+                })
+                .onFailure(ctx::fail);
     }
 
     void create(RoutingContext ctx) {

@@ -103,7 +103,9 @@ public final class ViewDocs {
                 .put("jobId", str(m.getJobId()))
                 .put("baseModel", str(m.getBaseModel()))
                 .put("metrics", metrics)
-                .put("readyAt", time(m.getEventTime()));
+                .put("readyAt", time(m.getEventTime()))
+                // internal: what deleting the voice removes from the blob store (never in a response)
+                .put("checkpointKey", m.getCheckpoint() == null ? null : str(m.getCheckpoint().getKey()));
     }
 
     public static JsonObject upload(RawAudioUploaded u) {
@@ -160,6 +162,7 @@ public final class ViewDocs {
                 .put("format", r.getFormat().name())
                 .put("speed", r.getSpeed())
                 .put("textChars", textChars)
+                .put("textBlobKey", r.getTextBlob() == null ? null : str(r.getTextBlob().getKey())) // internal
                 .put("requestedAt", time(r.getEventTime()))
                 .put("requestedMillis", r.getEventTime() == null ? 0 : r.getEventTime().toEpochMilli());
     }
