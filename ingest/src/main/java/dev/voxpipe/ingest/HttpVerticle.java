@@ -40,8 +40,13 @@ public final class HttpVerticle extends VerticleBase {
                 .setHandle100ContinueAutomatically(true)
                 .setCompressionSupported(false)
                 .setIdleTimeout(120)
-                .setTcpNoDelay(true);
-        server = vertx.createHttpServer(options).requestHandler(built.router());
+                .setTcpNoDelay(true)
+                // multipart: every non-file field is held in memory, so each is capped, and their number
+                .setMaxFormAttributeSize(settings.maxFormFieldBytes())
+                .setMaxFormFields(ApiRouter.MAX_FORM_FIELDS);
+        server = vertx.createHttpServer(options)
+                .invalidRequestHandler(dev.voxpipe.ingest.api.Errors::invalidRequest) // 414, 431, 400 as JSON
+                .requestHandler(built.router());
         return server.listen().onSuccess(s -> boundPort.compareAndSet(null, s.actualPort()));
     }
 

@@ -8,6 +8,8 @@ import dev.voxpipe.core.worker.WorkerContext;
 import dev.voxpipe.core.worker.WorkerMain;
 import dev.voxpipe.ingest.api.ApiRouter;
 import dev.voxpipe.ingest.api.Services;
+import dev.voxpipe.ingest.api.TrainingClaims;
+import dev.voxpipe.ingest.upload.UploadSlots;
 import dev.voxpipe.ingest.auth.ApiKeys;
 import dev.voxpipe.ingest.kafka.EventPublisher;
 import dev.voxpipe.ingest.metrics.IngestMetrics;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingest service: {@code java dev.voxpipe.ingest.IngestApp}, configured from the environment
  * (see README), on the worker skeleton's main. {@link #start} is also the embedded entry point for
- * tests and the launcher. It serves its own {@code /metrics} and {@code /health/*} on its HTTP port.
+ * tests and the launcher. It serves {@code /health/*} on its HTTP port, and {@code /metrics} with
+ * {@code /health/*} on its management port (never the public one).
  */
 public final class IngestApp implements Worker {
 
@@ -41,24 +44,26 @@ public final class IngestApp implements Worker {
     private final BlobStore blobs;
     private final IngestMetrics metrics;
     private final int port;
+    private final int managementPort;
     private final ApiRouter.Built router;
     private final WorkerContext ownedContext;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private IngestApp(Vertx vertx, Views views, EventPublisher publisher, BlobStore blobs, IngestMetrics metrics,
-                      int port, ApiRouter.Built router, WorkerContext ownedContext) {
+                      int port, int managementPort, ApiRouter.Built router, WorkerContext ownedContext) {
         this.vertx = vertx;
         this.views = views;
         this.publisher = publisher;
         this.blobs = blobs;
         this.metrics = metrics;
         this.port = port;
+        this.managementPort = managementPort;
         this.router = router;
         this.ownedContext = ownedContext;
     }
 
     public static void main(String[] args) {
-        // No metrics server of the skeleton (-1): ingest serves /metrics on its HTTP port.
+        // No metrics server of the skeleton (-1): ingest serves /metrics on its own management port.
         WorkerMain.run(SERVICE, -1, IngestApp::start);
     }
 
@@ -95,26 +100,62 @@ public final class IngestApp implements Worker {
         metrics.gauge("voxpipe.ingest.views.running", "1 when the Kafka Streams views are RUNNING", () -> views.running() ? 1 : 0);
         metrics.gauge("voxpipe.ingest.kafka.available", "1 when the broker answers and sends succeed", () -> publisher.available() ? 1 : 0);
 
+        UploadSlots uploads = new UploadSlots(settings.maxConcurrentUploadsPerKey(), settings.maxConcurrentUploads());
+        metrics.gauge("voxpipe.ingest.uploads.in.flight", "Uploads streaming now (each holds a blob thread)", uploads::inFlight);
+        metrics.gauge("voxpipe.ingest.uploads.capacity", "Upload slots of this instance", uploads::capacity);
+        metrics.gauge("voxpipe.ingest.uploads.saturated", "1 while every upload slot is taken (readiness is 503)",
+                () -> uploads.saturated() ? 1 : 0);
+
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(8, settings.blobWorkerThreads() / 4)));
-        Services services = new Services(settings, views, publisher, blobs, metrics, keys, new ConcurrentHashMap<>());
+        Services services = new Services(settings, views, publisher, blobs, metrics, keys, new ConcurrentHashMap<>(),
+                uploads, new TrainingClaims(), new dev.voxpipe.ingest.erase.Eraser(config, registry, blobs, views, publisher));
         AtomicReference<ApiRouter.Built> router = new AtomicReference<>();
         AtomicReference<Integer> port = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger managementPort = new java.util.concurrent.atomic.AtomicInteger(-1);
         try {
             vertx.deployVerticle(new PublisherVerticle(publisher))
                     .compose(id -> vertx.deployVerticle(new ViewsVerticle(views)))
+                    .compose(id -> settings.managementPort() < 0 ? io.vertx.core.Future.succeededFuture(id)
+                            : vertx.deployVerticle(new ManagementVerticle(services, managementPort)))
                     .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, router, port),
                             new DeploymentOptions().setInstances(settings.httpInstances())))
                     .await(60, TimeUnit.SECONDS);
+            reloadKeysPeriodically(vertx, settings, keys);
         } catch (Exception e) {
             vertx.close().await(30, TimeUnit.SECONDS);
             throw e;
         }
-        log.info("ingest up on {}:{} ({} API keys, blobs in {})", settings.host(), port.get(), keys.size(), blobs.describe());
-        return new IngestApp(vertx, views, publisher, blobs, metrics, port.get(), router.get(), owned);
+        log.info("ingest up on {}:{}, management on {}:{} ({} API keys, blobs in {})", settings.host(), port.get(),
+                settings.managementHost(), managementPort.get(), keys.size(), blobs.describe());
+        return new IngestApp(vertx, views, publisher, blobs, metrics, port.get(), managementPort.get(), router.get(), owned);
+    }
+
+    /**
+     * Keys rotate without a restart: the key file (and the inline setting) are read again every
+     * {@code api-keys-reload-interval}. A file that does not parse is logged and the keys in use stay.
+     */
+    private static void reloadKeysPeriodically(Vertx vertx, IngestSettings settings, ApiKeys keys) {
+        if (settings.apiKeysFile() == null || settings.apiKeysFile().isBlank()) return;
+        long interval = Math.max(100, settings.apiKeysReloadInterval().toMillis());
+        vertx.setPeriodic(interval, id -> vertx.executeBlocking(() -> {
+            try {
+                if (keys.reload(settings.apiKeys(), settings.apiKeysFile(), settings.rateLimitPerSecond(), settings.rateLimitBurst())) {
+                    log.info("API keys reloaded from {}: {} keys", settings.apiKeysFile(), keys.size());
+                }
+            } catch (RuntimeException e) {
+                log.error("API key file {} not reloaded, the keys in use stay: {}", settings.apiKeysFile(), e.getMessage());
+            }
+            return null;
+        }, false));
     }
 
     public int port() {
         return port;
+    }
+
+    /** The port of /metrics and /health/*; -1 when disabled. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public Views views() {

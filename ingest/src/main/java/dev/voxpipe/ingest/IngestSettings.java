@@ -29,14 +29,27 @@ public record IngestSettings(
         int retryAfterSeconds,
         Duration sseInterval,
         int defaultPageSize,
-        int maxPageSize) {
+        int maxPageSize,
+        String managementHost,
+        int managementPort,
+        int maxConcurrentUploadsPerKey,
+        int maxConcurrentUploads,
+        Duration uploadIdleTimeout,
+        long uploadMinBytesPerSecond,
+        Duration uploadRateGrace,
+        int maxFormFieldBytes,
+        Duration apiKeysReloadInterval) {
 
     public static final String PREFIX = "voxpipe.ingest.";
 
     public static IngestSettings from(VoxConfig config) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new IngestSettings(
-                config.get(PREFIX + "host", "0.0.0.0"),
+        String host = config.get(PREFIX + "host", "0.0.0.0");
+        int blobWorkers = config.getInt(PREFIX + "blob-workers", 64);
+        // Uploads may hold at most this many blob threads: the rest stay free for audio downloads and text blobs.
+        int defaultUploadSlots = Math.max(1, blobWorkers - Math.max(2, blobWorkers / 4));
+        IngestSettings settings = new IngestSettings(
+                host,
                 config.getInt(PREFIX + "port", 8080),
                 config.getInt(PREFIX + "http-instances", Math.max(1, cores)),
                 config.getLong(PREFIX + "max-upload-bytes", 200L * 1024 * 1024),
@@ -50,13 +63,48 @@ public record IngestSettings(
                 config.get(PREFIX + "api-keys-file", ""),
                 config.get(PREFIX + "application-id", "voxpipe-ingest"),
                 Path.of(config.get(PREFIX + "state-dir", "data/ingest-state")),
-                config.getInt(PREFIX + "blob-workers", 64),
+                blobWorkers,
                 config.getDuration(PREFIX + "delivery-timeout", Duration.ofSeconds(15)),
                 config.getDuration(PREFIX + "broker-probe-interval", Duration.ofSeconds(2)),
                 config.getInt(PREFIX + "retry-after-seconds", 5),
                 config.getDuration(PREFIX + "sse-interval", Duration.ofMillis(500)),
                 config.getInt(PREFIX + "page-size", 50),
-                config.getInt(PREFIX + "max-page-size", 500));
+                config.getInt(PREFIX + "max-page-size", 500),
+                config.get(PREFIX + "management-host", host),
+                config.getInt(PREFIX + "management-port", 9400),
+                config.getInt(PREFIX + "uploads.max-concurrent-per-key", 4),
+                config.getInt(PREFIX + "uploads.max-concurrent", defaultUploadSlots),
+                config.getDuration(PREFIX + "uploads.idle-timeout", Duration.ofSeconds(15)),
+                config.getLong(PREFIX + "uploads.min-bytes-per-second", 8 * 1024),
+                config.getDuration(PREFIX + "uploads.rate-grace", Duration.ofSeconds(10)),
+                config.getInt(PREFIX + "max-form-field-bytes", 512 * 1024),
+                config.getDuration(PREFIX + "api-keys-reload-interval", Duration.ofSeconds(10)));
+        settings.check();
+        return settings;
+    }
+
+    /** Refuses settings that would disable a protection by accident; the message names the setting. */
+    private void check() {
+        if (maxConcurrentUploadsPerKey < 1) throw new IllegalArgumentException(PREFIX + "uploads.max-concurrent-per-key must be at least 1");
+        if (maxConcurrentUploads < 1) throw new IllegalArgumentException(PREFIX + "uploads.max-concurrent must be at least 1");
+        if (maxConcurrentUploads > blobWorkerThreads) {
+            throw new IllegalArgumentException(PREFIX + "uploads.max-concurrent (" + maxConcurrentUploads
+                    + ") must not exceed " + PREFIX + "blob-workers (" + blobWorkerThreads + "): downloads need threads too");
+        }
+        if (uploadIdleTimeout.isZero() || uploadIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException(PREFIX + "uploads.idle-timeout must be positive");
+        }
+        if (managementPort >= 0 && managementPort == port && port != 0) {
+            throw new IllegalArgumentException(PREFIX + "management-port must differ from " + PREFIX + "port");
+        }
+    }
+
+    /**
+     * Largest multipart body: the upload limit plus room for the form fields (a transcript) and
+     * the part headers. Past it the answer is 413, whatever the parts are.
+     */
+    public long maxMultipartBytes() {
+        return maxUploadBytes + 4L * maxFormFieldBytes + 64 * 1024;
     }
 
     /**

@@ -103,10 +103,16 @@ class IngestApiIT {
             }
         });
         api.get("/v1/voices", KEY_A);
-        HttpResponse<String> metrics = api.get("/metrics", null);
+        // /metrics is on the management port only; the public port answers it as any unknown route
+        HttpResponse<String> publicMetrics = api.get("/metrics", null);
+        assertEquals(404, publicMetrics.statusCode());
+        assertEquals("not_found", new JsonObject(publicMetrics.body()).getString("error"));
+        TestSupport.Api management = new TestSupport.Api(app.managementPort());
+        HttpResponse<String> metrics = management.get("/metrics", null);
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("voxpipe_ingest_http_requests_seconds_count"), metrics.body());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"));
+        assertEquals(200, management.get("/health/ready", null).statusCode());
     }
 
     @Test

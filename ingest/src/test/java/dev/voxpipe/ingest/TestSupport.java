@@ -56,6 +56,7 @@ final class TestSupport {
         c.put("voxpipe.ingest.state-dir", dir.resolve("state").toString());
         c.put("voxpipe.ingest.application-id", applicationId);
         c.put("voxpipe.ingest.port", "0");
+        c.put("voxpipe.ingest.management-port", "0");
         c.put("voxpipe.ingest.host", "127.0.0.1");
         c.put("voxpipe.ingest.http-instances", "1");
         c.put("voxpipe.ingest.blob-workers", "16");

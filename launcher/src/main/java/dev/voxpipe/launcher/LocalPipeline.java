@@ -54,7 +54,8 @@ public final class LocalPipeline implements AutoCloseable {
         values.put("voxpipe.registry.url", stack.registryUrl());
         values.put("voxpipe.blob.store", "fs");
         values.put("voxpipe.blob.root", dataDir.resolve("blobs").toString());
-        values.put("voxpipe.metrics.port", "-1"); // one process: ingest's /metrics serves
+        values.put("voxpipe.metrics.port", "-1"); // one process: ingest's /metrics (its management port) serves
+        values.put("voxpipe.ingest.management-port", System.getenv().getOrDefault("VOXPIPE_INGEST_MANAGEMENT_PORT", "0"));
         values.put("voxpipe.ingest.host", "127.0.0.1");
         values.put("voxpipe.ingest.port", System.getenv().getOrDefault("VOXPIPE_INGEST_PORT", "0"));
         values.put("voxpipe.ingest.api-keys", apiKeyHash + " local");

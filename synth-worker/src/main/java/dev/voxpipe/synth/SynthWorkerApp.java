@@ -1,5 +1,6 @@
 package dev.voxpipe.synth;
 
+import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
@@ -38,19 +39,22 @@ public final class SynthWorkerApp {
     public static LoopWorker start(WorkerContext context, VoiceModelRuntime runtime) throws InterruptedException {
         SynthWorkerConfig settings = SynthWorkerConfig.from(context.config());
         VoiceModelCatalog models = new VoiceModelCatalog(context.kafka(), context.registry()).start();
+        VoiceGate gate = new VoiceGate(context.kafka(), context.registry()).start();
         try {
             models.awaitCaughtUp(Duration.ofSeconds(60));
+            gate.awaitCaughtUp(Duration.ofSeconds(60));
             VoiceCache voices = new VoiceCache(context.blobs(), settings.voiceCacheBytes(), context.metrics());
-            ChunkSynthesizer synthesizer = new ChunkSynthesizer(runtime, models, voices, context.blobs(), settings.workerId(),
+            ChunkSynthesizer synthesizer = new ChunkSynthesizer(runtime, models, gate, voices, context.blobs(), settings.workerId(),
                     settings.attemptsPerChunk(), settings.modelWait(), context.metrics());
             ChunkConsumerLoop loop = new ChunkConsumerLoop(context.kafka(), settings.groupId(), settings.workerId(),
                     new AvroWireDeserializer<>(context.registry(), SynthesisChunk.class),
                     new AvroWireSerializer<>(context.registry(), true), synthesizer, settings.maxBatchChunks());
-            LoopWorker worker = LoopWorker.start(context, "synth-poll", loop, Duration.ofSeconds(60), models);
+            LoopWorker worker = LoopWorker.start(context, "synth-poll", loop, Duration.ofSeconds(60), models, gate);
             log.info("synth-worker {} started with base model {}", settings.workerId(), runtime.baseModelId());
             return worker;
         } catch (InterruptedException | RuntimeException e) {
             models.close();
+            gate.close();
             throw e;
         }
     }

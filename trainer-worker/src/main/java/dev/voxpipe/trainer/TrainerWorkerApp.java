@@ -1,6 +1,7 @@
 package dev.voxpipe.trainer;
 
 import dev.voxpipe.core.messaging.KafkaSettings;
+import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.serde.AvroWireSerializer;
@@ -43,6 +44,7 @@ public final class TrainerWorkerApp {
         TrainerWorkerConfig settings = TrainerWorkerConfig.from(context.config());
         VoiceFeatureIndex features = new VoiceFeatureIndex(context.kafka(), context.registry()).start();
         VoiceModelCatalog models = new VoiceModelCatalog(context.kafka(), context.registry()).start();
+        VoiceGate gate = new VoiceGate(context.kafka(), context.registry()).start();
         KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
                 KafkaSettings.durableProducer(context.config(), settings.workerId()),
                 new StringSerializer(), new AvroWireSerializer<>(context.registry(), true));
@@ -50,19 +52,21 @@ public final class TrainerWorkerApp {
         try {
             features.awaitCaughtUp(Duration.ofSeconds(60));
             models.awaitCaughtUp(Duration.ofSeconds(60));
+            gate.awaitCaughtUp(Duration.ofSeconds(60));
             TrainingJobRunner runner = new TrainingJobRunner(runtime, context.blobs(), features, models, producer, settings,
                     context.metrics());
             TrainingJobConsumer consumer = new TrainingJobConsumer(context.kafka(), settings.groupId(),
-                    new AvroWireDeserializer<>(context.registry(), TrainingJob.class), runner, producer, settings.concurrentJobs());
+                    new AvroWireDeserializer<>(context.registry(), TrainingJob.class), runner, producer, gate, settings.concurrentJobs());
             // A running job may take up to a minute to reach a checkpoint and stop.
             LoopWorker worker = LoopWorker.start(context, "trainer-poll", consumer, Duration.ofSeconds(90),
-                    consumer::shutdownExecutor, closeProducer, features, models);
+                    consumer::shutdownExecutor, closeProducer, features, models, gate);
             log.info("trainer-worker {} started", settings.workerId());
             return worker;
         } catch (InterruptedException | RuntimeException e) {
             producer.close(Duration.ZERO);
             features.close();
             models.close();
+            gate.close();
             throw e;
         }
     }

@@ -13,6 +13,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class ApiRouter {
 
     public static final String VERSION = "0.1.0";
+    public static final int MAX_FORM_FIELDS = UploadApi.MAX_FORM_FIELDS;
+    /** Statuses the HTTP layer or the router may produce by themselves; each is answered as JSON. */
+    private static final int[] ROUTER_ERRORS = {400, 404, 405, 413, 414, 415, 431, 500, 501, 503};
 
     private ApiRouter() {}
 
@@ -30,7 +33,7 @@ public final class ApiRouter {
         BodyHandler synthesisJson = BodyHandler.create(false).setBodyLimit(settings.maxSynthesisBodyBytes());
 
         HealthApi health = new HealthApi(services, docs);
-        VoiceApi voices = new VoiceApi(services);
+        VoiceApi voices = new VoiceApi(services, workers);
         UploadApi uploads = new UploadApi(services, workers);
         JobApi jobs = new JobApi(services);
         SynthesisApi synthesis = new SynthesisApi(services, workers, voices);
@@ -40,8 +43,6 @@ public final class ApiRouter {
                 .responds(200, "Alive").handle(health::live);
         docs.op(HttpMethod.GET, "/health/ready", "Readiness: views RUNNING and Kafka reachable").tag("operations").open()
                 .responds(200, "Ready").responds(503, "Not ready; see details").handle(health::ready);
-        docs.op(HttpMethod.GET, "/metrics", "Prometheus metrics").tag("operations").open()
-                .responds(200, "Prometheus text format").handle(health::metrics);
         docs.op(HttpMethod.GET, "/openapi.json", "This OpenAPI document").tag("operations").open()
                 .responds(200, "OpenAPI 3 document").handle(health::openapi);
 
@@ -60,10 +61,22 @@ public final class ApiRouter {
         docs.op(HttpMethod.POST, "/v1/voices/:voiceId/samples", "Upload a voice sample (raw audio body or multipart form; optional transcript)")
                 .tag("voices").body("application/octet-stream", new JsonObject().put("type", "string").put("format", "binary"))
                 .query("transcript", "what is said in the sample")
-                .responds(202, "Stored and announced; body has uploadId").responds(400, "Empty or interrupted upload")
-                .responds(404, "No such voice in this tenant").responds(413, "Larger than the upload limit")
-                .responds(415, "The bytes are not a supported audio format").responds(503, "Kafka unavailable; nothing was accepted")
+                .responds(202, "Stored and announced; body has uploadId and duplicateOf").responds(400, "Empty or interrupted upload")
+                .responds(404, "No such voice in this tenant").responds(408, "The client stalled or sent slower than the minimum rate")
+                .responds(409, "The voice's consent was revoked")
+                .responds(413, "Larger than the upload limit, the body limit, or a form field limit")
+                .responds(415, "The bytes are not a supported audio format")
+                .responds(429, "This key already has its maximum of uploads in progress")
+                .responds(503, "Kafka unavailable or every upload slot in use; nothing was accepted")
                 .handle(uploads::upload);
+        docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId", "Delete the voice and everything it owns: uploads, clips, features, models, training state, synthesised audio")
+                .tag("voices").responds(200, "Deleted; body counts what was removed").responds(404, "No such voice in this tenant")
+                .responds(503, "Kafka or the blob store unavailable; nothing is lost, retry").handle(voices::delete);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId/consent", "The voice's consent record: who attested, what, when, with which key, and its revocation")
+                .tag("voices").responds(200, "The consent record").responds(404, "No such voice in this tenant").handle(voices::consent);
+        docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId/consent", "Revoke the voice's consent: no new uploads, training or synthesis; queued work is refused")
+                .tag("voices").responds(200, "The revoked consent record").responds(404, "No such voice in this tenant")
+                .responds(503, "Kafka unavailable").handle(voices::revokeConsent);
         docs.op(HttpMethod.GET, "/v1/voices/:voiceId/samples", "List a voice's uploads").tag("voices")
                 .query("limit", "page size").query("after", "the last upload id of the previous page")
                 .responds(200, "{items, next}").responds(404, "No such voice in this tenant").handle(uploads::list);
@@ -91,6 +104,9 @@ public final class ApiRouter {
                 .handle(synthesisJson, synthesis::submit);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId", "Synthesis state and progress (chunks done/total, ETA)").tag("synthesis")
                 .responds(200, "The status").responds(404, "No such synthesis in this tenant").handle(synthesis::get);
+        docs.op(HttpMethod.DELETE, "/v1/synthesis/:requestId", "Delete the synthesis: its audio and text leave the blob store").tag("synthesis")
+                .responds(200, "Deleted").responds(404, "No such synthesis in this tenant")
+                .responds(503, "Kafka or the blob store unavailable; retry").handle(synthesis::delete);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId/events", "Synthesis progress as Server-Sent Events").tag("synthesis")
                 .responds(200, "text/event-stream").responds(404, "No such synthesis in this tenant").handle(synthesis::events);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId/audio", "The audio: final file, or a growing WAV of finished chunks; Range supported")
@@ -99,10 +115,42 @@ public final class ApiRouter {
                 .responds(416, "Range not satisfiable").handle(audio::get);
 
         router.route().failureHandler(ApiRouter::failure);
-        router.errorHandler(404, ctx -> Errors.send(ctx.response(), new ApiException(404, "not_found", "no route " + ctx.request().path())));
-        router.errorHandler(405, ctx -> Errors.send(ctx.response(), new ApiException(405, "method_not_allowed",
-                ctx.request().method() + " is not allowed on " + ctx.request().path(), new JsonObject(), null)));
+        jsonErrors(router);
         return new Built(router, docs);
+    }
+
+    /**
+     * The router's own errors (no route, a method not allowed, a path it cannot decode, ...) as
+     * JSON: without these Vert.x answers them with a plain-text body.
+     */
+    static void jsonErrors(Router router) {
+        for (int status : ROUTER_ERRORS) {
+            router.errorHandler(status, ctx -> {
+                String path;
+                try {
+                    path = ctx.request().path();
+                } catch (RuntimeException e) {
+                    path = "";
+                }
+                Errors.send(ctx.response(), Errors.toApi(status, ctx.failure(), path));
+            });
+        }
+    }
+
+    /**
+     * The management port's router: {@code /metrics} and the health checks, for the scraper and
+     * the orchestrator only. Metrics are not on the public port: even without tenant labels they
+     * describe the traffic of every tenant.
+     */
+    public static Router management(Vertx vertx, Services services) {
+        Router router = Router.router(vertx);
+        HealthApi health = new HealthApi(services, null);
+        router.get("/metrics").handler(health::metrics);
+        router.get("/health/live").handler(health::live);
+        router.get("/health/ready").handler(health::ready);
+        router.route().failureHandler(ApiRouter::failure);
+        jsonErrors(router);
+        return router;
     }
 
     private static void failure(RoutingContext ctx) {

@@ -57,7 +57,7 @@ final class AudioApi {
         if (completed != null) {
             if (!completed.getBoolean("succeeded") || completed.getJsonObject("audio") == null) {
                 throw new ApiException(409, "synthesis_failed", "the synthesis failed; there is no audio",
-                        new JsonObject().put("reason", completed.getString("error")), null);
+                        new JsonObject().put("reason", PublicReasons.synthesis(completed.getString("error"))), null);
             }
             JsonObject audio = completed.getJsonObject("audio");
             AudioFormat format = AudioFormat.valueOf(completed.getString("format"));

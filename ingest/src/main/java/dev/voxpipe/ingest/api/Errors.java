@@ -35,6 +35,13 @@ public final class Errors {
                 .end(body.toBuffer());
     }
 
+    /** A client's path, shortened and stripped of control characters, for an error message. */
+    static String printable(String path) {
+        if (path == null) return "";
+        String clean = path.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
+    }
+
     private static final long LINGER_BYTES = 8L * 1024 * 1024;
     private static final long LINGER_MS = 3000;
 
@@ -67,6 +74,27 @@ public final class Errors {
         request.resume();
     }
 
+    /**
+     * Answers a request the HTTP decoder could not read (Vert.x's invalid-request handler, which
+     * otherwise answers with an empty body): a request line over the limit is 414, headers over
+     * the limit 431, anything else 400; then the connection is closed, since the decoder cannot
+     * find the next request on it.
+     */
+    public static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+        Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+        ApiException error;
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            error = new ApiException(414, "uri_too_long", "the request line is longer than the server accepts");
+        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            error = new ApiException(431, "headers_too_large", "the request headers are larger than the server accepts");
+        } else {
+            error = ApiException.badRequest("the request is not valid HTTP");
+        }
+        HttpServerResponse response = request.response();
+        if (!response.headWritten()) response.putHeader("Connection", "close");
+        send(response, error).onComplete(x -> request.connection().close());
+    }
+
     static ApiException toApi(int status, Throwable failure, String path) {
         if (failure instanceof ApiException api) return api;
         if (failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)) {
@@ -75,10 +103,13 @@ public final class Errors {
         if (failure instanceof HttpException http) status = http.getStatusCode();
         return switch (status) {
             case 400 -> ApiException.badRequest("the request is malformed");
-            case 404 -> new ApiException(404, "not_found", "no route " + path);
-            case 405 -> new ApiException(405, "method_not_allowed", "method not allowed on " + path);
+            case 404 -> new ApiException(404, "not_found", "no route " + printable(path));
+            case 405 -> new ApiException(405, "method_not_allowed", "method not allowed on " + printable(path));
             case 413 -> new ApiException(413, "payload_too_large", "the request body is larger than allowed");
+            case 414 -> new ApiException(414, "uri_too_long", "the request URI is longer than the server accepts");
             case 415 -> new ApiException(415, "unsupported_media_type", "unsupported content type");
+            case 431 -> new ApiException(431, "headers_too_large", "the request headers are larger than the server accepts");
+            case 501 -> new ApiException(501, "not_implemented", "the method is not implemented");
             default -> {
                 log.error("unexpected failure on {}", path, failure);
                 yield new ApiException(500, "internal", "internal error; see the service log");

@@ -25,6 +25,10 @@ final class JobApi {
         } else {
             JsonObject p = Requests.withoutTenant(progress);
             p.remove("eventMillis");
+            // No internals: the worker's id is a host name and its message may hold exception text.
+            p.remove("workerId");
+            String workerMessage = (String) p.remove("message");
+            if ("FAILED".equals(p.getString("state"))) result.put("reason", PublicReasons.training(workerMessage));
             result.put("state", p.getString("state"));
             int total = p.getInteger("totalSteps", 0);
             p.put("fraction", total > 0 ? Math.min(1.0, p.getInteger("step", 0) / (double) total) : null);
@@ -37,6 +41,8 @@ final class JobApi {
         if (!Ids.plausible(jobId)) throw ApiException.notFound("job", jobId);
         JsonObject job = views.get(ViewStores.JOBS, "j/" + jobId).orElse(null);
         if (job == null || !principal.tenantId().equals(job.getString("tenantId"))) throw ApiException.notFound("job", jobId);
+        // a job of a deleted voice is gone for the API
+        if (views.get(ViewStores.VOICES, "v/" + job.getString("voiceId")).isEmpty()) throw ApiException.notFound("job", jobId);
         return status(views, job);
     }
 

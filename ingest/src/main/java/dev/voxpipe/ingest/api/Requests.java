@@ -70,6 +70,14 @@ final class Requests {
         return voice;
     }
 
+    /** 409 when the voice's consent was revoked: nothing new is done with the voice. */
+    static void requireConsent(JsonObject voice) {
+        if (dev.voxpipe.ingest.views.ViewDocs.consentRevoked(voice)) {
+            throw new ApiException(409, "consent_revoked", "the voice's consent was revoked; no new uploads, training or synthesis",
+                    new JsonObject().put("voiceId", voice.getString("voiceId")), null);
+        }
+    }
+
     static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
     }
@@ -86,9 +94,12 @@ final class Requests {
         }
     }
 
+    /** A stored document as a response shows it: without the tenant and the internal blob keys. */
     static JsonObject withoutTenant(JsonObject doc) {
         JsonObject copy = doc.copy();
         copy.remove("tenantId");
+        copy.remove("checkpointKey");
+        copy.remove("textBlobKey");
         return copy;
     }
 }

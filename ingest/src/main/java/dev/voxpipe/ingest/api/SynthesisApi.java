@@ -65,9 +65,21 @@ final class SynthesisApi {
         int sentencePause = pause(body, "sentencePauseMs", 300, 5000);
         int paragraphPause = pause(body, "paragraphPauseMs", 800, 10000);
         Double modelVersion = Requests.number(body, "modelVersion");
+        if (modelVersion != null && (modelVersion < 1 || modelVersion != Math.floor(modelVersion) || modelVersion > Integer.MAX_VALUE)) {
+            throw ApiException.invalid("'modelVersion' must be a whole number from 1", new JsonObject().put("field", "modelVersion"));
+        }
+        String requestedLanguage = Requests.string(body, "language", false, 16);
+        if (requestedLanguage != null) Languages.require(requestedLanguage, "language");
         JsonObject voice = Requests.voice(views, principal, voiceId);
-        String language = Requests.string(body, "language", false, 16);
-        if (language == null) language = voice.getString("language", "en");
+        Requests.requireConsent(voice);
+        String language = requestedLanguage;
+        if (language == null) {
+            language = voice.getString("language", "en");
+            if (!Languages.supported(language)) {
+                throw ApiException.invalid("the voice's language '" + Errors.printable(language) + "' cannot be synthesised; pass 'language' (en, zh or auto)",
+                        new JsonObject().put("field", "language"));
+            }
+        }
         if (views.get(ViewStores.MODELS, ViewStores.latestModelKey(voiceId)).isEmpty()) {
             throw new ApiException(409, "voice_not_ready", "the voice has no trained model yet; train it first",
                     new JsonObject().put("voiceId", voiceId), null);
@@ -125,6 +137,11 @@ final class SynthesisApi {
         if (request == null || !principal.tenantId().equals(request.getString("tenantId"))) {
             throw ApiException.notFound("synthesis", requestId);
         }
+        // a deleted synthesis, or one of a deleted voice, is gone for the API
+        boolean deleted = views.get(ViewStores.SYNTH_COMPLETED, requestId).map(c -> c.getBoolean("deleted", false)).orElse(false);
+        if (deleted || views.get(ViewStores.VOICES, "v/" + request.getString("voiceId")).isEmpty()) {
+            throw ApiException.notFound("synthesis", requestId);
+        }
         return request;
     }
 
@@ -161,10 +178,26 @@ final class SynthesisApi {
             JsonObject r = Requests.withoutTenant(completed);
             JsonObject audio = r.getJsonObject("audio");
             r.remove("audio");
+            String workerError = (String) r.remove("error");
+            if (!completed.getBoolean("succeeded", false)) r.put("reason", PublicReasons.synthesis(workerError));
             r.put("sizeBytes", audio == null ? null : audio.getLong("sizeBytes"));
             result.put("result", r);
         }
         return result;
+    }
+
+    /** {@code DELETE /v1/synthesis/{id}}: its audio (chunks and book) and text leave the blob store; 404 afterwards. */
+    void delete(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        JsonObject request = request(principal, ctx.pathParam("requestId"));
+        String requestId = request.getString("requestId");
+        Context context = ctx.vertx().getOrCreateContext();
+        workers.executeBlocking(() -> services.eraser().eraseSynthesis(context, request, principal), false)
+                .onSuccess(outcome -> {
+                    views.forget(ViewStores.SYNTH_REQUESTS, requestId);
+                    Requests.json(ctx, 200, outcome.toJson());
+                })
+                .onFailure(ctx::fail);
     }
 
     void get(RoutingContext ctx) {

@@ -4,13 +4,13 @@ import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.ingest.auth.Principal;
 import dev.voxpipe.ingest.upload.BodyInputStream;
 import dev.voxpipe.ingest.upload.FormatSniffing;
+import dev.voxpipe.ingest.upload.UploadSlots;
 import dev.voxpipe.ingest.views.ViewDocs;
 import dev.voxpipe.ingest.views.ViewStores;
 import dev.voxpipe.ingest.views.Views;
 import dev.voxpipe.schemas.RawAudioUploaded;
 import dev.voxpipe.schemas.common.AudioFormat;
 import dev.voxpipe.schemas.common.BlobRef;
-import dev.voxpipe.schemas.common.ConsentAttestation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class UploadApi {
 
     private static final long HIGH_WATER = 1024 * 1024;
-    private static final long IDLE_TIMEOUT_MS = 60_000;
     private static final int MAX_TRANSCRIPT = 100_000;
+    /** Form fields per multipart body (Vert.x's decoder); a sample needs two (file, transcript). */
+    static final int MAX_FORM_FIELDS = 16;
 
     private final Services services;
     private final Views views;
@@ -70,11 +71,16 @@ final class UploadApi {
         Principal principal = Requests.principal(ctx);
         String voiceId = ctx.pathParam("voiceId");
         JsonObject voice = Requests.voice(views, principal, voiceId);
-        long max = services.settings().maxUploadBytes();
+        Requests.requireConsent(voice);
+        var settings = services.settings();
+        long max = settings.maxUploadBytes();
+        String contentType = request.getHeader("Content-Type");
+        boolean multipart = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+        long maxBody = multipart ? settings.maxMultipartBytes() : max;
         String lengthHeader = request.getHeader("Content-Length");
         if (lengthHeader != null) {
             try {
-                if (Long.parseLong(lengthHeader.strip()) > max) throw tooLarge(max);
+                if (Long.parseLong(lengthHeader.strip()) > maxBody) throw tooLarge(max, maxBody);
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("Content-Length is not a number");
             }
@@ -83,8 +89,20 @@ final class UploadApi {
         if (transcriptParam != null && transcriptParam.length() > MAX_TRANSCRIPT) {
             throw ApiException.invalid("the transcript is longer than " + MAX_TRANSCRIPT + " characters", new JsonObject().put("field", "transcript"));
         }
-        String contentType = request.getHeader("Content-Type");
-        boolean multipart = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+        // A slot per upload, per key and overall, before any byte is read: an upload holds a blob
+        // thread while its body streams, and no key may hold them all.
+        UploadSlots.Refusal[] refusal = new UploadSlots.Refusal[1];
+        UploadSlots.Slot slot = services.uploads().tryAcquire(principal.keyHash(), refusal).orElse(null);
+        if (slot == null) {
+            services.metrics().uploadRefused(refusal[0] == UploadSlots.Refusal.PER_KEY ? "per_key" : "saturated");
+            throw refusal[0] == UploadSlots.Refusal.PER_KEY
+                    ? new ApiException(429, "too_many_uploads", "this API key already has " + services.uploads().perKeyLimit()
+                            + " uploads in progress; wait for one to finish",
+                            new JsonObject().put("maxConcurrentUploads", services.uploads().perKeyLimit()), settings.retryAfterSeconds())
+                    : new ApiException(503, "uploads_saturated", "the service has every upload slot in use; retry shortly",
+                            new JsonObject(), settings.retryAfterSeconds());
+        }
+        ctx.addEndHandler(v -> slot.release());
         Context context = ctx.vertx().getOrCreateContext();
         Promise<Void> requestEnded = Promise.promise();
         Future<Stored> stored;
@@ -92,24 +110,46 @@ final class UploadApi {
             Promise<Stored> storedPromise = Promise.promise();
             stored = storedPromise.future();
             AtomicBoolean sawFile = new AtomicBoolean();
+            long[] bodyBytes = {0};
             request.setExpectMultipart(true);
+            // The whole body is counted, whatever part it is in: a second file part or a padded
+            // form is no way past the limit (issue 18, finding 5).
+            request.handler(buffer -> {
+                bodyBytes[0] += buffer.length();
+                if (bodyBytes[0] > maxBody) {
+                    // the file part may be stored already: fail the wait for the body's end too
+                    BodyInputStream.TooLargeException tooLarge = new BodyInputStream.TooLargeException(maxBody);
+                    storedPromise.tryFail(tooLarge);
+                    requestEnded.tryFail(tooLarge);
+                }
+            });
             request.uploadHandler(part -> {
                 if (sawFile.compareAndSet(false, true)) {
                     String declared = part.contentType() + (part.filename() == null ? "" : "; filename=" + part.filename());
-                    store(context, part, declared, max).onComplete(storedPromise);
+                    Future<Stored> file = store(context, part, declared, max);
+                    file.onComplete(done -> {
+                        slot.release(); // the blob thread is free again
+                        if (done.succeeded()) storedPromise.tryComplete(done.result());
+                        else storedPromise.tryFail(done.cause());
+                    });
                 } else {
-                    part.handler(b -> {}); // only the first file is a sample; drain the rest
+                    part.handler(b -> {}); // only the first file is a sample; the rest counts toward the body limit
                 }
             });
             request.endHandler(v -> {
                 requestEnded.tryComplete();
                 if (!sawFile.get()) storedPromise.tryFail(ApiException.badRequest("the form has no file part"));
             });
-            request.exceptionHandler(e -> storedPromise.tryFail(new IOException("the upload was interrupted", e)));
+            request.exceptionHandler(e -> {
+                Throwable failure = formFailure(e);
+                storedPromise.tryFail(failure);
+                requestEnded.tryFail(failure);
+            });
             request.resume();
         } else {
             requestEnded.complete();
-            stored = store(context, request, contentType == null ? "application/octet-stream" : contentType, max);
+            stored = store(context, request, contentType == null ? "application/octet-stream" : contentType, max)
+                    .andThen(done -> slot.release());
         }
         stored.compose(s -> requestEnded.future().map(v -> s)).compose(s -> {
             String transcript = transcriptParam;
@@ -124,27 +164,39 @@ final class UploadApi {
                     .setTenantId(principal.tenantId()).setVoiceId(voiceId).setUploadId(uploadId).setBlob(s.blob())
                     .setDeclaredFormat(s.blob().getContentType() == null ? "unknown" : s.blob().getContentType())
                     .setSniffedFormat(s.format()).setTranscript(transcript == null || transcript.isBlank() ? null : transcript)
-                    .setConsent(ConsentAttestation.newBuilder().setAttestedBy(consent.getString("attestedBy"))
-                            .setStatement(consent.getString("statement"))
-                            .setAttestedAt(Instant.parse(consent.getString("attestedAt"))).build())
+                    .setConsent(ViewDocs.consent(consent))
                     .setEventTime(Instant.now()).build();
             return services.publisher().publish(context, Topics.AUDIO_UPLOADED, voiceId, event).map(md -> event);
         }).onSuccess(event -> {
             JsonObject doc = ViewDocs.upload(event);
+            JsonObject answer = Requests.withoutTenant(doc);
+            String duplicateOf = duplicateOf(voiceId, event);
             views.remember(ViewStores.UPLOADS, "u/" + event.getUploadId(), doc);
             views.remember(ViewStores.UPLOADS, "v/" + voiceId + "/" + event.getUploadId(), new JsonObject());
             services.metrics().uploadAccepted(event.getBlob().getSizeBytes());
             ctx.response().putHeader("Location", "/v1/voices/" + voiceId + "/samples/" + event.getUploadId());
-            Requests.json(ctx, 202, Requests.withoutTenant(doc));
+            // The same bytes twice count once toward the training minimum (the feature worker
+            // dedupes by sha256); say so at once rather than let the client believe it added audio.
+            answer.put("duplicateOf", duplicateOf);
+            Requests.json(ctx, 202, answer);
         }).onFailure(e -> {
             ApiException api = switch (e) {
                 case ApiException a -> a;
-                case BodyInputStream.TooLargeException t -> tooLarge(max);
+                case BodyInputStream.TooLargeException t -> {
+                    services.metrics().uploadRefused("too_large");
+                    yield tooLarge(max, maxBody);
+                }
+                case BodyInputStream.TooSlowException slow -> {
+                    services.metrics().uploadRefused("too_slow");
+                    yield new ApiException(408, "upload_too_slow", slow.getMessage(),
+                            new JsonObject().put("idleTimeoutMs", settings.uploadIdleTimeout().toMillis())
+                                    .put("minBytesPerSecond", settings.uploadMinBytesPerSecond()), null);
+                }
                 case UnsupportedAudio u -> new ApiException(415, "unsupported_media_type",
                         "the body is not audio the pipeline can read (sniffed from its bytes; WAV, FLAC, MP3, Ogg Opus/Vorbis)",
                         new JsonObject().put("declaredContentType", contentType), null);
                 case EmptyUpload x -> ApiException.badRequest("the upload is empty");
-                case IOException io -> ApiException.badRequest("the upload did not complete: " + io.getMessage());
+                case IOException io -> ApiException.badRequest("the upload did not complete");
                 default -> null;
             };
             if (api == null) {
@@ -156,13 +208,49 @@ final class UploadApi {
         });
     }
 
-    private static ApiException tooLarge(long max) {
-        return new ApiException(413, "payload_too_large", "the upload is larger than the limit of " + max + " bytes",
-                new JsonObject().put("maxBytes", max), null);
+    /**
+     * A multipart decoding failure: a form field over {@code max-form-field-bytes} or too many
+     * fields is 413 with a reason; anything else is an interrupted upload (400).
+     */
+    private Throwable formFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (name.contains("TooLongFormField") || name.contains("TooManyFormFields") || message.contains("exceed")
+                    || message.contains("too long") || message.contains("Too many")) {
+                int maxField = services.settings().maxFormFieldBytes();
+                return new ApiException(413, "form_field_too_large",
+                        "a form field is larger than " + maxField + " bytes, or the form has too many fields",
+                        new JsonObject().put("maxFieldBytes", maxField).put("maxFields", MAX_FORM_FIELDS), null);
+            }
+        }
+        return new IOException("the upload was interrupted", e);
+    }
+
+    /** The upload an earlier upload of this voice with the same bytes, if the views know one. */
+    private String duplicateOf(String voiceId, RawAudioUploaded event) {
+        String sha = event.getBlob().getSha256();
+        String prefix = "v/" + voiceId + "/";
+        TreeSet<String> ids = new TreeSet<>();
+        for (Map.Entry<String, String> e : views.scan(ViewStores.UPLOADS, prefix, null, 10_000)) ids.add(e.getKey().substring(prefix.length()));
+        for (String key : views.recentKeys(ViewStores.UPLOADS, prefix)) ids.add(key.substring(prefix.length()));
+        for (String id : ids) {
+            if (id.equals(event.getUploadId())) continue;
+            JsonObject other = views.get(ViewStores.UPLOADS, "u/" + id).orElse(null);
+            if (other != null && sha.equals(other.getString("sha256"))) return id;
+        }
+        return null;
+    }
+
+    private static ApiException tooLarge(long maxUpload, long maxBody) {
+        return new ApiException(413, "payload_too_large", "the upload is larger than the limit of " + maxUpload + " bytes",
+                new JsonObject().put("maxBytes", maxUpload).put("maxBodyBytes", maxBody), null);
     }
 
     private Future<Stored> store(Context context, ReadStream<Buffer> body, String declared, long max) {
-        BodyInputStream in = new BodyInputStream(context, body, HIGH_WATER, max, IDLE_TIMEOUT_MS).attach();
+        var settings = services.settings();
+        BodyInputStream in = new BodyInputStream(context, body, HIGH_WATER, max, settings.uploadIdleTimeout().toMillis(),
+                settings.uploadMinBytesPerSecond(), settings.uploadRateGrace().toMillis()).attach();
         return workers.executeBlocking(() -> {
             BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
             buffered.mark(FormatSniffing.HEAD_BYTES);

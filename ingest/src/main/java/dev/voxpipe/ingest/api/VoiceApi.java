@@ -17,19 +17,39 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /** Voices: create (with the owner's consent), list, describe, and request training. */
 final class VoiceApi {
 
-    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?");
-
     private final Services services;
     private final Views views;
+    private final io.vertx.core.WorkerExecutor workers;
 
-    VoiceApi(Services services) {
+    VoiceApi(Services services, io.vertx.core.WorkerExecutor workers) {
         this.services = services;
         this.views = services.views();
+        this.workers = workers;
+    }
+
+    /**
+     * {@code DELETE /v1/voices/{id}}: the voice and everything it owns (see {@link dev.voxpipe.ingest.erase.Eraser}).
+     * 200 with what was deleted; 404 afterwards for the voice and its uploads, jobs and syntheses.
+     */
+    void delete(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        JsonObject voice = Requests.voice(views, principal, ctx.pathParam("voiceId"));
+        String voiceId = voice.getString("voiceId");
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        workers.executeBlocking(() -> services.eraser().eraseVoice(context, voice, principal), false)
+                .onSuccess(outcome -> {
+                    // this instance's read-your-writes memory must not answer for the voice any more
+                    views.forget(ViewStores.VOICES, "v/" + voiceId);
+                    views.forget(ViewStores.VOICES, "t/" + principal.tenantId() + "/" + voiceId);
+                    views.forgetPrefix(ViewStores.UPLOADS, "v/" + voiceId + "/");
+                    views.forgetPrefix(ViewStores.JOBS, "v/" + voiceId + "/");
+                    Requests.json(ctx, 200, outcome.toJson());
+                })
+                .onFailure(ctx::fail);
     }
 
     void create(RoutingContext ctx) {
@@ -38,9 +58,7 @@ final class VoiceApi {
         String name = Requests.string(body, "name", true, 200);
         String language = Requests.string(body, "language", false, 16);
         if (language == null) language = "en";
-        if (!LANGUAGE.matcher(language).matches()) {
-            throw ApiException.invalid("'language' must be a language tag such as 'en' or 'en-GB'", new JsonObject().put("field", "language"));
-        }
+        Languages.require(language, "language"); // the voice's language is its synthesis default
         Object consentValue = body.getValue("consent");
         if (consentValue == null) {
             throw ApiException.invalid("'consent' is required: no voice is cloned without its owner's attestation",
@@ -49,11 +67,12 @@ final class VoiceApi {
         if (!(consentValue instanceof JsonObject consent)) throw ApiException.badRequest("'consent' must be an object");
         String attestedBy = Requests.string(consent, "attestedBy", true, 200);
         String statement = Requests.string(consent, "statement", true, 4000);
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what Avro keeps
         String voiceId = Ids.next("voice");
         VoiceCreated event = VoiceCreated.newBuilder()
                 .setTenantId(principal.tenantId()).setVoiceId(voiceId).setName(name).setLanguage(language)
-                .setConsent(ConsentAttestation.newBuilder().setAttestedBy(attestedBy).setStatement(statement).setAttestedAt(now).build())
+                .setConsent(ConsentAttestation.newBuilder().setAttestedBy(attestedBy).setStatement(statement).setAttestedAt(now)
+                        .setAttestedWithKey(principal.keyLabel()).build())
                 .setCreatedAt(now).build();
         services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.VOICES, voiceId, event)
                 .onSuccess(md -> {
@@ -62,6 +81,43 @@ final class VoiceApi {
                     views.remember(ViewStores.VOICES, "t/" + principal.tenantId() + "/" + voiceId, new JsonObject());
                     ctx.response().putHeader("Location", "/v1/voices/" + voiceId);
                     Requests.json(ctx, 201, Requests.withoutTenant(doc));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** {@code GET /v1/voices/{id}/consent}: the consent record. */
+    void consent(RoutingContext ctx) {
+        JsonObject voice = Requests.voice(views, Requests.principal(ctx), ctx.pathParam("voiceId"));
+        Requests.json(ctx, 200, voice.getJsonObject("consent").copy().put("voiceId", voice.getString("voiceId")));
+    }
+
+    /**
+     * {@code DELETE /v1/voices/{id}/consent}: revokes the consent. The voice is re-published with
+     * the revocation (who, when), so every view and worker sees it: the API refuses new uploads,
+     * training and synthesis (409 {@code consent_revoked}) and the workers refuse queued work.
+     * Revoking twice answers the first revocation.
+     */
+    void revokeConsent(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        JsonObject voice = Requests.voice(views, principal, ctx.pathParam("voiceId"));
+        String voiceId = voice.getString("voiceId");
+        if (dev.voxpipe.ingest.views.ViewDocs.consentRevoked(voice)) {
+            Requests.json(ctx, 200, voice.getJsonObject("consent").copy().put("voiceId", voiceId));
+            return;
+        }
+        ConsentAttestation revoked = ConsentAttestation.newBuilder(dev.voxpipe.ingest.views.ViewDocs.consent(voice.getJsonObject("consent")))
+                .setRevokedAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).setRevokedWithKey(principal.keyLabel()).build();
+        VoiceCreated event = VoiceCreated.newBuilder()
+                .setTenantId(principal.tenantId()).setVoiceId(voiceId).setName(voice.getString("name"))
+                .setLanguage(voice.getString("language")).setConsent(revoked)
+                .setCreatedAt(Instant.parse(voice.getString("createdAt"))).build();
+        services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.VOICES, voiceId, event)
+                .onSuccess(md -> {
+                    JsonObject doc = dev.voxpipe.ingest.views.ViewDocs.voice(event);
+                    views.remember(ViewStores.VOICES, "v/" + voiceId, doc);
+                    org.slf4j.LoggerFactory.getLogger("dev.voxpipe.audit").info(
+                            "consent revoked: voice={} key={}", voiceId, principal.keyLabel());
+                    Requests.json(ctx, 200, doc.getJsonObject("consent").copy().put("voiceId", voiceId));
                 })
                 .onFailure(ctx::fail);
     }
@@ -152,7 +208,7 @@ final class VoiceApi {
     void train(RoutingContext ctx) {
         Principal principal = Requests.principal(ctx);
         String voiceId = ctx.pathParam("voiceId");
-        Requests.voice(views, principal, voiceId);
+        Requests.requireConsent(Requests.voice(views, principal, voiceId));
         JsonObject body = Requests.optionalJsonBody(ctx);
         Double maxSteps = Requests.number(body, "maxSteps");
         if (maxSteps != null && (maxSteps < 0 || maxSteps > 10_000_000 || maxSteps != Math.floor(maxSteps))) {
@@ -177,25 +233,44 @@ final class VoiceApi {
                             .put("clipsAccepted", dataset.getInteger("clipsAccepted", 0))
                             .put("clipsRejected", dataset.getInteger("clipsRejected", 0)), null);
         }
-        for (Object j : jobs(voiceId)) {
-            JsonObject job = (JsonObject) j;
-            if (isActive(job)) {
-                throw new ApiException(409, "training_in_progress", "the voice already has a training job in progress",
-                        new JsonObject().put("jobId", job.getString("jobId")).put("state", job.getString("state")), null);
-            }
-        }
         String jobId = Ids.next("job");
+        // Claim the voice before checking for an active job: the check and the publication are
+        // separate steps, and two concurrent requests must not both pass the check.
+        TrainingClaims claims = services.trainingClaims();
+        if (!claims.tryClaim(voiceId, jobId)) {
+            throw new ApiException(409, "training_in_progress", "another training request for this voice is being queued",
+                    new JsonObject().put("reason", "concurrent_request"), null);
+        }
+        try {
+            for (Object j : jobs(voiceId)) {
+                JsonObject job = (JsonObject) j;
+                if (isActive(job)) {
+                    throw new ApiException(409, "training_in_progress", "the voice already has a training job in progress",
+                            new JsonObject().put("reason", "job_active").put("jobId", job.getString("jobId"))
+                                    .put("state", job.getString("state")), null);
+                }
+            }
+        } catch (RuntimeException e) {
+            claims.release(voiceId, jobId);
+            throw e;
+        }
         TrainingJob event = TrainingJob.newBuilder().setJobId(jobId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
                 .setEpoch(0).setMode(mode).setBaseModel(baseModel == null ? "base" : baseModel)
                 .setMaxSteps(maxSteps == null ? 0 : maxSteps.intValue()).setUsableSeconds(usable)
                 .setRequestedAt(Instant.now()).build();
         services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.TRAINING_JOBS, jobId, event)
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        JsonObject doc = dev.voxpipe.ingest.views.ViewDocs.job(event);
+                        // Remembered before the claim is released, so the next request's check sees the job.
+                        views.remember(ViewStores.JOBS, "j/" + jobId, doc);
+                        views.remember(ViewStores.JOBS, "v/" + voiceId + "/" + jobId, new JsonObject());
+                    }
+                    claims.release(voiceId, jobId);
+                })
                 .onSuccess(md -> {
-                    JsonObject doc = dev.voxpipe.ingest.views.ViewDocs.job(event);
-                    views.remember(ViewStores.JOBS, "j/" + jobId, doc);
-                    views.remember(ViewStores.JOBS, "v/" + voiceId + "/" + jobId, new JsonObject());
                     ctx.response().putHeader("Location", "/v1/jobs/" + jobId);
-                    Requests.json(ctx, 202, JobApi.status(views, doc));
+                    Requests.json(ctx, 202, JobApi.status(views, dev.voxpipe.ingest.views.ViewDocs.job(event)));
                 })
                 .onFailure(ctx::fail);
     }

@@ -46,11 +46,12 @@ public final class AuthHandler implements Handler<RoutingContext> {
             return;
         }
         long now = System.nanoTime();
-        TokenBucket bucket = buckets.computeIfAbsent(principal.keyHash(),
+        // Keyed by hash and limits: a key whose limits change in a reloaded key file gets a fresh bucket.
+        TokenBucket bucket = buckets.computeIfAbsent(principal.keyHash() + "/" + principal.ratePerSecond() + "/" + principal.burst(),
                 k -> new TokenBucket(principal.ratePerSecond(), principal.burst(), now));
         long waitNanos = bucket.tryTake(now);
         if (waitNanos > 0) {
-            metrics.rateLimited(principal.tenantId());
+            metrics.rateLimited();
             int seconds = (int) Math.max(1, Math.min(3600, Math.ceil(waitNanos / 1e9)));
             Errors.send(ctx.response(), new ApiException(429, "rate_limited",
                     "too many requests for this API key (" + principal.ratePerSecond() + "/s, burst " + principal.burst() + ")",

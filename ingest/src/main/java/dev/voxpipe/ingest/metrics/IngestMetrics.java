@@ -14,7 +14,10 @@ import java.util.function.Supplier;
 
 /**
  * The service's meters in one Prometheus registry (vertx-micrometer-metrics 5.2.0 is not on
- * Maven Central, so HTTP timing is recorded by our own handler).
+ * Maven Central, so HTTP timing is recorded by our own handler). Every label takes a bounded set
+ * of values chosen by the service, never by a client: the method is one of the standard ones or
+ * {@code OTHER}, the route is a route template or {@code unmatched}, and no meter carries a
+ * tenant, a key or an id. The registry is served on the management port only (see README).
  */
 public final class IngestMetrics implements AutoCloseable {
 
@@ -22,6 +25,7 @@ public final class IngestMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final DistributionSummary uploadBytes;
     private final Counter publishFailures;
+    private final Counter rateLimited;
 
     public IngestMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -32,18 +36,35 @@ public final class IngestMetrics implements AutoCloseable {
                 .description("Bytes per accepted upload").baseUnit("bytes").register(registry);
         publishFailures = Counter.builder("voxpipe.ingest.publish.failures")
                 .description("Kafka sends that failed (answered 503)").register(registry);
+        rateLimited = Counter.builder("voxpipe.ingest.rate.limited")
+                .description("Requests refused with 429 by a key's token bucket").register(registry);
     }
 
     /** Route templates and statuses are few, so the timers are cached rather than looked up per request. */
     private final java.util.concurrent.ConcurrentMap<String, Timer> httpTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public void httpRequest(String method, String route, int status, long nanos) {
+    /** The methods that get their own label value; anything a client invents is {@code OTHER}. */
+    private static final java.util.Set<String> STANDARD_METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+    public static String methodLabel(String method) {
+        return method != null && STANDARD_METHODS.contains(method) ? method : "OTHER";
+    }
+
+    /** HTTP statuses are three digits; anything else (a handler bug) is one label, not a new series each. */
+    static String statusLabel(int status) {
+        return status >= 100 && status <= 599 ? Integer.toString(status) : "other";
+    }
+
+    public void httpRequest(String rawMethod, String route, int rawStatus, long nanos) {
+        String method = methodLabel(rawMethod);
+        String status = statusLabel(rawStatus);
         String key = method + ' ' + route + ' ' + status;
         Timer timer = httpTimers.get(key);
         if (timer == null) {
             timer = httpTimers.computeIfAbsent(key, k -> Timer.builder("voxpipe.ingest.http.requests")
                     .description("HTTP requests by route template and status")
-                    .tags("method", method, "route", route, "status", Integer.toString(status))
+                    .tags("method", method, "route", route, "status", status)
                     .register(registry));
         }
         timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -65,9 +86,18 @@ public final class IngestMetrics implements AutoCloseable {
         uploadBytes.record(bytes);
     }
 
-    public void rateLimited(String tenant) {
-        Counter.builder("voxpipe.ingest.rate.limited").tag("tenant", tenant).register(registry).increment();
+    /** No tenant label: tenant ids never leave the service, not even to the metrics scraper. */
+    public void rateLimited() {
+        rateLimited.increment();
     }
+
+    /** An upload refused or cut off: {@code per_key}, {@code saturated}, {@code too_slow}, {@code too_large}. */
+    public void uploadRefused(String reason) {
+        uploadRefusals.computeIfAbsent(reason, r -> Counter.builder("voxpipe.ingest.uploads.refused")
+                .description("Uploads refused or cut off, by reason").tag("reason", r).register(registry)).increment();
+    }
+
+    private final java.util.concurrent.ConcurrentMap<String, Counter> uploadRefusals = new java.util.concurrent.ConcurrentHashMap<>();
 
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);

@@ -41,11 +41,37 @@ public final class ViewDocs {
                 .put("tenantId", str(v.getTenantId()))
                 .put("name", str(v.getName()))
                 .put("language", str(v.getLanguage()))
-                .put("consent", new JsonObject()
-                        .put("attestedBy", str(v.getConsent().getAttestedBy()))
-                        .put("statement", str(v.getConsent().getStatement()))
-                        .put("attestedAt", time(v.getConsent().getAttestedAt())))
+                .put("consent", consent(v.getConsent()))
                 .put("createdAt", time(v.getCreatedAt()));
+    }
+
+    /** The consent record: who attested, what, when, with which key; and whether and when it was revoked. */
+    public static JsonObject consent(dev.voxpipe.schemas.common.ConsentAttestation c) {
+        return new JsonObject()
+                .put("state", c.getRevokedAt() == null ? "ACTIVE" : "REVOKED")
+                .put("attestedBy", str(c.getAttestedBy()))
+                .put("statement", str(c.getStatement()))
+                .put("attestedAt", time(c.getAttestedAt()))
+                .put("attestedWithKey", str(c.getAttestedWithKey()))
+                .put("revokedAt", time(c.getRevokedAt()))
+                .put("revokedWithKey", str(c.getRevokedWithKey()));
+    }
+
+    /** The Avro record back from a voice document's consent (for re-publishing the voice, e.g. on revocation). */
+    public static dev.voxpipe.schemas.common.ConsentAttestation consent(JsonObject c) {
+        return dev.voxpipe.schemas.common.ConsentAttestation.newBuilder()
+                .setAttestedBy(c.getString("attestedBy"))
+                .setStatement(c.getString("statement"))
+                .setAttestedAt(Instant.parse(c.getString("attestedAt")))
+                .setAttestedWithKey(c.getString("attestedWithKey"))
+                .setRevokedAt(c.getString("revokedAt") == null ? null : Instant.parse(c.getString("revokedAt")))
+                .setRevokedWithKey(c.getString("revokedWithKey"))
+                .build();
+    }
+
+    public static boolean consentRevoked(JsonObject voice) {
+        JsonObject c = voice.getJsonObject("consent");
+        return c == null || c.getString("revokedAt") != null;
     }
 
     public static JsonObject dataset(VoiceDatasetSummary d) {
@@ -77,7 +103,9 @@ public final class ViewDocs {
                 .put("jobId", str(m.getJobId()))
                 .put("baseModel", str(m.getBaseModel()))
                 .put("metrics", metrics)
-                .put("readyAt", time(m.getEventTime()));
+                .put("readyAt", time(m.getEventTime()))
+                // internal: what deleting the voice removes from the blob store (never in a response)
+                .put("checkpointKey", m.getCheckpoint() == null ? null : str(m.getCheckpoint().getKey()));
     }
 
     public static JsonObject upload(RawAudioUploaded u) {
@@ -134,6 +162,7 @@ public final class ViewDocs {
                 .put("format", r.getFormat().name())
                 .put("speed", r.getSpeed())
                 .put("textChars", textChars)
+                .put("textBlobKey", r.getTextBlob() == null ? null : str(r.getTextBlob().getKey())) // internal
                 .put("requestedAt", time(r.getEventTime()))
                 .put("requestedMillis", r.getEventTime() == null ? 0 : r.getEventTime().toEpochMilli());
     }

@@ -9,20 +9,26 @@ public final class ViewStores {
     public static final String DATASETS = "ingest-datasets";
     /** {@code <voiceId>/<version, 10 digits>} model version; {@code latest/<voiceId>} the newest. */
     public static final String MODELS = "ingest-models";
-    /** {@code u/<uploadId>} upload; {@code v/<voiceId>/<uploadId>} index. */
+    /** {@code u/<uploadId>} upload; {@code v/<voiceId>/<uploadId>} index; {@code h/<sha256>/<uploadId>} → voice, by digest. */
     public static final String UPLOADS = "ingest-uploads";
     /** {@code j/<jobId>} job; {@code v/<voiceId>/<jobId>} index. */
     public static final String JOBS = "ingest-jobs";
     /** {@code <jobId>} latest progress. */
     public static final String PROGRESS = "ingest-training-progress";
-    /** {@code <requestId>} synthesis request. */
+    /** {@code <requestId>} synthesis request; {@code v/<voiceId>/<requestId>} index. */
     public static final String SYNTH_REQUESTS = "ingest-synthesis-requests";
     /** {@code s/<requestId>} counts; {@code c/<requestId>/<chunkIndex, 8 digits>} one finished chunk. */
     public static final String SYNTH_CHUNKS = "ingest-synthesis-chunks";
-    /** {@code <requestId>} completion. */
+    /** {@code <requestId>} completion, or {@link #DELETED_MARKER} once the synthesis was deleted. */
     public static final String SYNTH_COMPLETED = "ingest-synthesis-completed";
 
+    public static final String DELETED_MARKER = "{\"deleted\":true}";
+
     private ViewStores() {}
+
+    public static String digestKey(String sha256, String uploadId) {
+        return "h/" + sha256 + "/" + uploadId;
+    }
 
     public static String chunkKey(String requestId, int chunkIndex) {
         return "c/" + requestId + "/" + String.format("%08d", chunkIndex);

@@ -59,7 +59,11 @@ public final class ViewTopology {
         });
         add(builder, registry, ViewStores.MODELS, Topics.MODELS_READY, VoiceModelReady.class, (store, key, v) -> {
             // The topic is compacted by voice: older versions survive here, not in the topic.
-            if (v == null) return;
+            if (v == null) { // the voice was deleted: forget every version
+                deletePrefix(store, key + "/");
+                store.delete(ViewStores.latestModelKey(key));
+                return;
+            }
             String doc = ViewDocs.model(v).encode();
             store.put(ViewStores.modelKey(v.getVoiceId(), v.getVersion()), doc);
             // The latest version under its own key: submitting a synthesis checks it with one read.
@@ -69,9 +73,19 @@ public final class ViewTopology {
             }
         });
         add(builder, registry, ViewStores.UPLOADS, Topics.AUDIO_UPLOADED, RawAudioUploaded.class, (store, key, v) -> {
-            if (v == null) return;
+            if (v == null) { // the topic is keyed by voice: a tombstone is the voice's deletion
+                for (String uploadKey : deletePrefix(store, "v/" + key + "/")) {
+                    String uploadId = uploadKey.substring(uploadKey.lastIndexOf('/') + 1);
+                    String doc = store.get("u/" + uploadId);
+                    if (doc != null) store.delete(ViewStores.digestKey(new JsonObject(doc).getString("sha256"), uploadId));
+                    store.delete("u/" + uploadId);
+                }
+                return;
+            }
             store.put("u/" + v.getUploadId(), ViewDocs.upload(v).encode());
             store.put("v/" + v.getVoiceId() + "/" + v.getUploadId(), "1");
+            // by digest: a deletion keeps a blob another voice's upload still uses
+            store.put(ViewStores.digestKey(v.getBlob().getSha256(), v.getUploadId()), v.getVoiceId());
         });
         add(builder, registry, ViewStores.JOBS, Topics.TRAINING_JOBS, TrainingJob.class, (store, key, v) -> {
             if (v == null) return;
@@ -100,6 +114,7 @@ public final class ViewTopology {
             int chars = v.getText() != null ? v.getText().length()
                     : v.getTextBlob() == null ? 0 : (int) Math.min(Integer.MAX_VALUE, v.getTextBlob().getSizeBytes());
             store.put(v.getRequestId(), ViewDocs.synthesisRequest(v, chars).encode());
+            store.put("v/" + v.getVoiceId() + "/" + v.getRequestId(), "1"); // for deleting a voice's audio
         });
         add(builder, registry, ViewStores.SYNTH_CHUNKS, Topics.SYNTHESIS_CHUNK_RESULTS, SynthesisChunkResult.class, (store, key, v) -> {
             if (v == null) return;
@@ -125,13 +140,28 @@ public final class ViewTopology {
             store.put(summaryKey, summary.encode());
         });
         add(builder, registry, ViewStores.SYNTH_COMPLETED, Topics.SYNTHESIS_COMPLETED, SynthesisCompleted.class, (store, key, v) -> {
-            if (v == null) return;
-            String old = store.get(v.getRequestId());
+            String old = store.get(key);
+            if (v == null) { // the synthesis (or its voice) was deleted: remember that, and nothing else
+                store.put(key, ViewStores.DELETED_MARKER);
+                return;
+            }
+            // a completion that arrives after the deletion does not bring the synthesis back
+            if (old != null && new JsonObject(old).getBoolean("deleted", false)) return;
             // The first successful completion is the answer; a replayed or later duplicate changes nothing.
             if (old != null && new JsonObject(old).getBoolean("succeeded")) return;
             store.put(v.getRequestId(), ViewDocs.completed(v).encode());
         });
         return builder.build();
+    }
+
+    /** Deletes every key under {@code prefix}; returns them. */
+    static java.util.List<String> deletePrefix(KeyValueStore<String, String> store, String prefix) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (var it = store.range(prefix, prefix + "\uffff")) {
+            while (it.hasNext()) keys.add(it.next().key);
+        }
+        keys.forEach(store::delete);
+        return keys;
     }
 
     static boolean isFinal(String trainingState) {

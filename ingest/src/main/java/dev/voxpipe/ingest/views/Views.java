@@ -103,6 +103,17 @@ public final class Views implements AutoCloseable {
         recent.put(store + "\u0000" + key, new Recent(doc.encode(), now));
     }
 
+    /** Drops what this instance remembered under a key (a deletion must not be answered from memory). */
+    public void forget(String store, String key) {
+        recent.remove(store + "\u0000" + key);
+    }
+
+    /** Drops everything this instance remembered under a key prefix. */
+    public void forgetPrefix(String store, String prefix) {
+        String full = store + "\u0000" + prefix;
+        recent.keySet().removeIf(k -> k.startsWith(full));
+    }
+
     public Optional<JsonObject> get(String store, String key) {
         String value;
         try {

@@ -23,6 +23,43 @@ class AuthPiecesTest {
     }
 
     @Test
+    void keysRotateByReloadingTheFileAndABrokenFileKeepsTheOldKeys(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("keys");
+        java.nio.file.Files.writeString(file, ApiKeys.sha256Hex("old-key") + " acme\n");
+        ApiKeys keys = ApiKeys.load("", file.toString(), 10, 20);
+        assertTrue(keys.lookup("old-key").isPresent());
+        assertTrue(keys.lookup("new-key").isEmpty());
+
+        java.nio.file.Files.writeString(file, ApiKeys.sha256Hex("new-key") + " acme\n");
+        assertTrue(keys.reload("", file.toString(), 10, 20), "the entries changed");
+        assertTrue(keys.lookup("old-key").isEmpty(), "a key removed from the file stops working without a restart");
+        assertEquals("acme", keys.lookup("new-key").orElseThrow().tenantId());
+        assertEquals(false, keys.reload("", file.toString(), 10, 20), "nothing changed");
+
+        java.nio.file.Files.writeString(file, "new-key-in-plain-text acme\n");
+        assertThrows(IllegalArgumentException.class, () -> keys.reload("", file.toString(), 10, 20));
+        assertTrue(keys.lookup("new-key").isPresent(), "a broken file leaves the keys in use as they were");
+    }
+
+    @Test
+    void noPresentedKeyIsKeptInMemory() throws Exception {
+        // The key lookup keeps no cache: the only map in ApiKeys is keyed by hash.
+        ApiKeys keys = ApiKeys.parse(ApiKeys.sha256Hex("kept-nowhere") + " acme", 1, 1);
+        keys.lookup("kept-nowhere");
+        for (java.lang.reflect.Field f : ApiKeys.class.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+            f.setAccessible(true);
+            Object value = f.get(keys);
+            if (value instanceof java.util.Map<?, ?> map) {
+                for (Object k : map.keySet()) {
+                    assertTrue(!"kept-nowhere".equals(k), "field " + f.getName() + " holds the plaintext key");
+                    assertTrue(k.toString().matches("[0-9a-f]{64}"), "field " + f.getName() + " is keyed by something other than hashes: " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesPlainKeysAndBadEntries() {
         assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse("secret-key acme", 1, 1));
         String hash = ApiKeys.sha256Hex("k");

@@ -145,6 +145,10 @@ public final class IngestLoadBench {
         env.put("VOXPIPE_INGEST_STATE_DIR", work.resolve("ingest-state").toString());
         env.put("VOXPIPE_INGEST_HOST", HOST);
         env.put("VOXPIPE_INGEST_PORT", Integer.toString(port));
+        env.put("VOXPIPE_INGEST_MANAGEMENT_PORT", Integer.toString(managementPort(port)));
+        // the bench's 50 concurrent uploads come from one key: lift the per-key and overall upload limits for it
+        env.put("VOXPIPE_INGEST_UPLOADS_MAX_CONCURRENT_PER_KEY", "64");
+        env.put("VOXPIPE_INGEST_UPLOADS_MAX_CONCURRENT", "60");
         env.put("VOXPIPE_INGEST_API_KEYS", ApiKeys.sha256Hex(KEY) + " bench rate=1000000 burst=1000000");
         env.remove("JAVA_TOOL_OPTIONS");
         System.out.println("ingest log: " + work.resolve("ingest.log"));
@@ -287,7 +291,7 @@ public final class IngestLoadBench {
         }
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        HeapSampler heap = new HeapSampler(port);
+        HeapSampler heap = new HeapSampler(managementPort(port));
         heap.start();
         long started = System.nanoTime();
         for (int round = 0; round < rounds; round++) {
@@ -311,6 +315,11 @@ public final class IngestLoadBench {
         double mbps = ok.get() * (double) UPLOAD_BYTES / 1e6 / seconds;
         System.out.printf(Locale.ROOT, "uploads: %.1f MB/s ok %d failed %d in %.1f s%n", mbps, ok.get(), failed.get(), seconds);
         return new UploadResult(mbps, ok.get(), failed.get(), heap.peak());
+    }
+
+    /** /metrics is served on the management port only; the bench puts it next to the API port. */
+    private static int managementPort(int apiPort) {
+        return apiPort + 1;
     }
 
     /** Polls ingest's /metrics for heap in use (sum over heap pools) with a plain JDK client. */

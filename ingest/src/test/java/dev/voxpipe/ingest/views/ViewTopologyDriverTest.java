@@ -43,9 +43,15 @@ class ViewTopologyDriverTest {
     private TestInputTopic<String, SpecificRecord> chunkResults;
     private TestInputTopic<String, byte[]> rawChunkResults;
 
+    private InMemorySchemaRegistry registry;
+
+    private InMemorySchemaRegistry registryOf() {
+        return registry;
+    }
+
     @BeforeEach
     void start() {
-        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        registry = new InMemorySchemaRegistry();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "views-driver-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -75,7 +81,7 @@ class ViewTopologyDriverTest {
     void aVoiceIsIndexedByTenantAndATombstoneRemovesBoth() {
         voices.pipeInput("v1", VoiceCreated.newBuilder().setTenantId("acme").setVoiceId("v1").setName("Ada")
                 .setLanguage("en").setCreatedAt(Instant.ofEpochMilli(1000))
-                .setConsent(new ConsentAttestation("Ada", "mine", Instant.ofEpochMilli(500))).build());
+                .setConsent(ConsentAttestation.newBuilder().setAttestedBy("Ada").setStatement("mine").setAttestedAt(Instant.ofEpochMilli(500)).build()).build());
         KeyValueStore<String, String> store = store(ViewStores.VOICES);
         assertEquals("Ada", new JsonObject(store.get("v/v1")).getString("name"));
         assertEquals("1", store.get("t/acme/v1"));
@@ -92,6 +98,41 @@ class ViewTopologyDriverTest {
         KeyValueStore<String, String> store = store(ViewStores.MODELS);
         assertEquals(2, new JsonObject(store.get(ViewStores.latestModelKey("v1"))).getInteger("version"));
         assertEquals(1, new JsonObject(store.get(ViewStores.modelKey("v1", 1))).getInteger("version"));
+    }
+
+    @Test
+    void aDeletedVoiceIsForgottenByTheModelAndUploadViewsAndADeletedSynthesisStaysDeleted() {
+        models.pipeInput("v1", model(1));
+        models.pipeInput("v1", model(2));
+        models.pipeInput("v1", (SpecificRecord) null);
+        KeyValueStore<String, String> modelStore = store(ViewStores.MODELS);
+        assertNull(modelStore.get(ViewStores.modelKey("v1", 1)));
+        assertNull(modelStore.get(ViewStores.modelKey("v1", 2)));
+        assertNull(modelStore.get(ViewStores.latestModelKey("v1")));
+
+        TestInputTopic<String, SpecificRecord> uploads = driver.createInputTopic(Topics.AUDIO_UPLOADED, Serdes.String().serializer(),
+                new AvroWireSerializer<>(registryOf(), true));
+        for (String id : new String[] {"u1", "u2"}) {
+            uploads.pipeInput("v1", dev.voxpipe.schemas.RawAudioUploaded.newBuilder().setTenantId("acme").setVoiceId("v1").setUploadId(id)
+                    .setBlob(new dev.voxpipe.schemas.common.BlobRef("sha256/ab/cd/" + id, "ab" + id, 10L, "audio/wav"))
+                    .setDeclaredFormat("audio/wav").setSniffedFormat(dev.voxpipe.schemas.common.AudioFormat.WAV)
+                    .setConsent(ConsentAttestation.newBuilder().setAttestedBy("Ada").setStatement("mine").setAttestedAt(Instant.EPOCH).build())
+                    .setEventTime(Instant.EPOCH).build());
+        }
+        KeyValueStore<String, String> uploadStore = store(ViewStores.UPLOADS);
+        assertEquals("v1", uploadStore.get(ViewStores.digestKey("abu1", "u1")), "uploads are indexed by digest");
+        uploads.pipeInput("v1", (SpecificRecord) null);
+        for (String key : new String[] {"u/u1", "u/u2", "v/v1/u1", "v/v1/u2", ViewStores.digestKey("abu1", "u1")}) {
+            assertNull(uploadStore.get(key), key);
+        }
+
+        TestInputTopic<String, SpecificRecord> completed = driver.createInputTopic(Topics.SYNTHESIS_COMPLETED, Serdes.String().serializer(),
+                new AvroWireSerializer<>(registryOf(), true));
+        completed.pipeInput("r1", (SpecificRecord) null);
+        completed.pipeInput("r1", dev.voxpipe.schemas.SynthesisCompleted.newBuilder().setRequestId("r1").setTenantId("acme").setVoiceId("v1")
+                .setSucceeded(true).setFormat(dev.voxpipe.schemas.common.AudioFormat.WAV).setDurationSeconds(1.0).setChunkCount(1)
+                .setRealTimeFactor(0.1).setEventTime(Instant.EPOCH).build()); // a late assembler
+        assertEquals(ViewStores.DELETED_MARKER, store(ViewStores.SYNTH_COMPLETED).get("r1"));
     }
 
     @Test

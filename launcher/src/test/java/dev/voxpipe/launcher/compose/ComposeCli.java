@@ -46,22 +46,34 @@ final class ComposeCli {
         if (envFile != null) args.addAll(List.of("--env-file", envFile.toString()));
         for (String p : profiles) args.addAll(List.of("--profile", p));
         args.add("config");
-        return run(args, deployment.root, Deployment.interpolatedVariables(Deployment.read(deployment.composeFile)));
+        String file = Deployment.read(deployment.composeFile);
+        // required secrets get test values; every other variable is unset, so the file's defaults show
+        Map<String, String> secrets = new java.util.HashMap<>();
+        for (String name : Deployment.requiredVariables(file)) secrets.put(name, "test-only-" + name.toLowerCase(java.util.Locale.ROOT));
+        return run(args, deployment.root, Deployment.interpolatedVariables(file), secrets);
+    }
+
+    /** {@code config} with no value for the required variables: compose must refuse it. */
+    static Result configWithoutSecrets(Deployment deployment) {
+        List<String> args = new ArrayList<>(command());
+        args.addAll(List.of("-f", deployment.composeFile.toString(), "config"));
+        return run(args, deployment.root, Deployment.interpolatedVariables(Deployment.read(deployment.composeFile)), Map.of());
     }
 
     private static boolean answers(List<String> args) {
         try {
-            return run(args, Path.of("").toAbsolutePath(), java.util.Set.of()).exitCode() == 0;
+            return run(args, Path.of("").toAbsolutePath(), java.util.Set.of(), Map.of()).exitCode() == 0;
         } catch (UncheckedIOException e) {
             return false; // not installed
         }
     }
 
-    private static Result run(List<String> args, Path dir, java.util.Set<String> unset) {
+    private static Result run(List<String> args, Path dir, java.util.Set<String> unset, Map<String, String> set) {
         ProcessBuilder pb = new ProcessBuilder(args).directory(dir.toFile());
         // Interpolation must see the files' defaults, not whatever the CI environment happens to set.
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> unset.contains(k) || k.startsWith("COMPOSE_"));
+        env.putAll(set);
         try {
             Process p = pb.start();
             p.getOutputStream().close();

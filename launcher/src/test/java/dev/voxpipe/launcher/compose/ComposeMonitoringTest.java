@@ -33,8 +33,15 @@ class ComposeMonitoringTest {
         for (Deployment.Service s : DEPLOYMENT.builtServices()) {
             String port = s.environment().get("VOXPIPE_METRICS_PORT");
             if (s.name().equals("ingest")) {
-                String ingestPort = s.environment().get("VOXPIPE_INGEST_PORT");
-                if (!PROMETHEUS.contains("\"ingest:" + ingestPort + "\"")) problems.add("ingest is not scraped on its HTTP port " + ingestPort);
+                // ingest serves /metrics on its management port only, which is not published on the host
+                String managementPort = s.environment().get("VOXPIPE_INGEST_MANAGEMENT_PORT");
+                if (managementPort == null) {
+                    problems.add("ingest sets no VOXPIPE_INGEST_MANAGEMENT_PORT");
+                } else if (!PROMETHEUS.contains("\"ingest:" + managementPort + "\"")) {
+                    problems.add("ingest is not scraped on its management port " + managementPort);
+                } else if (s.lines().stream().anyMatch(l -> l.strip().startsWith("- \"") && l.contains(":" + managementPort + "\""))) {
+                    problems.add("ingest publishes its management port " + managementPort + " on the host");
+                }
                 continue;
             }
             if (port == null) {

@@ -188,6 +188,14 @@ final class Deployment {
     }
 
     /** Every {@code ${NAME}}, {@code ${NAME:-default}} or {@code ${NAME:?err}} the file interpolates. */
+    /** Variables the file requires with {@code ${NAME:?message}}: no default, compose refuses to run without them. */
+    static Set<String> requiredVariables(String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*):\\?").matcher(text);
+        while (m.find()) names.add(m.group(1));
+        return names;
+    }
+
     static Set<String> interpolatedVariables(String text) {
         Set<String> names = new TreeSet<>();
         Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)").matcher(text);

@@ -9,6 +9,9 @@ import org.apache.kafka.common.config.TopicConfig;
 public record TopicSpec(String name, int partitions, boolean compacted, Duration retention, int maxMessageBytes,
                         String valueRecord) {
 
+    /** Longer than the longest retention of a work topic (30 days). */
+    public static final Duration TOMBSTONE_RETENTION = Duration.ofDays(31);
+
     public TopicSpec {
         if (partitions < 1) throw new IllegalArgumentException(name + ": partitions must be >= 1");
     }
@@ -25,6 +28,11 @@ public record TopicSpec(String name, int partitions, boolean compacted, Duration
         configs.put(TopicConfig.RETENTION_MS_CONFIG,
                 retention == null ? "-1" : Long.toString(retention.toMillis()));
         configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+        if (compacted) {
+            // A tombstone (a deleted voice) must outlive every record of work queued before it, so
+            // that a worker reading the topic from the start still sees it (VoiceGate).
+            configs.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(TOMBSTONE_RETENTION.toMillis()));
+        }
         return configs;
     }
 

@@ -20,7 +20,7 @@ final class Fixtures {
                 .setDeclaredFormat("audio/wav")
                 .setSniffedFormat(AudioFormat.WAV)
                 .setTranscript("hello world")
-                .setConsent(new ConsentAttestation("Ada Owner", "I own this voice and consent to cloning.", now))
+                .setConsent(ConsentAttestation.newBuilder().setAttestedBy("Ada Owner").setStatement("I own this voice and consent to cloning.").setAttestedAt(now).build())
                 .setEventTime(now)
                 .build();
     }

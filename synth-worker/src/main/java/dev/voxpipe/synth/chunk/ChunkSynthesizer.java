@@ -2,6 +2,7 @@ package dev.voxpipe.synth.chunk;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.messaging.DeadLetters;
+import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
 import dev.voxpipe.dsp.PcmAudio;
 import dev.voxpipe.dsp.WavIo;
@@ -35,6 +36,7 @@ public final class ChunkSynthesizer {
 
     private final VoiceModelRuntime runtime;
     private final VoiceModelCatalog models;
+    private final VoiceGate gate;
     private final VoiceCache voices;
     private final BlobStore blobs;
     private final String workerId;
@@ -45,8 +47,15 @@ public final class ChunkSynthesizer {
 
     public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceCache voices, BlobStore blobs,
                             String workerId, int attempts, Duration modelWait, MeterRegistry metrics) {
+        this(runtime, models, new VoiceGate(), voices, blobs, workerId, attempts, modelWait, metrics);
+    }
+
+    /** @param gate voices whose chunks are refused (deleted, consent revoked): they fail with the reason, unsynthesised */
+    public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceGate gate, VoiceCache voices, BlobStore blobs,
+                            String workerId, int attempts, Duration modelWait, MeterRegistry metrics) {
         this.runtime = runtime;
         this.models = models;
+        this.gate = gate;
         this.voices = voices;
         this.blobs = blobs;
         this.workerId = workerId;
@@ -78,6 +87,8 @@ public final class ChunkSynthesizer {
     }
 
     private List<SynthesisChunkResult> synthesizeGroup(VoiceKey voice, List<SynthesisChunk> chunks) {
+        var refusal = gate.refusal(voice.voiceId());
+        if (refusal.isPresent()) return chunks.stream().map(c -> failure(c, refusal.get())).toList();
         Optional<VoiceModelReady> model = findModel(voice);
         if (model.isEmpty() || !model.get().getTenantId().equals(voice.tenantId())) {
             String why = "voice " + voice.voiceId() + (voice.modelVersion() == null ? "" : " version " + voice.modelVersion())

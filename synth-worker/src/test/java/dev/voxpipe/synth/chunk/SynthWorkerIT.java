@@ -87,6 +87,12 @@ class SynthWorkerIT {
         return sum / Math.max(1, frames * 100L) + Math.abs(x.length - y.length) / (double) Math.max(x.length, y.length);
     }
 
+    private static byte[] deltaBytes(VoiceDelta delta) throws java.io.IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        delta.write(bytes);
+        return bytes.toByteArray();
+    }
+
     /** A distinct voice: the zero-shot embedding of its own random "reference" mels. */
     private static VoiceDelta voice(VoiceModelRuntime runtime, long seed) {
         Random rng = new Random(seed);
@@ -138,6 +144,17 @@ class SynthWorkerIT {
                 producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNKS, chunk.getRequestId() + "/" + chunk.getChunkIndex(), chunk));
             }
             producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNKS, unknown.getRequestId() + "/0", unknown)).get();
+            // A voice with a model that was then deleted (its tombstone on the voices topic): refused, never synthesised.
+            String deletedVoice = "voice-" + run + "-deleted";
+            producer.send(new ProducerRecord<>(Topics.MODELS_READY, deletedVoice, VoiceModelReady.newBuilder()
+                    .setTenantId("t1").setVoiceId(deletedVoice).setJobId("job-d").setVersion(1).setBaseModel("tiny-it")
+                    .setCheckpoint(blobs.putAt("models/t1/" + deletedVoice + "/v1.delta",
+                            new ByteArrayInputStream(deltaBytes(deltas.values().iterator().next())), null))
+                    .setEventTime(Instant.now()).build())).get();
+            producer.send(new ProducerRecord<>(Topics.VOICES, deletedVoice, null)).get();
+            SynthesisChunk ofDeleted = SynthesisChunk.newBuilder().setRequestId("req-" + run + "-d").setTenantId("t1")
+                    .setVoiceId(deletedVoice).setChunkIndex(0).setChunkCount(1).setText("Hello.").setEventTime(Instant.now()).build();
+            producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNKS, ofDeleted.getRequestId() + "/0", ofDeleted)).get();
 
             VoxConfig config = VoxConfig.of(Map.of(
                     "voxpipe.kafka.bootstrap", stack.bootstrapServers(),
@@ -156,13 +173,17 @@ class SynthWorkerIT {
                          new StringDeserializer(), new AvroWireDeserializer<>(registry, SynthesisChunkResult.class))) {
                 consumer.subscribe(List.of(Topics.SYNTHESIS_CHUNK_RESULTS));
                 long deadline = System.currentTimeMillis() + 120_000;
-                while (results.size() < sent.size() + 1 && System.currentTimeMillis() < deadline) {
+                while (results.size() < sent.size() + 2 && System.currentTimeMillis() < deadline) {
                     consumer.poll(Duration.ofMillis(300)).forEach(r -> {
                         if (r.value().getRequestId().contains(run)) results.add(r.value());
                     });
                 }
             }
-            assertEquals(sent.size() + 1, results.size(), "one result per chunk, none twice");
+            assertEquals(sent.size() + 2, results.size(), "one result per chunk, none twice");
+            SynthesisChunkResult refused = results.stream().filter(r -> r.getVoiceId().equals(deletedVoice)).findFirst().orElseThrow();
+            assertFalse(refused.getSucceeded(), "a deleted voice's chunk is not synthesised");
+            assertEquals(dev.voxpipe.core.messaging.VoiceGate.DELETED, refused.getError());
+            assertEquals(null, refused.getAudio());
 
             SynthesisChunkResult failed = results.stream().filter(r -> r.getVoiceId().equals("voice-never-trained"))
                     .findFirst().orElseThrow();

@@ -2,11 +2,14 @@ package dev.voxpipe.trainer.job;
 
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.messaging.KafkaSettings;
+import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.serde.AvroWireDeserializer;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.core.worker.PollLoop;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.TrainingJob;
+import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.TrainingState;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -58,6 +61,7 @@ public final class TrainingJobConsumer implements PollLoop {
     private final Deserializer<TrainingJob> jobs;
     private final JobRun runner;
     private final Producer<String, SpecificRecord> producer;
+    private final VoiceGate gate;
     private final int concurrentJobs;
     private final ExecutorService executor;
     private final Map<TopicPartition, RunningJob> running = new HashMap<>();
@@ -68,18 +72,29 @@ public final class TrainingJobConsumer implements PollLoop {
                               AtomicBoolean revoked) {}
 
     public TrainingJobConsumer(Properties kafka, String groupId, AvroWireDeserializer<TrainingJob> jobs,
-                               TrainingJobRunner runner, Producer<String, SpecificRecord> producer, int concurrentJobs) {
+                               TrainingJobRunner runner, Producer<String, SpecificRecord> producer, VoiceGate gate,
+                               int concurrentJobs) {
         this(new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, 1), new StringDeserializer(), new ByteArrayDeserializer()),
-                jobs, runner::run, producer, concurrentJobs);
+                jobs, runner::run, producer, gate, concurrentJobs);
     }
 
-    /** On a given consumer (tests use Kafka's MockConsumer). */
+    /** On a given consumer (tests use Kafka's MockConsumer), with no voice ever refused. */
     public TrainingJobConsumer(Consumer<String, byte[]> consumer, Deserializer<TrainingJob> jobs, JobRun runner,
                                Producer<String, SpecificRecord> producer, int concurrentJobs) {
+        this(consumer, jobs, runner, producer, new VoiceGate(), concurrentJobs);
+    }
+
+    /**
+     * @param gate voices whose work is refused (deleted, consent revoked): such a job is never
+     *        started, and a running one is stopped; either ends FAILED with the reason
+     */
+    public TrainingJobConsumer(Consumer<String, byte[]> consumer, Deserializer<TrainingJob> jobs, JobRun runner,
+                               Producer<String, SpecificRecord> producer, VoiceGate gate, int concurrentJobs) {
         this.consumer = consumer;
         this.jobs = jobs;
         this.runner = runner;
         this.producer = producer;
+        this.gate = gate;
         this.concurrentJobs = Math.max(1, concurrentJobs);
         this.executor = Executors.newFixedThreadPool(this.concurrentJobs, r -> {
             Thread t = new Thread(r, "training-job");
@@ -134,10 +149,20 @@ public final class TrainingJobConsumer implements PollLoop {
             commit(partition, record.offset() + 1);
             return;
         }
+        var refusal = gate.refusal(job.getVoiceId());
+        if (refusal.isPresent()) {
+            log.info("training job {} refused: {}", job.getJobId(), refusal.get());
+            refuse(job, refusal.get());
+            commit(partition, record.offset() + 1);
+            return;
+        }
         AtomicBoolean revoked = new AtomicBoolean();
         log.info("starting training job {} for voice {} (partition {}, offset {})", job.getJobId(), job.getVoiceId(),
                 partition, record.offset());
-        Future<TrainingJobRunner.Outcome> future = executor.submit(() -> runner.run(job, revoked::get));
+        // A voice deleted (or its consent revoked) while it trains stops the job like a hand-over.
+        String voiceId = job.getVoiceId();
+        Future<TrainingJobRunner.Outcome> future = executor.submit(() -> runner.run(job,
+                () -> revoked.get() || gate.refusal(voiceId).isPresent()));
         running.put(partition, new RunningJob(job, record.offset(), future, revoked));
         // One job per partition at a time keeps commits in order; the cap bounds the worker's load.
         consumer.pause(running.size() >= concurrentJobs ? consumer.assignment() : Set.of(partition));
@@ -159,7 +184,13 @@ public final class TrainingJobConsumer implements PollLoop {
             }
             it.remove();
             freed = true;
-            if (outcome != TrainingJobRunner.Outcome.CANCELLED) {
+            var refusal = gate.refusal(job.job().getVoiceId());
+            if (outcome == TrainingJobRunner.Outcome.CANCELLED && refusal.isPresent()) {
+                // stopped because the voice is gone, not handed over: final, so the job is done
+                refuse(job.job(), refusal.get());
+                commit(entry.getKey(), job.offset() + 1);
+                log.info("training job {} stopped: {}", job.job().getJobId(), refusal.get());
+            } else if (outcome != TrainingJobRunner.Outcome.CANCELLED) {
                 commit(entry.getKey(), job.offset() + 1);
                 log.info("training job {} ended: {}", job.job().getJobId(), outcome);
             }
@@ -187,6 +218,18 @@ public final class TrainingJobConsumer implements PollLoop {
 
     private void commit(TopicPartition partition, long nextOffset) {
         consumer.commitSync(Map.of(partition, new OffsetAndMetadata(nextOffset)));
+    }
+
+    /** Publishes the job as FAILED with the refusal as its message (the API shows a reason code for it). */
+    private void refuse(TrainingJob job, String why) {
+        TrainingProgress failed = TrainingProgress.newBuilder().setJobId(job.getJobId()).setTenantId(job.getTenantId())
+                .setVoiceId(job.getVoiceId()).setEpoch(job.getEpoch()).setState(TrainingState.FAILED).setStep(0).setTotalSteps(0)
+                .setMessage(why).setEventTime(java.time.Instant.now()).build();
+        try {
+            producer.send(new ProducerRecord<>(Topics.TRAINING_PROGRESS, job.getJobId(), failed)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the refusal of training job " + job.getJobId(), e);
+        }
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {

@@ -9,7 +9,10 @@ import dev.voxpipe.core.serde.AvroWireSerializer;
 import dev.voxpipe.core.serde.InMemorySchemaRegistry;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.schemas.DeadLetter;
+import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.schemas.TrainingJob;
+import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.TrainingState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,8 +46,10 @@ class TrainingJobConsumerTest {
     private TrainingJobConsumer loop;
     private Thread thread;
 
+    private final VoiceGate gate = new VoiceGate();
+
     private void start(TrainingJobConsumer.JobRun runner, ConsumerRecord<String, byte[]> first) {
-        loop = new TrainingJobConsumer(consumer, new AvroWireDeserializer<>(registry, TrainingJob.class), runner, producer, 1);
+        loop = new TrainingJobConsumer(consumer, new AvroWireDeserializer<>(registry, TrainingJob.class), runner, producer, gate, 1);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(PARTITION));
             consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
@@ -126,6 +131,39 @@ class TrainingJobConsumerTest {
 
         assertTrue(sawRevocation.get(), "the job was cancelled inside the revocation, before it returned");
         assertTrue(consumer.committed(Set.of(PARTITION)).isEmpty(), "the next owner gets the job again");
+    }
+
+    @Test
+    void aJobOfADeletedVoiceIsNeverStartedAndEndsFailedWithTheReason() throws Exception {
+        gate.apply("v1", null); // the voice's tombstone
+        AtomicBoolean ran = new AtomicBoolean();
+        start((job, revoked) -> {
+            ran.set(true);
+            return TrainingJobRunner.Outcome.SUCCEEDED;
+        }, record(0, job("job-3")));
+        assertTrue(awaitCondition(() -> consumer.committed(Set.of(PARTITION)).get(PARTITION) != null), "the refused job is committed");
+        assertEquals(1, consumer.committed(Set.of(PARTITION)).get(PARTITION).offset());
+        assertFalse(ran.get(), "the job never ran");
+        TrainingProgress failed = (TrainingProgress) producer.history().stream()
+                .filter(r -> r.topic().equals(Topics.TRAINING_PROGRESS)).findFirst().orElseThrow().value();
+        assertEquals(TrainingState.FAILED, failed.getState());
+        assertEquals(VoiceGate.DELETED, failed.getMessage());
+    }
+
+    @Test
+    void aRunningJobStopsWhenItsVoiceIsDeletedAndIsCommittedAsFailed() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        start((job, stop) -> {
+            started.countDown();
+            while (!stop.getAsBoolean()) Thread.onSpinWait();
+            return TrainingJobRunner.Outcome.CANCELLED; // what the runner answers when told to stop
+        }, record(0, job("job-4")));
+        assertTrue(started.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(null, consumer.committed(Set.of(PARTITION)).get(PARTITION), "nothing committed while it runs");
+        gate.apply("v1", null);
+        assertTrue(awaitCondition(() -> consumer.committed(Set.of(PARTITION)).get(PARTITION) != null), "committed once stopped");
+        assertTrue(producer.history().stream().anyMatch(r -> r.topic().equals(Topics.TRAINING_PROGRESS)
+                && ((TrainingProgress) r.value()).getState() == TrainingState.FAILED), "published FAILED");
     }
 
     private static boolean awaitCondition(BooleanSupplier condition) throws InterruptedException {

@@ -1,0 +1,42 @@
+package dev.voxpipe.ingest.api;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+
+/**
+ * What a status document says about a failure: a stable code and a fixed message per code. The
+ * workers' own words (which may carry exception text, host names or paths) stay in the topics and
+ * the workers' logs; responses never show them.
+ */
+final class PublicReasons {
+
+    private PublicReasons() {}
+
+    static JsonObject training(String workerMessage) {
+        String m = workerMessage == null ? "" : workerMessage.toLowerCase(Locale.ROOT);
+        if (m.contains("consent")) return reason("consent_revoked", "the voice's consent was revoked; it cannot be trained");
+        if (m.contains("deleted")) return reason("voice_deleted", "the voice was deleted");
+        if (m.contains("usable features") || m.contains("usable audio")) {
+            return reason("insufficient_audio", "the voice has too little usable audio for training; upload more samples");
+        }
+        if (m.contains("transcript")) {
+            return reason("no_transcripts", "none of the voice's samples has a transcript; upload samples with their transcript to fine-tune");
+        }
+        if (m.contains("lease")) return reason("worker_unavailable", "no training worker could take the job; request training again");
+        return reason("training_failed", "training failed; request it again, or contact support if it keeps failing");
+    }
+
+    static JsonObject synthesis(String workerError) {
+        String m = workerError == null ? "" : workerError.toLowerCase(Locale.ROOT);
+        if (m.contains("consent")) return reason("consent_revoked", "the voice's consent was revoked; it cannot be synthesised");
+        if (m.contains("deleted")) return reason("voice_deleted", "the voice was deleted");
+        if (m.contains("no trained model")) return reason("voice_not_ready", "the voice has no trained model");
+        if (m.contains("language")) return reason("unsupported_language", "the text's language is not supported");
+        if (m.contains("text")) return reason("invalid_text", "the text could not be read");
+        return reason("synthesis_failed", "synthesis failed; request it again, or contact support if it keeps failing");
+    }
+
+    private static JsonObject reason(String code, String message) {
+        return new JsonObject().put("code", code).put("message", message);
+    }
+}
