@@ -84,30 +84,25 @@ public final class HarmonicVocoder {
         int samples = (frames - 1) * Spectral.HOP;
         if (samples == 0) return new float[0];
         try (NDManager m = parent.newSubManager()) {
-            float[] flat = new float[frames * Spectral.MELS];
-            for (int t = 0; t < frames; t++) System.arraycopy(logMel[t], 0, flat, t * Spectral.MELS, Spectral.MELS);
-            NDArray targetMel = m.create(flat, new Shape(frames, Spectral.MELS)).exp();
-            NDArray powerArray = Spectral.melToPower(m, targetMel);
-            float[][] power = Spectral.toMatrix(powerArray);
+            float[][] power = Spectral.toMatrix(Spectral.melToPower(m, Spectral.powerMel(m, logMel)));
             silenceFloorBins(logMel, power);
-            powerArray = m.create(flatten(power), new Shape(frames, Spectral.BINS));
             NDArray window = m.create(Spectral.WINDOW);
             float[] envelope = Spectral.inverseEnvelope(frames);
             f0Hz = widenVoicing(java.util.Arrays.copyOf(f0Hz, frames), settings.voicingLead());
-            float[] signal = harmonics(power, f0Hz, samples, settings);
+            float[] presence = harmonicPresence(f0Hz, samples);
+            float[] signal = harmonics(power, f0Hz, presence, settings);
             // unvoiced frames' noise below the maximum voiced frequency is gated off where harmonics sound: the
             // inverse STFT would otherwise spread it 20 ms into the neighbouring voiced frame and mask its periodicity
             NDArray[] noiseParts = noiseSpectra(m, power, f0Hz, seed, settings);
             float[] gated = Spectral.istft(noiseParts[0], window, envelope, samples);
             float[] rest = Spectral.istft(noiseParts[1], window, envelope, samples);
-            float[] presence = harmonicPresence(f0Hz, samples);
             for (int i = 0; i < samples; i++) signal[i] += rest[i] + gated[i] * (1 - presence[i]);
             float[] out;
             if (settings.refineIterations() >= 0) {
                 // the rendering's phase is coherent from frame to frame; a few Griffin-Lim iterations from it impose
                 // the target magnitude (what the mel says between harmonics and in noise) without losing the pitch
                 NDArray rendered = Spectral.stft(m, signal, samples);
-                NDArray target = powerArray.sqrt();
+                NDArray target = m.create(Spectral.flatten(power), new Shape(frames, Spectral.BINS)).sqrt();
                 int keepBelow = (int) Math.round(settings.refineFromHz() * Spectral.N_FFT / Spectral.SAMPLE_RATE);
                 if (keepBelow > 0) {
                     // below the cut the rendering keeps its own magnitude (its harmonics); above it takes the mel's
@@ -149,19 +144,14 @@ public final class HarmonicVocoder {
         }
     }
 
-    private static float[] flatten(float[][] a) {
-        int w = a.length == 0 ? 0 : a[0].length;
-        float[] out = new float[a.length * w];
-        for (int i = 0; i < a.length; i++) System.arraycopy(a[i], 0, out, i * w, w);
-        return out;
-    }
-
     /**
-     * Sinusoids at k * F0 with amplitudes from the envelope, interpolated sample by sample between frames. Each
+     * Sinusoids at k * F0 with amplitudes from the envelope, interpolated sample by sample between frames (faded at
+     * voicing edges by {@code presence}, one value per output sample, {@link #harmonicPresence}). Each
      * harmonic has a fixed phase offset (Schroeder's quadratic phases), which keeps the crest factor low instead of
      * the click train that equal phases make. Harmonics are advanced by complex rotation, not one cosine each.
      */
-    static float[] harmonics(float[][] power, float[] f0Hz, int samples, Settings settings) {
+    static float[] harmonics(float[][] power, float[] f0Hz, float[] presence, Settings settings) {
+        int samples = presence.length;
         int frames = power.length;
         double binHz = Spectral.SAMPLE_RATE / (double) Spectral.N_FFT;
         int maxHarmonics = (int) (settings.maxVoicedHz() / 50) + 1;
@@ -204,7 +194,6 @@ public final class HarmonicVocoder {
             double f0 = va && vb ? (1 - w) * f0a + w * f0b : va ? f0a : f0b;
             phase += 2 * Math.PI * f0 / Spectral.SAMPLE_RATE;
             if (phase > 2 * Math.PI) phase -= 2 * Math.PI;
-            double edgeGain = va && vb ? 1 : edgeGain(va, w);
             double c1 = Math.cos(phase);
             double s1 = Math.sin(phase);
             double ck = 1;
@@ -217,9 +206,9 @@ public final class HarmonicVocoder {
                 ck = c;
                 double a0 = va && k < amp[t].length ? amp[t][k] : 0;
                 double a1 = vb && k < amp[u].length ? amp[u][k] : 0;
-                // at a voicing edge the voiced side holds its amplitude for half a hop, then fades: the recording was
-                // periodic up to that frame, and a fade from its centre leaves the frame aperiodic
-                double a = va && vb ? (1 - w) * a0 + w * a1 : va ? a0 * edgeGain : a1 * edgeGain;
+                // at a voicing edge the voiced side holds its amplitude for half a hop, then fades (the presence):
+                // the recording was periodic up to that frame, and a fade from its centre leaves the frame aperiodic
+                double a = va && vb ? (1 - w) * a0 + w * a1 : (va ? a0 : a1) * presence[n];
                 if (a != 0) sum += a * (ck * offsetCos[k] - sk * offsetSin[k]);
             }
             out[n] = (float) sum;

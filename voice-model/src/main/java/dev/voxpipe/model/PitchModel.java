@@ -149,11 +149,7 @@ public final class PitchModel {
         if (frames == 0) return new float[0];
         float[] out;
         try (NDManager m = parent.newSubManager()) {
-            Map<String, NDArray> arrays = new HashMap<>();
-            params.tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
-            NDArray mask = m.ones(new Shape(1, 1, frames));
-            out = forward(new Weights(arrays), normalised(m, new float[][][]{logMel}, frames), mask)
-                    .toType(DataType.FLOAT32, false).toFloatArray();
+            out = outputs(weights(m), logMel, m);
         }
         boolean[] voiced = new boolean[frames];
         for (int t = 0; t < frames; t++) {
@@ -189,14 +185,11 @@ public final class PitchModel {
     public F0Stats estimateStats(NDManager parent, List<float[][]> recordings) {
         List<float[]> tracks = new ArrayList<>();
         try (NDManager m = parent.newSubManager()) {
-            Map<String, NDArray> arrays = new HashMap<>();
-            params.tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
-            Weights w = new Weights(arrays);
+            Weights w = weights(m);
             for (float[][] mel : recordings) {
                 int frames = mel.length;
                 if (frames == 0) continue;
-                float[] out = forward(w, normalised(m, new float[][][]{mel}, frames), m.ones(new Shape(1, 1, frames)))
-                        .toType(DataType.FLOAT32, false).toFloatArray();
+                float[] out = outputs(w, mel, m);
                 float[] track = new float[frames];
                 for (int t = 0; t < frames; t++) {
                     if (out[t] > 0) track[t] = (float) Math.exp(population.meanLog() + population.stdLog() * out[2 * frames + t]);
@@ -207,6 +200,19 @@ public final class PitchModel {
         F0Stats read = F0Stats.of(tracks, population);
         // predictions regress towards the mean, so their spread understates the voice's: keep at least half the population's
         return new F0Stats(read.meanLog(), Math.max(read.stdLog(), population.stdLog() / 2));
+    }
+
+    private Weights weights(NDManager m) {
+        Map<String, NDArray> arrays = new HashMap<>();
+        params.tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
+        return new Weights(arrays);
+    }
+
+    /** The {@link #OUTPUTS} channels for one log-mel [frames][MELS], channel after channel ([OUTPUTS * frames]). */
+    private float[] outputs(Weights w, float[][] logMel, NDManager m) {
+        int frames = logMel.length;
+        return forward(w, normalised(m, new float[][][]{logMel}, frames), m.ones(new Shape(1, 1, frames)))
+                .toType(DataType.FLOAT32, false).toFloatArray();
     }
 
     /** The pitch range of the speakers it was trained on: for a voice whose own range is unknown. */

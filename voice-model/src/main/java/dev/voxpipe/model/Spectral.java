@@ -257,14 +257,7 @@ public final class Spectral {
         }
         int samples = (frames - 1) * HOP;
         try (NDManager m = parent.newSubManager()) {
-            float[] flat = new float[frames * MELS];
-            for (int t = 0; t < frames; t++) {
-                System.arraycopy(logMel[t], 0, flat, t * MELS, MELS);
-            }
-            NDArray mel = m.create(flat, new Shape(frames, MELS)).exp();
-            NDArray magnitude = melToPower(m, mel).sqrt().expandDims(2);   // [T, BINS, 1]
-            float[] envelope = inverseEnvelope(frames);
-            NDArray window = m.create(WINDOW);
+            NDArray magnitude = melToPower(m, powerMel(m, logMel)).sqrt().expandDims(2);   // [T, BINS, 1]
             Random rng = new Random(seed);
             float[] phase = new float[frames * BINS * 2];
             for (int i = 0; i < frames * BINS; i++) {
@@ -273,26 +266,7 @@ public final class Spectral {
                 phase[2 * i + 1] = (float) Math.sin(a);
             }
             NDArray angles = m.create(phase, new Shape(frames, BINS, 2));
-            NDArray previous = null;
-            float alpha = (float) (momentum / (1 + momentum));
-            for (int it = 0; it < iterations; it++) {
-                try (NDManager scope = m.newSubManager()) {
-                    float[] audio = istft(magnitude.mul(angles), window, envelope, samples);
-                    NDArray rebuilt = stft(scope, audio, samples);
-                    NDArray next = previous == null ? rebuilt : rebuilt.sub(previous.mul(alpha));
-                    NDArray norm = next.square().sum(new int[]{2}, true).sqrt().add(1e-16f);
-                    NDArray nextAngles = next.div(norm);
-                    nextAngles.attach(m);
-                    rebuilt.attach(m);
-                    if (previous != null) {
-                        previous.close();
-                    }
-                    angles.close();
-                    angles = nextAngles;
-                    previous = rebuilt;
-                }
-            }
-            return limitPeak(istft(magnitude.mul(angles), window, envelope, samples));
+            return limitPeak(iterate(m, magnitude, angles, iterations, momentum, samples));
         }
     }
 
@@ -301,22 +275,57 @@ public final class Spectral {
      * iterates {@code iterations} times (0: one inverse STFT with the start's phase).
      */
     static float[] griffinLimFrom(NDManager parent, NDArray magnitude, NDArray start, int iterations, double momentum, int samples) {
-        int frames = (int) start.getShape().get(0);
         try (NDManager m = parent.newSubManager()) {
-            float[] envelope = inverseEnvelope(frames);
-            NDArray window = m.create(WINDOW);
             NDArray angles = start.div(start.square().sum(new int[]{2}, true).sqrt().add(1e-16f));
-            NDArray previous = null;
-            float alpha = (float) (momentum / (1 + momentum));
-            for (int it = 0; it < iterations; it++) {
+            angles.attach(m);
+            return iterate(m, magnitude, angles, iterations, momentum, samples);
+        }
+    }
+
+    /**
+     * The fast Griffin-Lim iterations: {@code magnitude} [T, BINS, 1] with unit-length {@code angles} [T, BINS, 2]
+     * (owned by {@code m}; closed as they are replaced), then one inverse STFT.
+     */
+    private static float[] iterate(NDManager m, NDArray magnitude, NDArray angles, int iterations, double momentum,
+                                   int samples) {
+        int frames = (int) angles.getShape().get(0);
+        float[] envelope = inverseEnvelope(frames);
+        NDArray window = m.create(WINDOW);
+        NDArray previous = null;
+        float alpha = (float) (momentum / (1 + momentum));
+        for (int it = 0; it < iterations; it++) {
+            try (NDManager scope = m.newSubManager()) {
                 float[] audio = istft(magnitude.mul(angles), window, envelope, samples);
-                NDArray rebuilt = stft(m, audio, samples);
+                NDArray rebuilt = stft(scope, audio, samples);
                 NDArray next = previous == null ? rebuilt : rebuilt.sub(previous.mul(alpha));
-                angles = next.div(next.square().sum(new int[]{2}, true).sqrt().add(1e-16f));
+                NDArray norm = next.square().sum(new int[]{2}, true).sqrt().add(1e-16f);
+                NDArray nextAngles = next.div(norm);
+                nextAngles.attach(m);
+                rebuilt.attach(m);
+                if (previous != null) {
+                    previous.close();
+                }
+                angles.close();
+                angles = nextAngles;
                 previous = rebuilt;
             }
-            return istft(magnitude.mul(angles), window, envelope, samples);
         }
+        return istft(magnitude.mul(angles), window, envelope, samples);
+    }
+
+    /** Row-major copy of a [rows][cols] matrix. */
+    static float[] flatten(float[][] a) {
+        int cols = a.length == 0 ? 0 : a[0].length;
+        float[] out = new float[a.length * cols];
+        for (int i = 0; i < a.length; i++) {
+            System.arraycopy(a[i], 0, out, i * cols, cols);
+        }
+        return out;
+    }
+
+    /** A log-mel [frames][MELS] as the engine's power mel [frames, MELS] (what the vocoders invert). */
+    static NDArray powerMel(NDManager m, float[][] logMel) {
+        return m.create(flatten(logMel), new Shape(logMel.length, MELS)).exp();
     }
 
     /** Scales {@code audio} in place so that no sample exceeds 0.99 (a vocoder's output must not clip); returns it. */
