@@ -19,9 +19,7 @@ import dev.voxpipe.schemas.SynthesisCompleted;
 import dev.voxpipe.schemas.TrainingProgress;
 import dev.voxpipe.schemas.TrainingState;
 import dev.voxpipe.schemas.VoiceDatasetSummary;
-import dev.voxpipe.schemas.VoiceModelReady;
 import dev.voxpipe.schemas.common.AudioFormat;
-import dev.voxpipe.schemas.common.BlobRef;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -532,18 +530,7 @@ class IngestAbuseIT {
     }
 
     private String trainedVoice(String key, String tenant) throws Exception {
-        String voiceId = api.createVoice(key, "Narrator");
-        upstream.send(Topics.MODELS_READY, voiceId, VoiceModelReady.newBuilder().setTenantId(tenant).setVoiceId(voiceId)
-                .setJobId("job_x").setVersion(1).setBaseModel("base").setCheckpoint(new BlobRef("sha256/aa/bb/x", "00", 1L, null))
-                .setEventTime(Instant.now()).build());
-        TestSupport.await("model ready", WAIT, () -> {
-            try {
-                return new JsonObject(api.get("/v1/voices/" + voiceId, key).body()).getJsonObject("model").getString("state").equals("READY");
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        return voiceId;
+        return TestSupport.trainedVoice(api, upstream, key, tenant, WAIT);
     }
 
     private String uploadHead(String key, String voiceId, long contentLength) {

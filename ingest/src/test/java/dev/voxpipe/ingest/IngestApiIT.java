@@ -426,18 +426,7 @@ class IngestApiIT {
 
     /** A voice with a ready model, as the trainer would leave it. */
     private String trainedVoice(String key, String tenant) throws Exception {
-        String voiceId = api.createVoice(key, "Narrator");
-        upstream.send(Topics.MODELS_READY, voiceId, VoiceModelReady.newBuilder().setTenantId(tenant).setVoiceId(voiceId)
-                .setJobId("job_x").setVersion(1).setBaseModel("base").setCheckpoint(new BlobRef("sha256/aa/bb/x", "00", 1L, null))
-                .setEventTime(Instant.now()).build());
-        TestSupport.await("model ready", WAIT, () -> {
-            try {
-                return new JsonObject(api.get("/v1/voices/" + voiceId, key).body()).getJsonObject("model").getString("state").equals("READY");
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        return voiceId;
+        return TestSupport.trainedVoice(api, upstream, key, tenant, WAIT);
     }
 
     @Test

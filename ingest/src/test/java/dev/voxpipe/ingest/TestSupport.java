@@ -170,6 +170,23 @@ final class TestSupport {
         return b.array();
     }
 
+    /** A voice with a ready model, as the trainer would leave it (a {@code VoiceModelReady} sent upstream). */
+    static String trainedVoice(Api api, Upstream upstream, String key, String tenant, Duration wait) throws Exception {
+        String voiceId = api.createVoice(key, "Narrator");
+        upstream.send(dev.voxpipe.core.topics.Topics.MODELS_READY, voiceId, dev.voxpipe.schemas.VoiceModelReady.newBuilder()
+                .setTenantId(tenant).setVoiceId(voiceId).setJobId("job_x").setVersion(1).setBaseModel("base")
+                .setCheckpoint(new dev.voxpipe.schemas.common.BlobRef("sha256/aa/bb/x", "00", 1L, null))
+                .setEventTime(java.time.Instant.now()).build());
+        await("model ready", wait, () -> {
+            try {
+                return new JsonObject(api.get("/v1/voices/" + voiceId, key).body()).getJsonObject("model").getString("state").equals("READY");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return voiceId;
+    }
+
     static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
