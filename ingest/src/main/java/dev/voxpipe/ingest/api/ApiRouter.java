@@ -114,6 +114,8 @@ public final class ApiRouter {
                 .responds(404, "No such synthesis in this tenant").responds(409, "No audio yet, or the synthesis failed")
                 .responds(416, "Range not satisfiable").handle(audio::get);
 
+        GptSovitsRoutes.mount(router, docs, services, workers, synthesis);
+
         router.route().failureHandler(ApiRouter::failure);
         jsonErrors(router);
         return new Built(router, docs);

@@ -48,6 +48,18 @@ final class SynthesisApi {
     void submit(RoutingContext ctx) {
         Principal principal = Requests.principal(ctx);
         JsonObject body = Requests.jsonBody(ctx);
+        enqueue(ctx.vertx().getOrCreateContext(), principal, body).onSuccess(doc -> {
+            ctx.response().putHeader("Location", "/v1/synthesis/" + doc.getString("requestId"));
+            Requests.json(ctx, 202, queued(doc));
+        }).onFailure(ctx::fail);
+    }
+
+    /**
+     * Validates a synthesis request body (throws {@link ApiException} when it is refused) and
+     * publishes it; the future completes with the request's document once Kafka committed it.
+     * {@code POST /v1/synthesis} and the GPT-SoVITS-compatible {@code /tts} both enqueue here.
+     */
+    Future<JsonObject> enqueue(Context context, Principal principal, JsonObject body) {
         String voiceId = Requests.string(body, "voiceId", true, 64);
         Object textValue = body.getValue("text");
         if (textValue == null) throw ApiException.invalid("'text' is required", new JsonObject().put("field", "text"));
@@ -89,13 +101,12 @@ final class SynthesisApi {
                     new JsonObject().put("field", "modelVersion"));
         }
         String requestId = Ids.next("syn");
-        Context context = ctx.vertx().getOrCreateContext();
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         Future<BlobRef> textBlob = utf8.length <= services.settings().inlineTextBytes() ? Future.succeededFuture(null)
                 : workers.executeBlocking(() -> services.blobs().put(new ByteArrayInputStream(utf8), "text/plain; charset=utf-8"), false);
         final String lang = language;
         final double spd = speed;
-        textBlob.compose(blob -> {
+        return textBlob.compose(blob -> {
             SynthesisRequest event = SynthesisRequest.newBuilder()
                     .setRequestId(requestId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
                     .setModelVersion(modelVersion == null ? null : modelVersion.intValue())
@@ -105,11 +116,7 @@ final class SynthesisApi {
                     .setEventTime(Instant.now()).build();
             return services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event)
                     .map(md -> dev.voxpipe.ingest.views.ViewDocs.synthesisRequest(event, text.length()));
-        }).onSuccess(doc -> {
-            views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc);
-            ctx.response().putHeader("Location", "/v1/synthesis/" + requestId);
-            Requests.json(ctx, 202, queued(doc));
-        }).onFailure(ctx::fail);
+        }).onSuccess(doc -> views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc));
     }
 
     private static int pause(JsonObject body, String field, int defaultMs, int maxMs) {

@@ -111,33 +111,72 @@ public final class ChunkConsumerLoop implements PollLoop {
         }
     }
 
+    /** A polled record: its chunk, or the dead letter it became. */
+    private record Item(ConsumerRecord<String, byte[]> record, SynthesisChunk chunk, ProducerRecord<String, SpecificRecord> deadLetter) {
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+    }
+
+    /**
+     * The batch in up to two transactions: first every streamed request's first chunk (with whatever
+     * precedes it in its partition, so offsets stay in order), then the rest. A streamed response's first
+     * audio thus waits for one short synthesis, not for the whole batch's. Without streamed requests the
+     * batch is one transaction.
+     */
     private void process(ConsumerRecords<String, byte[]> records) {
-        List<SynthesisChunk> batch = new ArrayList<>();
-        List<ProducerRecord<String, SpecificRecord>> deadLetters = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        Map<TopicPartition, Long> first = new HashMap<>();
+        List<Item> items = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            first.putIfAbsent(tp, record.offset());
-            next.put(tp, new OffsetAndMetadata(record.offset() + 1));
             try {
                 SynthesisChunk chunk = chunks.deserialize(record.topic(), record.value());
                 if (chunk == null) throw new IllegalArgumentException("chunk record has no value");
                 if (chunk.getText().isBlank()) throw new IllegalArgumentException("chunk " + chunk.getChunkIndex() + " has no text");
-                batch.add(chunk);
+                items.add(new Item(record, chunk, null));
             } catch (RuntimeException e) {
-                deadLetters.add(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker", record, e)));
+                items.add(new Item(record, null, new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker", record, e))));
             }
         }
-        List<SynthesisChunkResult> results = synthesizer.synthesize(batch);
+        Map<TopicPartition, Long> lastFirstChunk = new HashMap<>();
+        for (Item item : items) {
+            if (item.chunk() != null && item.chunk().getStreaming() && item.chunk().getChunkIndex() == 0) lastFirstChunk.put(item.partition(), item.record().offset());
+        }
+        List<Item> early = new ArrayList<>();
+        List<Item> late = new ArrayList<>();
+        for (Item item : items) {
+            Long cut = lastFirstChunk.get(item.partition());
+            (cut != null && item.record().offset() <= cut ? early : late).add(item);
+        }
+        if (early.isEmpty() || late.isEmpty()) {
+            transact(items, items);
+        } else if (transact(early, items)) {
+            transact(late, late);
+        }
+    }
+
+    /**
+     * Synthesises the part's chunks and commits their results, dead letters and offsets in one
+     * transaction. On failure every partition of {@code rewind} goes back to its first offset there
+     * (they are all redone) and false is returned.
+     */
+    private boolean transact(List<Item> part, List<Item> rewind) {
+        List<SynthesisChunk> batch = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (Item item : part) {
+            next.put(item.partition(), new OffsetAndMetadata(item.record().offset() + 1));
+            if (item.chunk() != null) batch.add(item.chunk());
+        }
+        List<SynthesisChunkResult> results = batch.isEmpty() ? List.of() : synthesizer.synthesize(batch);
         try {
             producer.beginTransaction();
             for (SynthesisChunkResult result : results) {
                 producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNK_RESULTS, result.getRequestId(), result));
             }
-            deadLetters.forEach(producer::send);
+            for (Item item : part) {
+                if (item.deadLetter() != null) producer.send(item.deadLetter());
+            }
             producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
             producer.commitTransaction();
+            return true;
         } catch (ProducerFencedException e) {
             throw e;
         } catch (KafkaException e) {
@@ -147,7 +186,10 @@ public final class ChunkConsumerLoop implements PollLoop {
             } catch (KafkaException ignored) {
                 // the next transaction reports anything persistent
             }
+            Map<TopicPartition, Long> first = new HashMap<>();
+            for (Item item : rewind) first.putIfAbsent(item.partition(), item.record().offset());
             first.forEach(consumer::seek);
+            return false;
         }
     }
 
