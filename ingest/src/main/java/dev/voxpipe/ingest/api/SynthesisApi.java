@@ -7,6 +7,7 @@ import dev.voxpipe.ingest.views.Views;
 import dev.voxpipe.schemas.SynthesisRequest;
 import dev.voxpipe.schemas.common.AudioFormat;
 import dev.voxpipe.schemas.common.BlobRef;
+import dev.voxpipe.schemas.common.ReferenceClip;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -24,12 +25,14 @@ final class SynthesisApi {
     private final Views views;
     private final WorkerExecutor workers;
     private final VoiceApi voices;
+    private final ReferenceClips references;
 
     SynthesisApi(Services services, WorkerExecutor workers, VoiceApi voices) {
         this.services = services;
         this.views = services.views();
         this.workers = workers;
         this.voices = voices;
+        this.references = new ReferenceClips(services);
     }
 
     static AudioFormat format(String text) {
@@ -92,7 +95,21 @@ final class SynthesisApi {
                         new JsonObject().put("field", "language"));
             }
         }
-        if (views.get(ViewStores.MODELS, ViewStores.latestModelKey(voiceId)).isEmpty()) {
+        Object referenceValue = body.getValue("reference");
+        Object streamingValue = body.getValue("streaming");
+        if (streamingValue != null && !(streamingValue instanceof Boolean)) {
+            throw ApiException.invalid("'streaming' must be true or false", new JsonObject().put("field", "streaming"));
+        }
+        boolean streaming = Boolean.TRUE.equals(streamingValue);
+        String requestId = Ids.next("syn");
+        java.util.concurrent.Callable<ReferenceClip> referenceTask = null;
+        if (referenceValue != null) {
+            if (modelVersion != null) {
+                throw ApiException.invalid("'modelVersion' and 'reference' exclude each other: a zero-shot synthesis uses no trained model",
+                        new JsonObject().put("field", "modelVersion"));
+            }
+            referenceTask = references.prepare(principal, voiceId, referenceValue, requestId);
+        } else if (views.get(ViewStores.MODELS, ViewStores.latestModelKey(voiceId)).isEmpty()) {
             throw new ApiException(409, "voice_not_ready", "the voice has no trained model yet; train it first",
                     new JsonObject().put("voiceId", voiceId), null);
         }
@@ -100,23 +117,25 @@ final class SynthesisApi {
             throw ApiException.invalid("the voice has no model version " + modelVersion.intValue(),
                     new JsonObject().put("field", "modelVersion"));
         }
-        String requestId = Ids.next("syn");
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         Future<BlobRef> textBlob = utf8.length <= services.settings().inlineTextBytes() ? Future.succeededFuture(null)
                 : workers.executeBlocking(() -> services.blobs().put(new ByteArrayInputStream(utf8), "text/plain; charset=utf-8"), false);
         final String lang = language;
         final double spd = speed;
-        return textBlob.compose(blob -> {
+        java.util.concurrent.Callable<ReferenceClip> task = referenceTask;
+        Future<ReferenceClip> reference = task == null ? Future.succeededFuture(null) : workers.executeBlocking(task, false);
+        return reference.compose(ref -> textBlob.compose(blob -> {
             SynthesisRequest event = SynthesisRequest.newBuilder()
                     .setRequestId(requestId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
                     .setModelVersion(modelVersion == null ? null : modelVersion.intValue())
                     .setText(blob == null ? text : null).setTextBlob(blob)
                     .setLanguage(lang).setFormat(format).setSpeed(spd)
                     .setSentencePauseMs(sentencePause).setParagraphPauseMs(paragraphPause)
+                    .setReference(ref).setStreaming(streaming)
                     .setEventTime(Instant.now()).build();
             return services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event)
                     .map(md -> dev.voxpipe.ingest.views.ViewDocs.synthesisRequest(event, text.length()));
-        }).onSuccess(doc -> views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc));
+        })).onSuccess(doc -> views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc));
     }
 
     private static int pause(JsonObject body, String field, int defaultMs, int maxMs) {

@@ -92,7 +92,11 @@ final class TtsApi {
     private String voiceFor(Principal principal, TtsRequest request) {
         String id = request.referenceId();
         if (request.isVoice()) return id;
-        throw new TtsRequest.Refused("ref_audio_path: " + id + " is not a reference clip of this API key");
+        JsonObject upload = views.get(ViewStores.UPLOADS, "u/" + id).orElse(null);
+        if (upload == null || !principal.tenantId().equals(upload.getString("tenantId"))) {
+            throw new TtsRequest.Refused("ref_audio_path: " + id + " is not an uploaded clip of this API key");
+        }
+        return upload.getString("voiceId");
     }
 
     private void awaitWhole(RoutingContext ctx, Context context, TtsRequest req, String requestId, long started) {

@@ -27,7 +27,7 @@ public record TtsRequest(String text, String language, String refAudioPath, Stri
     static final Set<String> NUMBERS_IGNORED = Set.of("top_k", "top_p", "temperature", "repetition_penalty", "seed",
             "batch_threshold", "sample_steps", "overlap_length", "min_chunk_length");
     static final Set<String> FLAGS_IGNORED = Set.of("split_bucket", "parallel_infer", "super_sampling", "return_fragment");
-    private static final Pattern VOICE_OR_REFERENCE = Pattern.compile("(voice|ref)_[0-9a-z]{10,40}");
+    private static final Pattern VOICE_OR_REFERENCE = Pattern.compile("(voice|upl)_[0-9a-z]{26}");
 
     /** A request /tts refuses: 400 and GPT-SoVITS's {@code {"message": ...}}. */
     public static final class Refused extends RuntimeException {
@@ -110,9 +110,9 @@ public record TtsRequest(String text, String language, String refAudioPath, Stri
     }
 
     /**
-     * What {@code ref_audio_path} names: a voice id ({@code voice_...}), a reference clip id
-     * ({@code ref_...}), or either as the last segment of a path with an extension
-     * ({@code refs/voice_01abc.wav}). VoxPipe reads no server file paths.
+     * What {@code ref_audio_path} names: a voice id ({@code voice_...}: its trained model), an uploaded
+     * sample's id ({@code upl_...}: zero-shot from that 3-10 s clip), or either as the last segment of a
+     * path with an extension ({@code refs/voice_01abc.wav}). VoxPipe reads no server file paths.
      */
     public String referenceId() {
         String name = refAudioPath.replace('\\', '/');
@@ -120,8 +120,8 @@ public record TtsRequest(String text, String language, String refAudioPath, Stri
         int dot = name.indexOf('.');
         if (dot > 0) name = name.substring(0, dot);
         if (!VOICE_OR_REFERENCE.matcher(name).matches()) {
-            throw new Refused("ref_audio_path: " + Errors.printable(refAudioPath) + " names neither a voice id (voice_...) nor a"
-                    + " reference clip id (ref_...) of this API key; VoxPipe reads no server file paths");
+            throw new Refused("ref_audio_path: " + Errors.printable(refAudioPath) + " names neither a voice id (voice_...) nor an"
+                    + " uploaded clip's id (upl_...) of this API key; VoxPipe reads no server file paths");
         }
         return name;
     }
@@ -130,12 +130,21 @@ public record TtsRequest(String text, String language, String refAudioPath, Stri
         return referenceId().startsWith("voice_");
     }
 
-    /** The body of the equivalent {@code POST /v1/synthesis}. */
+    /**
+     * The body of the equivalent {@code POST /v1/synthesis}: for an uploaded clip, a zero-shot
+     * synthesis in the voice the clip was uploaded to, with {@code prompt_text} as its transcript.
+     */
     public JsonObject synthesisBody(String voiceId) {
         int pauseMs = (int) Math.round(fragmentIntervalSeconds * 1000);
-        return new JsonObject().put("voiceId", voiceId).put("text", text).put("language", language)
+        JsonObject body = new JsonObject().put("voiceId", voiceId).put("text", text).put("language", language)
                 .put("format", mediaType.equals("ogg") ? "ogg_vorbis" : "wav").put("speed", speed)
-                .put("sentencePauseMs", pauseMs).put("paragraphPauseMs", pauseMs);
+                .put("sentencePauseMs", pauseMs).put("paragraphPauseMs", pauseMs).put("streaming", streaming);
+        if (!isVoice()) {
+            JsonObject reference = new JsonObject().put("uploadId", referenceId());
+            if (promptText != null && !promptText.isBlank()) reference.put("transcript", promptText);
+            body.put("reference", reference);
+        }
+        return body;
     }
 
     /** GPT-SoVITS: 0/false off; 1/true, 2 and 3 are its streaming qualities (VoxPipe streams the same way for each). */

@@ -89,8 +89,14 @@ class TtsRequestTest {
         }
         assertEquals("auto", TtsRequest.fromJson(documentedPost().put("text_lang", "auto")).language());
         assertEquals("zh", TtsRequest.fromJson(documentedPost().put("text_lang", "all_zh")).language());
-        assertEquals("ref_01m8jm9w591yx18896k9sj1cn7",
-                TtsRequest.fromJson(documentedPost().put("ref_audio_path", "refs/ref_01m8jm9w591yx18896k9sj1cn7.wav")).referenceId());
+        TtsRequest clip = TtsRequest.fromJson(documentedPost().put("ref_audio_path", "refs/upl_01m8jm9w591yx18896k9sj1cn7.wav")
+                .put("prompt_text", "What the clip says."));
+        assertEquals("upl_01m8jm9w591yx18896k9sj1cn7", clip.referenceId());
+        assertFalse(clip.isVoice());
+        JsonObject zeroShot = clip.synthesisBody(VOICE);
+        assertEquals(new JsonObject().put("uploadId", "upl_01m8jm9w591yx18896k9sj1cn7").put("transcript", "What the clip says."),
+                zeroShot.getJsonObject("reference"), "an uploaded clip means zero-shot, prompt_text its transcript");
+        assertEquals(null, body.getValue("reference"), "a voice id means its trained model");
     }
 
     @Test
