@@ -16,6 +16,10 @@ final class GptSovitsRoutes {
 
     static void mount(Router router, ApiDocs docs, Services services, WorkerExecutor workers, SynthesisApi synthesis) {
         TtsApi tts = new TtsApi(services, workers, synthesis);
+        docs.op(HttpMethod.GET, "/v1/synthesis/:requestId/stream", "The audio as one chunked WAV that follows the synthesis while it runs"
+                + " (first sentence early when submitted with streaming: true)").tag("synthesis")
+                .responds(200, "audio/wav, chunked, data size left open").responds(404, "No such synthesis in this tenant")
+                .responds(409, "The synthesis failed before any audio").handle(tts::streamV1);
         router.route("/tts").handler(new AuthHandler(services.apiKeys(), services.buckets(), services.metrics()));
         BodyHandler json = BodyHandler.create(false).setBodyLimit(services.settings().maxSynthesisBodyBytes());
         String summary = "GPT-SoVITS api_v2 /tts: text in a voice (ref_audio_path = voice id or reference clip id); audio, or 400 {message}";

@@ -14,7 +14,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.InputStream;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * GPT-SoVITS {@code api_v2}'s {@code GET/POST /tts} on VoxPipe's pipeline: the request becomes a
@@ -80,7 +79,7 @@ final class TtsApi {
         queued.onSuccess(doc -> {
             String requestId = doc.getString("requestId");
             response.putHeader("X-Voxpipe-Synthesis", requestId);
-            if (req.streaming()) new Stream(ctx, context, req, requestId).poll();
+            if (req.streaming()) new Stream(ctx, req.mediaType(), requestId, TtsApi::failed).poll();
             else awaitWhole(ctx, context, req, requestId, System.currentTimeMillis());
         }).onFailure(e -> {
             if (e instanceof ApiException api) refuse(response, api);
@@ -140,22 +139,34 @@ final class TtsApi {
         }).onFailure(e -> failed(response, "the audio could not be read"));
     }
 
+    /**
+     * {@code GET /v1/synthesis/{id}/stream}: the synthesis's audio as one chunked WAV that follows it
+     * while it runs (each chunk's PCM as soon as it is synthesised, pauses as silence); a request made
+     * with {@code streaming: true} has its first sentence as a chunk of its own, so audio starts early.
+     */
+    void streamV1(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        String requestId = ctx.pathParam("requestId");
+        synthesis.request(principal, requestId); // 404 unless it is the caller's
+        new Stream(ctx, "wav", requestId, (response, why) -> Errors.send(response, new ApiException(409, "synthesis_failed",
+                "the synthesis failed: " + why, null, null))).poll();
+    }
+
     /** Sends each finished chunk's PCM in order as soon as it is in the views. */
     private final class Stream {
         private final RoutingContext ctx;
-        private final Context context;
-        private final TtsRequest req;
+        private final String mediaType;
         private final String requestId;
+        private final java.util.function.BiConsumer<HttpServerResponse, String> failure;
         private final long started = System.currentTimeMillis();
-        private final AtomicBoolean busy = new AtomicBoolean();
         private int next;
         private boolean headerSent;
 
-        Stream(RoutingContext ctx, Context context, TtsRequest req, String requestId) {
+        Stream(RoutingContext ctx, String mediaType, String requestId, java.util.function.BiConsumer<HttpServerResponse, String> failure) {
             this.ctx = ctx;
-            this.context = context;
-            this.req = req;
+            this.mediaType = mediaType;
             this.requestId = requestId;
+            this.failure = failure;
         }
 
         void poll() {
@@ -191,9 +202,9 @@ final class TtsApi {
                 Pcm pcm = r.result();
                 if (!headerSent) {
                     headerSent = true;
-                    response.setChunked(true).putHeader("Content-Type", "audio/" + req.mediaType())
+                    response.setChunked(true).putHeader("Content-Type", "audio/" + mediaType)
                             .putHeader("Cache-Control", "no-store");
-                    if (req.mediaType().equals("wav")) response.write(Buffer.buffer(WavLayout.header(pcm.sampleRate(), 0xFFFFFFFFL)));
+                    if (mediaType.equals("wav")) response.write(Buffer.buffer(WavLayout.header(pcm.sampleRate(), 0xFFFFFFFFL)));
                 }
                 Buffer out = Buffer.buffer(pcm.bytes());
                 long pauseBytes = 2L * Math.round(pauseMs * pcm.sampleRate() / 1000.0);
@@ -210,7 +221,7 @@ final class TtsApi {
             if (headerSent) {
                 response.reset(); // mid-stream: the client sees a truncated stream, as with GPT-SoVITS
             } else {
-                failed(response, why);
+                failure.accept(response, why);
             }
         }
     }
