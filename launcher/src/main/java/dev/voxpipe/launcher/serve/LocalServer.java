@@ -68,6 +68,9 @@ public final class LocalServer implements AutoCloseable {
         values.put("voxpipe.ingest.api-keys-file", home.keyFile().toString());
         values.put("voxpipe.ingest.api-keys-reload-interval", "2s");
         values.put("voxpipe.ingest.management-port", "-1");
+        // One box, streamed answers: a split request's chunks reach the synth worker at the splitter's next
+        // exactly-once commit; 25 ms instead of 200 takes about 190 ms off the first audio (bench/streaming).
+        values.put("voxpipe.audiobook.commit-interval-ms", "25");
         values.putAll(options.extra());
         return values;
     }
