@@ -117,6 +117,7 @@ public final class ApiRouter {
                 .responds(416, "Range not satisfiable").handle(audio::get);
 
         GptSovitsRoutes.mount(router, docs, services, workers, synthesis);
+        ConsoleRoutes.mount(router, docs);
 
         router.route().failureHandler(ApiRouter::failure);
         jsonErrors(router);
