@@ -512,7 +512,8 @@ public final class VoiceModelRuntime implements AutoCloseable {
             throw new IllegalArgumentException("speed must be within 0.5..2.0, got " + speed);
         }
         if (voice != null && !voice.baseModelId().equals(modelId)) {
-            throw new IllegalArgumentException("voice was made for base " + voice.baseModelId() + ", not " + modelId);
+            throw new IllegalArgumentException("voice_needs_retraining: the voice was made for base model "
+                    + voice.baseModelId() + " and this worker runs " + modelId + "; train the voice again to use it");
         }
         long started = System.nanoTime();
         List<float[]> audio = new ArrayList<>();
