@@ -505,6 +505,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
      * @param speed 0.5 (slow) to 2.0 (fast)
      */
     public SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed) {
+        return synthesize(voice, sentences, speed, PitchControl.NONE);
+    }
+
+    /** As {@link #synthesize(VoiceDelta, List, double)}, with the pitch moved or its range scaled. */
+    public SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed, PitchControl pitch) {
+        PitchControl control = pitch == null ? PitchControl.NONE : pitch;
         if (sentences == null) {
             throw new IllegalArgumentException("sentences must not be null");
         }
@@ -519,13 +525,13 @@ public final class VoiceModelRuntime implements AutoCloseable {
         List<float[]> audio = new ArrayList<>();
         double seconds = 0;
         if (!sentences.isEmpty()) {
-            Acoustic rendered = render(voice, sentences, speed);
+            Acoustic rendered = render(voice, sentences, speed, control);
             List<float[][]> mels = rendered.mels();
             // sentences are vocoded in parallel (each vocoder is a chain of small engine calls)
             float[][] clips = new float[mels.size()][];
             Vocoder chosen = vocoder == Vocoder.HARMONIC && !hasPitchModel() && rendered.f0() == null
                     ? Vocoder.GRIFFIN_LIM : vocoder;
-            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC ? pitchRange(voice) : null;
+            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC ? control.apply(pitchRange(voice)) : null;
             java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
                 try (NDManager m = root.newSubManager()) {
                     clips[i] = rendered.f0() != null && chosen == Vocoder.HARMONIC
@@ -555,11 +561,11 @@ public final class VoiceModelRuntime implements AutoCloseable {
 
     /** The acoustic model alone: log-mel [frames][100] per sentence. */
     public List<float[][]> logMels(VoiceDelta voice, List<String> sentences, double speed) {
-        return render(voice, sentences, speed).mels();
+        return render(voice, sentences, speed, PitchControl.NONE).mels();
     }
 
     /** The acoustic model's log-mels and, for a model with prosody, its F0 tracks. */
-    private Acoustic render(VoiceDelta voice, List<String> sentences, double speed) {
+    private Acoustic render(VoiceDelta voice, List<String> sentences, double speed, PitchControl pitch) {
         List<int[]> tokens = new ArrayList<>();
         for (String s : sentences) {
             tokens.add(tokenIds(s));
@@ -575,7 +581,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
             // a voice whose prosody predictor was fine-tuned speaks at its own pitch; others are moved to their range
             boolean adapted = voice != null && voice.overrides().containsKey("var.out.w");
             PitchModel.F0Stats level = base.config().prosody() && !adapted && hasPitchModel() ? pitchRange(voice) : null;
-            return acoustic(m, w, embedding, tokens, scale / speed, true, level);
+            return acoustic(m, w, embedding, tokens, scale / speed, true, level, pitch);
         }
     }
 
@@ -639,7 +645,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
 
     private Acoustic acoustic(NDManager m, Weights w, float[] embedding, List<int[]> tokens, double durationFactor,
                               boolean decode) {
-        return acoustic(m, w, embedding, tokens, durationFactor, decode, null);
+        return acoustic(m, w, embedding, tokens, durationFactor, decode, null, PitchControl.NONE);
     }
 
     /**
@@ -648,7 +654,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
      * adapted: zero-shot and the mean voice), and the decoder reads the prosody it will be vocoded with.
      */
     private Acoustic acoustic(NDManager m, Weights w, float[] embedding, List<int[]> tokens, double durationFactor,
-                              boolean decode, PitchModel.F0Stats pitchLevel) {
+                              boolean decode, PitchModel.F0Stats pitchLevel, PitchControl pitch) {
         ModelConfig c = base.config();
         {
             int b = tokens.size();
@@ -689,7 +695,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
             NDArray frameStates = conditioned.batchMatMul(expand);
             List<float[]> f0 = null;
             if (c.prosody()) {
-                Prosody p = predictProsody(m, w, frameStates, fmask, frames, maxFrames, pitchLevel);
+                Prosody p = predictProsody(m, w, frameStates, fmask, frames, maxFrames, pitchLevel, pitch);
                 f0 = p.f0();
                 frameStates = AcousticModel.withProsody(w, frameStates, p.decoderInput(), fmask);
             }
@@ -713,7 +719,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
 
     /** The variance predictor's log-F0, voicing and energy as decoder input [B, 3, F], and F0 tracks in Hz. */
     private static Prosody predictProsody(NDManager m, Weights w, NDArray frameStates, NDArray fmask, int[] frames,
-                                          int maxFrames, PitchModel.F0Stats pitchLevel) {
+                                          int maxFrames, PitchModel.F0Stats pitchLevel, PitchControl pitch) {
         int b = frames.length;
         float[] v = AcousticModel.variance(w, frameStates, fmask).toType(DataType.FLOAT32, false).toFloatArray();
         float[] input = new float[b * AcousticModel.PROSODY_CHANNELS * maxFrames];
@@ -722,23 +728,22 @@ public final class VoiceModelRuntime implements AutoCloseable {
             int pitchAt = (i * 3) * maxFrames;
             int voicingAt = (i * 3 + 1) * maxFrames;
             int energyAt = (i * 3 + 2) * maxFrames;
-            double shift = 0;
-            if (pitchLevel != null) {
-                double sum = 0;
-                int n = 0;
-                for (int t = 0; t < frames[i]; t++) {
-                    if (v[voicingAt + t] > 0) {
-                        sum += v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE;
-                        n++;
-                    }
+            double sum = 0;
+            int n = 0;
+            for (int t = 0; t < frames[i]; t++) {
+                if (v[voicingAt + t] > 0) {
+                    sum += v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE;
+                    n++;
                 }
-                shift = n == 0 ? 0 : pitchLevel.meanLog() - sum / n;
             }
+            double mean = n == 0 ? AcousticModel.LOG_F0_CENTRE : sum / n;
+            double shift = pitchLevel != null && n > 0 ? pitchLevel.meanLog() - mean : 0;
             float[] hz = new float[frames[i]];
             for (int t = 0; t < frames[i]; t++) {
                 input[energyAt + t] = v[energyAt + t];
                 if (v[voicingAt + t] > 0) {
-                    double logF0 = v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE + shift;
+                    double logF0 = pitch.apply(v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE
+                            + shift, mean + shift);
                     hz[t] = (float) Math.exp(logF0);
                     input[pitchAt + t] = (float) ((logF0 - AcousticModel.LOG_F0_CENTRE) / AcousticModel.LOG_F0_SCALE);
                     input[voicingAt + t] = 1f;
