@@ -106,6 +106,13 @@ public final class ChunkSynthesizer {
                     + " has no trained model";
             return chunks.stream().map(c -> failure(c, why)).toList();
         }
+        if (!runtime.baseModelId().equals(model.get().getBaseModel())) {
+            // a voice trained on another base model cannot be served by this one: a content fault, not retried
+            String why = "voice_needs_retraining: voice " + voice.voiceId() + " was trained on base model "
+                    + model.get().getBaseModel() + " and this worker runs " + runtime.baseModelId()
+                    + "; train the voice again";
+            return chunks.stream().map(c -> failure(c, why)).toList();
+        }
         VoiceModelReady ready = model.get();
         return synthesizeWith(chunks, voice.speed(), () -> voices.get(ready));
     }
