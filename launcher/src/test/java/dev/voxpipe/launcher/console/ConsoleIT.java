@@ -85,6 +85,7 @@ class ConsoleIT {
 
             web.click("#train");
             web.await("#training-text", t -> t.contains("loss"), Duration.ofMinutes(5));
+            web.script("document.getElementById('training').scrollIntoView({block: 'center'})");
             web.screenshot(shots.resolve("3-training-live.png"));
             web.await("#training-text", t -> t.startsWith("succeeded"), Duration.ofMinutes(20));
             web.await("#voice-meta", t -> t.contains("model ready v1"), Duration.ofSeconds(30));
