@@ -97,6 +97,8 @@ public final class ApiRouter {
                 .body("application/json", ApiDocs.object(java.util.List.of("voiceId", "text"), "voiceId", "string", "text", "string",
                         "format", "{\"type\":\"string\",\"enum\":[\"wav\",\"flac\",\"mp3\",\"ogg_opus\",\"ogg_vorbis\"]}",
                         "speed", "{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2.0}", "language", "string",
+                        "pitchShift", "{\"type\":\"number\",\"minimum\":-12,\"maximum\":12}",
+                        "pitchRange", "{\"type\":\"number\",\"minimum\":0.25,\"maximum\":2}",
                         "modelVersion", "integer", "sentencePauseMs", "integer", "paragraphPauseMs", "integer", "streaming", "boolean",
                         "reference", ApiDocs.object(java.util.List.of(), "uploadId", "string", "audio", "string", "transcript", "string").encode()))
                 .responds(202, "Queued; body has requestId and links")

@@ -77,6 +77,8 @@ final class SynthesisApi {
         Double speed = Requests.number(body, "speed");
         if (speed == null) speed = 1.0;
         if (speed < 0.5 || speed > 2.0) throw ApiException.invalid("'speed' must be from 0.5 to 2.0", new JsonObject().put("field", "speed"));
+        double pitchShift = bounded(body, "pitchShift", 0, -12, 12, "semitones");
+        double pitchRange = bounded(body, "pitchRange", 1, 0.25, 2, "times the voice's range");
         int sentencePause = pause(body, "sentencePauseMs", 300, 5000);
         int paragraphPause = pause(body, "paragraphPauseMs", 800, 10000);
         Double modelVersion = Requests.number(body, "modelVersion");
@@ -130,12 +132,24 @@ final class SynthesisApi {
                     .setModelVersion(modelVersion == null ? null : modelVersion.intValue())
                     .setText(blob == null ? text : null).setTextBlob(blob)
                     .setLanguage(lang).setFormat(format).setSpeed(spd)
+                    .setPitchShift(pitchShift).setPitchRange(pitchRange)
                     .setSentencePauseMs(sentencePause).setParagraphPauseMs(paragraphPause)
                     .setReference(ref).setStreaming(streaming)
                     .setEventTime(Instant.now()).build();
             return services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event)
                     .map(md -> dev.voxpipe.ingest.views.ViewDocs.synthesisRequest(event, text.length()));
         })).onSuccess(doc -> views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc));
+    }
+
+    /** A number field within [min, max], or its default when absent; 422 naming the field and the limits otherwise. */
+    private static double bounded(JsonObject body, String field, double defaultValue, double min, double max, String unit) {
+        Double value = Requests.number(body, field);
+        if (value == null) return defaultValue;
+        if (!(value >= min && value <= max)) {
+            throw ApiException.invalid("'" + field + "' must be from " + min + " to " + max + " (" + unit + ")",
+                    new JsonObject().put("field", field));
+        }
+        return value;
     }
 
     private static int pause(JsonObject body, String field, int defaultMs, int maxMs) {

@@ -161,6 +161,8 @@ public final class ViewDocs {
                 .put("language", str(r.getLanguage()))
                 .put("format", r.getFormat().name())
                 .put("speed", r.getSpeed())
+                .put("pitchShift", r.getPitchShift())
+                .put("pitchRange", r.getPitchRange())
                 .put("textChars", textChars)
                 .put("textBlobKey", r.getTextBlob() == null ? null : str(r.getTextBlob().getKey())) // internal
                 .put("referenceKey", r.getReference() == null ? null : str(r.getReference().getAudio().getKey())) // internal

@@ -59,6 +59,8 @@ public final class RequestSplitter {
                     .setText(piece.text())
                     .setLanguage(piece.language())
                     .setSpeed(request.getSpeed())
+                    .setPitchShift(request.getPitchShift())
+                    .setPitchRange(request.getPitchRange())
                     .setPauseAfterMs(pause)
                     .setChapterTitle(piece.chapterTitle())
                     .setFormat(request.getFormat())

@@ -6,6 +6,7 @@ import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
 import dev.voxpipe.dsp.PcmAudio;
 import dev.voxpipe.dsp.WavIo;
+import dev.voxpipe.model.PitchControl;
 import dev.voxpipe.model.SynthesisOutput;
 import dev.voxpipe.model.VoiceDelta;
 import dev.voxpipe.model.VoiceModelRuntime;
@@ -74,13 +75,15 @@ public final class ChunkSynthesizer {
     }
 
     /** A zero-shot chunk's voice comes from its reference clip (by content), a trained one's from its model version. */
-    private record VoiceKey(String tenantId, String voiceId, Integer modelVersion, double speed, String referenceSha256) {}
+    private record VoiceKey(String tenantId, String voiceId, Integer modelVersion, double speed, String referenceSha256,
+                            double pitchShift, double pitchRange) {}
 
     public List<SynthesisChunkResult> synthesize(List<SynthesisChunk> batch) {
         Map<VoiceKey, List<SynthesisChunk>> groups = new LinkedHashMap<>();
         for (SynthesisChunk chunk : batch) {
             groups.computeIfAbsent(new VoiceKey(chunk.getTenantId(), chunk.getVoiceId(), chunk.getModelVersion(),
-                    chunk.getSpeed(), chunk.getReference() == null ? null : chunk.getReference().getAudio().getSha256()),
+                    chunk.getSpeed(), chunk.getReference() == null ? null : chunk.getReference().getAudio().getSha256(),
+                    chunk.getPitchShift(), chunk.getPitchRange()),
                     k -> new ArrayList<>()).add(chunk);
         }
         List<SynthesisChunkResult> results = new ArrayList<>();
@@ -96,9 +99,15 @@ public final class ChunkSynthesizer {
         if (voice.speed() < 0.5 || voice.speed() > 2.0 || Double.isNaN(voice.speed())) {
             return chunks.stream().map(c -> failure(c, "speed " + voice.speed() + " is outside 0.5 to 2.0")).toList();
         }
+        PitchControl pitch;
+        try {
+            pitch = new PitchControl(voice.pitchShift(), voice.pitchRange());
+        } catch (IllegalArgumentException e) {
+            return chunks.stream().map(c -> failure(c, e.getMessage())).toList();
+        }
         if (voice.referenceSha256() != null) {
             var reference = chunks.get(0).getReference();
-            return synthesizeWith(chunks, voice.speed(), () -> references.get(reference));
+            return synthesizeWith(chunks, voice.speed(), pitch, () -> references.get(reference));
         }
         Optional<VoiceModelReady> model = findModel(voice);
         if (model.isEmpty() || !model.get().getTenantId().equals(voice.tenantId())) {
@@ -114,7 +123,7 @@ public final class ChunkSynthesizer {
             return chunks.stream().map(c -> failure(c, why)).toList();
         }
         VoiceModelReady ready = model.get();
-        return synthesizeWith(chunks, voice.speed(), () -> voices.get(ready));
+        return synthesizeWith(chunks, voice.speed(), pitch, () -> voices.get(ready));
     }
 
     @FunctionalInterface
@@ -122,14 +131,15 @@ public final class ChunkSynthesizer {
         VoiceDelta voice() throws Exception;
     }
 
-    private List<SynthesisChunkResult> synthesizeWith(List<SynthesisChunk> chunks, double speed, VoiceSource source) {
+    private List<SynthesisChunkResult> synthesizeWith(List<SynthesisChunk> chunks, double speed, PitchControl pitch,
+                                                      VoiceSource source) {
         Exception last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
                 VoiceDelta delta = source.voice();
                 long started = System.nanoTime();
                 SynthesisOutput output = runtime.synthesize(delta, chunks.stream().map(SynthesisChunk::getText).toList(),
-                        speed);
+                        speed, pitch);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 rtf.record(output.realTimeFactor());
                 List<SynthesisChunkResult> results = new ArrayList<>();
