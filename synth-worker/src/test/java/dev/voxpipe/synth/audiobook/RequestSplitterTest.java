@@ -38,4 +38,17 @@ class RequestSplitterTest {
             assertTrue(streamed.get(i).getStreaming());
         }
     }
+
+    @Test
+    void everyChunkCarriesTheRequestsSpeedAndPitch() throws Exception {
+        SynthesisRequest request = SynthesisRequest.newBuilder(request(false)).setSpeed(1.25).setPitchShift(-3)
+                .setPitchRange(0.5).build();
+        List<SynthesisChunk> chunks = new RequestSplitter(null, 400).split(request);
+        assertEquals(2, chunks.size());
+        for (SynthesisChunk c : chunks) {
+            assertEquals(1.25, c.getSpeed());
+            assertEquals(-3.0, c.getPitchShift());
+            assertEquals(0.5, c.getPitchRange());
+        }
+    }
 }
