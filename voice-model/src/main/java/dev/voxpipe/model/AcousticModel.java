@@ -29,10 +29,12 @@ public final class AcousticModel {
     /** Off by default since the validation sweep (voice-model README): adapting it costs intelligibility. */
     private static final boolean ADAPT_TEXT = "true".equals(System.getProperty("voxpipe.adaptText"));
     /**
-     * Experiment switch (validation split only): whether few-shot adapts the duration predictor. Off since the v2
-     * validation sweep: frozen, the open-WER ratio was 1.37x / 1.67x (real / flite_rms) against 1.39x / 1.89x.
+     * Experiment switch (validation split only): whether few-shot adapts the duration predictor. On: in the v2
+     * validation sweep freezing it moved the open-WER ratio within noise (1.37x / 1.67x against 1.39x / 1.89x, real /
+     * flite_rms) while the clone spoke 6 % slower than the speaker (rate 0.94) and MCD rose (2.81 / 1.90 against
+     * 2.75 / 1.87 dB).
      */
-    private static final boolean ADAPT_DURATION = "true".equals(System.getProperty("voxpipe.adaptDuration"));
+    private static final boolean ADAPT_DURATION = !"false".equals(System.getProperty("voxpipe.adaptDuration"));
     private static final int[] DILATIONS = {1, 2, 4, 1, 2, 4};
     /** Experiment switch (validation split only): the name prefixes few-shot adapts, comma-separated. */
     private static final List<String> ADAPTERS = System.getProperty("voxpipe.adapters") == null ? null
@@ -101,10 +103,11 @@ public final class AcousticModel {
     }
 
     /**
-     * What a few-shot voice adapts: the decoder (with its FiLM layers), the prosody predictor, the prior and the
-     * speaker-to-text projection; the text encoder, the duration predictor and the speaker encoder stay frozen (the
-     * v2 validation sweep: adapting more cost intelligibility on one minute of speech; {@code -Dvoxpipe.adaptText}
-     * and {@code -Dvoxpipe.adaptDuration} turn them back on, {@code -Dvoxpipe.adapters=prefix,...} names the set).
+     * What a few-shot voice adapts: the decoder (with its FiLM layers), the prosody predictor, the prior, the duration
+     * predictor and the speaker-to-text projection; the text encoder and the speaker encoder stay frozen (adapting the
+     * text encoder cost intelligibility on one minute of speech). {@code -Dvoxpipe.adaptText=true} and
+     * {@code -Dvoxpipe.adaptDuration=false} change that, {@code -Dvoxpipe.adapters=prefix,...} names the whole set
+     * (experiment switches for the validation split).
      */
     public static boolean isVoiceAdapter(String name) {
         if (ADAPTERS != null) {
