@@ -35,6 +35,10 @@ PRETRAINING="flite_kal16 flite_awb flite_slt espeak_female festival_ked_diphone"
 [ -f data/real-corpus/asterisk_it_it/speaker.json ] || $ST real-corpus --out data/real-corpus --speakers asterisk_it_it
 
 pre=$(for s in $PRETRAINING; do printf '%s,' "data/corpus-eval/$s"; done); pre=${pre%,}
+# the v2 base's other pretraining speakers, so that "nearest" is the nearest of all of them (the strongest baseline)
+for extra in data/corpus/espeak_male data/corpus/marytts_slt_hsmm data/real-corpus/asterisk_fr_ca data/real-corpus/asterisk_ru_ru; do
+  [ -f "$extra/metadata.tsv" ] && pre="$pre,$extra"
+done
 evaluate() { # name fewshot-dir heldout-dir
   bench_java dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$RUN/$1" \
     ${STEPS:+--steps "$STEPS"} --limit 1000 --pretraining "$pre" --flite-slt true

@@ -36,25 +36,21 @@ class EndToEndIT {
 
     /**
      * Regression bars on the evaluation protocol's test prompts, which share no 4-word sequence with the few-shot
-     * clips. The first release's 25 % gain over the baseline was met only on prompts that repeated few-shot text;
-     * on these the shipped model measures 20 % (voice-model/models/voxpipe-base-v1/report-test), so the bar guards
-     * that level until the acoustic model v2 raises it.
+     * clips. With the v2 base (phonemes, prosody predictor) this test measured few-shot 2.92 dB against the mean
+     * voice's 3.60 (-19 %; v1: 3.06 against 3.72), so the bars guard that level with room for run-to-run noise
+     * (training through the workers is not bit-reproducible).
      */
-    static final double MAX_MCD_DB = 4.5;
-    static final double MIN_MCD_GAIN_OVER_BASELINE = 0.10;
-    /**
-     * The clone has her share of voiced frames: with the harmonic vocoder and the pitch model it measured 0.91x here
-     * (Griffin-Lim, before them, 0.54x; the bar was 0.35).
-     */
-    static final double MIN_VOICED_SHARE_OF_REFERENCE = 0.75;
+    static final double MAX_MCD_DB = 3.5;
+    static final double MIN_MCD_GAIN_OVER_BASELINE = 0.12;
+    /** The clone has her share of voiced frames: 1.03x with v2 (v1 with the harmonic vocoder 0.91x, Griffin-Lim 0.54x). */
+    static final double MIN_VOICED_SHARE_OF_REFERENCE = 0.85;
     static final double MAX_F0_MEAN_ERROR = 0.10;
     /**
-     * Open-vocabulary WER over her recordings' own on the same prompts (the headline intelligibility figure): 2.22x
-     * with Griffin-Lim, 2.78x with the harmonic vocoder on these 8 prompts (1.86x / 1.91x on the protocol's 40 test
-     * prompts). It replaced a grammar-mode bar of 1.5x her grammar WER, which is 0 % on these prompts: one word
-     * recognised wrong failed it, and a rendering's grammar WER moved between 0 and 14 % from run to run.
+     * Open-vocabulary WER over her recordings' own on the same prompts (the headline intelligibility figure): 1.78x with
+     * v2 on these 8 prompts (v1: 2.33x-2.78x from run to run; 3.00x with the duration predictor frozen, which also
+     * slowed her down to a rate of 0.84). Eight prompts are about 50 words, so one word is 0.1x.
      */
-    static final double MAX_OPEN_WER_RATIO = 3.5;
+    static final double MAX_OPEN_WER_RATIO = 2.75;
     static final int HELD_OUT_SENTENCES = 8;
     /** The acoustic model v2 issue's Mandarin sentence: through the API it gives 3-8 s with at least 40 % voiced frames. */
     static final String MANDARIN = "你好，世界。今天是2026年11月28日，价格是100元。";
