@@ -1,5 +1,6 @@
 package dev.voxpipe.feature.topology;
 
+import dev.voxpipe.core.fault.Retry;
 import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.dsp.MelConfig;
 import dev.voxpipe.dsp.PitchTracker;
@@ -17,8 +18,18 @@ import dev.voxpipe.schemas.TensorEncoding;
  * @param melEncoding         FLOAT32_LE or FLOAT16_LE
  * @param maxRejectionsListed the dataset summary lists at most this many clip rejections (counts stay exact)
  */
-public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed) {
+public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed,
+                              Retry.Policy retry) {
     public static final String PREFIX = "voxpipe.feature.";
+
+    /** With the default retry policy for transient faults ({@link Retry.Policy#defaults}). */
+    public FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed) {
+        this(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, Retry.Policy.defaults());
+    }
+
+    public FeatureSettings withRetry(Retry.Policy policy) {
+        return new FeatureSettings(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, policy);
+    }
 
     public static FeatureSettings defaults() {
         return new FeatureSettings("feature-worker", PreprocessSettings.defaults(), 256 * 1024, TensorEncoding.FLOAT32_LE, 200);
@@ -80,6 +91,7 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
                 dsp,
                 c.getInt(PREFIX + "inline-max-bytes", 256 * 1024),
                 TensorEncoding.valueOf(c.get(PREFIX + "mel-encoding", "FLOAT32_LE")),
-                c.getInt(PREFIX + "max-rejections-listed", 200));
+                c.getInt(PREFIX + "max-rejections-listed", 200),
+                Retry.Policy.from(c));
     }
 }

@@ -2,6 +2,9 @@ package dev.voxpipe.feature.topology;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.NoSuchBlobException;
+import dev.voxpipe.core.fault.Faults;
+import dev.voxpipe.core.fault.Retry;
+import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.dsp.PcmAudio;
@@ -35,8 +38,11 @@ import java.util.stream.Collectors;
 /**
  * Per upload (partitioned by voiceId): fetch the bytes, decode, slice, gate, emit one SlicedClip per
  * clip (keyed by clipId, so the per-clip stage spreads over all partitions), and update the voice's
- * dataset summary in a local store. Anything wrong with the record becomes a dead letter with a
- * reason; the stream goes on.
+ * dataset summary in a local store. Anything wrong with the record (a content fault) becomes a dead
+ * letter with a reason; the stream goes on. A transient fault (the registry or the blob store is
+ * unreachable) is retried with bounded backoff ({@link Retry}); when it lasts, the processor throws
+ * {@link TransientFaultException}: the stream thread is replaced and the upload is read again from
+ * the last commit, never dead-lettered.
  */
 final class UploadProcessor implements Processor<String, byte[], String, Routed> {
     private static final Logger log = LoggerFactory.getLogger(UploadProcessor.class);
@@ -46,6 +52,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     private final BlobStore blobs;
     private final UploadPreprocessor preprocessor;
     private final FeatureMetrics metrics;
+    private final Retry retry;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, VoiceDatasetSummary> summaries;
     private KeyValueStore<String, String> uploadDigests;
@@ -56,6 +63,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         this.blobs = blobs;
         this.preprocessor = new UploadPreprocessor(settings.dsp());
         this.metrics = metrics;
+        this.retry = new Retry(settings.stage(), settings.retry(), metrics.registry);
     }
 
     @Override
@@ -73,9 +81,11 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         metrics.uploads.increment();
         RawAudioUploaded upload;
         try {
-            upload = deserializer.deserialize(topic, record.value());
+            upload = retry.call("reading an upload event", () -> deserializer.deserialize(topic, record.value()));
             if (upload == null) throw new IllegalArgumentException("empty upload event");
-        } catch (RuntimeException e) {
+        } catch (TransientFaultException e) {
+            throw e;
+        } catch (Exception e) {
             deadLetter(record, meta, e, null, null, "undecodable RawAudioUploaded: " + DeadLetters.reason(e));
             return;
         }
@@ -90,8 +100,21 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         }
         long t0 = System.nanoTime();
         PreparedUpload prepared;
-        try (InputStream in = blobs.open(upload.getBlob().getKey())) {
-            prepared = preprocessor.prepare(in, upload.getTranscript());
+        try {
+            String key = upload.getBlob().getKey();
+            prepared = retry.call("reading upload " + upload.getUploadId(), () -> {
+                InputStream raw;
+                try {
+                    raw = blobs.open(key);
+                } catch (java.io.IOException e) {
+                    throw Faults.storeFault(e);
+                }
+                try (InputStream in = Faults.storeStream(raw)) {
+                    return preprocessor.prepare(in, upload.getTranscript());
+                }
+            });
+        } catch (TransientFaultException e) {
+            throw e; // the stage waits: the thread is replaced and the upload read again
         } catch (NoSuchBlobException e) {
             rejectUpload(record, meta, upload, e, "audio blob " + upload.getBlob().getKey() + " is missing from the blob store");
             return;
@@ -106,8 +129,8 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             metrics.uploadTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         metrics.audioSeconds.increment(prepared.durationSeconds());
-        rememberBytes(upload);
         emitClips(record, upload, prepared);
+        rememberBytes(upload);
     }
 
     private void emitClips(Record<String, byte[]> record, RawAudioUploaded upload, PreparedUpload prepared) {
@@ -143,7 +166,10 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
                     b.setInlinePcm16(ByteBuffer.wrap(pcm));
                 } else {
                     try {
-                        b.setBlob(Payloads.store(blobs, WavIo.toWav16(new PcmAudio(c.normalized(), c.sampleRate())), "audio/wav"));
+                        byte[] wav = WavIo.toWav16(new PcmAudio(c.normalized(), c.sampleRate()));
+                        b.setBlob(retry.store("storing clip " + clipId, () -> Payloads.store(blobs, wav, "audio/wav")));
+                    } catch (TransientFaultException e) {
+                        throw e; // nothing was committed: the whole upload is redone once the store is back
                     } catch (Exception e) {
                         // cannot store the clip: reject it rather than lose the upload
                         b.setAccepted(false).setReasons(List.of("blob store write failed: " + DeadLetters.reason(e)));
