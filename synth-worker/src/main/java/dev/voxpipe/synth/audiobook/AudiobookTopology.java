@@ -1,5 +1,7 @@
 package dev.voxpipe.synth.audiobook;
 
+import dev.voxpipe.core.fault.Retry;
+import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.serde.AvroWireSerde;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
@@ -37,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Under {@code exactly_once_v2} a crash of any instance mid-book neither loses nor repeats a
  * chunk: the store and the outputs commit together, and results are kept by chunk index.
- * Records that cannot be read go to the dead-letter topic with the reason.
+ * Records that cannot be read go to the dead-letter topic with the reason. A transient fault (the
+ * registry or the blob store is away while a request is read or split, or a book written) is retried
+ * with bounded backoff and, when it lasts, thrown as {@link TransientFaultException}: the stream
+ * thread is replaced and the record read again, so an outage never fails a book.
  */
 public final class AudiobookTopology {
 
@@ -48,19 +53,24 @@ public final class AudiobookTopology {
 
     public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
                              BookWriter writer) {
+        build(builder, registry, splitter, writer, new Retry("audiobook", Retry.Policy.defaults(), null));
+    }
+
+    public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
+                             BookWriter writer, Retry retry) {
         AvroWireSerde<SynthesisRequest> requests = AvroWireSerde.of(registry, SynthesisRequest.class);
         AvroWireSerde<SynthesisChunkResult> results = AvroWireSerde.of(registry, SynthesisChunkResult.class);
 
         KStream<String, SpecificRecord> split = builder
                 .stream(Topics.SYNTHESIS_REQUESTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new SplitProcessor(requests.deserializer(), splitter));
+                .process(() -> new SplitProcessor(requests.deserializer(), splitter, retry));
         route(split, registry);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ASSEMBLY_STORE),
                 Serdes.String(), AssemblyState.serde()));
         KStream<String, SpecificRecord> assembled = builder
                 .stream(Topics.SYNTHESIS_CHUNK_RESULTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new AssembleProcessor(results.deserializer(), writer), ASSEMBLY_STORE);
+                .process(() -> new AssembleProcessor(results.deserializer(), writer, retry), ASSEMBLY_STORE);
         route(assembled, registry);
     }
 
@@ -89,11 +99,13 @@ public final class AudiobookTopology {
     static final class SplitProcessor implements Processor<String, byte[], String, SpecificRecord> {
         private final Deserializer<SynthesisRequest> requests;
         private final RequestSplitter splitter;
+        private final Retry retry;
         private ProcessorContext<String, SpecificRecord> context;
 
-        SplitProcessor(Deserializer<SynthesisRequest> requests, RequestSplitter splitter) {
+        SplitProcessor(Deserializer<SynthesisRequest> requests, RequestSplitter splitter, Retry retry) {
             this.requests = requests;
             this.splitter = splitter;
+            this.retry = retry;
         }
 
         @Override
@@ -105,15 +117,20 @@ public final class AudiobookTopology {
         public void process(Record<String, byte[]> record) {
             SynthesisRequest request;
             try {
-                request = requests.deserialize(Topics.SYNTHESIS_REQUESTS, record.value());
+                request = retry.call("reading a synthesis request", () -> requests.deserialize(Topics.SYNTHESIS_REQUESTS, record.value()));
                 if (request == null) throw new IllegalArgumentException("synthesis request record has no value");
-            } catch (RuntimeException e) {
+            } catch (TransientFaultException e) {
+                throw e;
+            } catch (Exception e) {
                 context.forward(record.withValue((SpecificRecord) deadLetter(context, record, e)));
                 return;
             }
             List<SynthesisChunk> chunks;
             try {
-                chunks = splitter.split(request);
+                SynthesisRequest read = request;
+                chunks = retry.call("splitting request " + request.getRequestId(), () -> splitter.split(read));
+            } catch (TransientFaultException e) {
+                throw e; // the request is fine; the store is away
             } catch (Exception e) {
                 log.info("request {} cannot be split: {}", request.getRequestId(), DeadLetters.reason(e));
                 context.forward(record.withKey(request.getRequestId()).withValue(failed(request.getRequestId(),
@@ -131,12 +148,14 @@ public final class AudiobookTopology {
     static final class AssembleProcessor implements Processor<String, byte[], String, SpecificRecord> {
         private final Deserializer<SynthesisChunkResult> results;
         private final BookWriter writer;
+        private final Retry retry;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, AssemblyState> store;
 
-        AssembleProcessor(Deserializer<SynthesisChunkResult> results, BookWriter writer) {
+        AssembleProcessor(Deserializer<SynthesisChunkResult> results, BookWriter writer, Retry retry) {
             this.results = results;
             this.writer = writer;
+            this.retry = retry;
         }
 
         @Override
@@ -149,9 +168,11 @@ public final class AudiobookTopology {
         public void process(Record<String, byte[]> record) {
             SynthesisChunkResult result;
             try {
-                result = results.deserialize(Topics.SYNTHESIS_CHUNK_RESULTS, record.value());
+                result = retry.call("reading a chunk result", () -> results.deserialize(Topics.SYNTHESIS_CHUNK_RESULTS, record.value()));
                 if (result == null) throw new IllegalArgumentException("chunk result record has no value");
-            } catch (RuntimeException e) {
+            } catch (TransientFaultException e) {
+                throw e;
+            } catch (Exception e) {
                 context.forward(record.withValue((SpecificRecord) deadLetter(context, record, e)));
                 return;
             }
@@ -173,7 +194,8 @@ public final class AudiobookTopology {
             }
             SynthesisCompleted completed;
             try {
-                BookWriter.Book book = writer.write(state);
+                AssemblyState complete = state;
+                BookWriter.Book book = retry.call("writing book " + requestId, () -> writer.write(complete));
                 completed = SynthesisCompleted.newBuilder()
                         .setRequestId(requestId).setTenantId(state.tenantId()).setVoiceId(state.voiceId())
                         .setSucceeded(true).setAudio(book.audio()).setFormat(format)
@@ -181,6 +203,8 @@ public final class AudiobookTopology {
                         .setChapters(book.chapters())
                         .setRealTimeFactor(book.durationSeconds() > 0 ? book.synthesisSeconds() / book.durationSeconds() : null)
                         .setEventTime(Instant.now()).build();
+            } catch (TransientFaultException e) {
+                throw e; // nothing stored yet: the last result is read again and the book written then
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while writing book " + requestId, e);
