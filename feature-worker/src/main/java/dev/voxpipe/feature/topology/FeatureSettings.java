@@ -79,7 +79,8 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
                 c.getInt(PREFIX + "f0.analysis-rate", p.analysisRate()));
         DecodeLimits limits = DecodeLimits.defaults()
                 .withMaxDurationSeconds(c.getDouble(PREFIX + "max-duration-seconds", DecodeLimits.defaults().maxDurationSeconds()))
-                .withMaxInputBytes(c.getLong(PREFIX + "max-input-bytes", DecodeLimits.defaults().maxInputBytes()));
+                .withMaxInputBytes(c.getLong(PREFIX + "max-input-bytes", DecodeLimits.defaults().maxInputBytes()))
+                .withMaxDecodedBytes(c.getLong(PREFIX + "max-decoded-bytes", DecodeLimits.defaults().maxDecodedBytes()));
         PreprocessSettings dsp = new PreprocessSettings(sr,
                 c.getDouble(PREFIX + "target-lufs", d.targetLufs()),
                 c.getDouble(PREFIX + "max-true-peak-dbtp", d.maxTruePeakDbtp()),
