@@ -283,6 +283,27 @@ class IngestApiIT {
         });
         assertEquals("no speech found", new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + uploadId, KEY_A).body())
                 .getString("rejectionReason"));
+        // Issue 17: an upload ends in its own final state, PROCESSED with its clips and seconds (or REJECTED with a reason).
+        String processedId = multiUpload.getString("uploadId");
+        upstream.send(Topics.VOICE_DATASETS, voiceId, VoiceDatasetSummary.newBuilder().setTenantId("tenant-a").setVoiceId(voiceId)
+                .setUsableSeconds(12.5).setClipsAccepted(3).setClipsRejected(1).setUploadsRejected(List.of(uploadId + ": no speech found"))
+                .setUploads(List.of(
+                        dev.voxpipe.schemas.UploadOutcome.newBuilder().setUploadId(uploadId).setState("REJECTED").setClipsAccepted(0)
+                                .setClipsRejected(0).setUsableSeconds(0).setReason("no speech found").setProcessedAt(Instant.now()).build(),
+                        dev.voxpipe.schemas.UploadOutcome.newBuilder().setUploadId(processedId).setState("PROCESSED").setClipsAccepted(3)
+                                .setClipsRejected(1).setUsableSeconds(12.5).setProcessedAt(Instant.now()).build()))
+                .setUpdatedAt(Instant.now()).build());
+        TestSupport.await("upload processed", WAIT, () -> {
+            try {
+                return new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + processedId, KEY_A).body()).getString("state").equals("PROCESSED");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonObject processed = new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + processedId, KEY_A).body());
+        assertEquals(3, processed.getInteger("clipsAccepted"));
+        assertEquals(12.5, processed.getDouble("usableSeconds"));
+        assertEquals("REJECTED", new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + uploadId, KEY_A).body()).getString("state"));
         TestSupport.await("uploads listed", WAIT, () -> {
             try {
                 return new JsonObject(api.get("/v1/voices/" + voiceId + "/samples", KEY_A).body()).getJsonArray("items").size() == 2;

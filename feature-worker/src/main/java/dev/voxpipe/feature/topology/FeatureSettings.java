@@ -17,6 +17,7 @@ import dev.voxpipe.schemas.TensorEncoding;
  * @param inlineMaxBytes      clip PCM and mel tensors up to this size travel inside the message, larger ones go to the blob store
  * @param melEncoding         FLOAT32_LE or FLOAT16_LE
  * @param maxRejectionsListed the dataset summary lists at most this many clip rejections (counts stay exact)
+ * @param retry               in-place retries of transient faults ({@code voxpipe.retry.*})
  */
 public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed,
                               Retry.Policy retry) {
@@ -25,6 +26,11 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
     /** With the default retry policy for transient faults ({@link Retry.Policy#defaults}). */
     public FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed) {
         this(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, Retry.Policy.defaults());
+    }
+
+    /** The dataset summary keeps the final state of at most this many (latest) uploads per voice. */
+    public int maxUploadsListed() {
+        return Math.max(maxRejectionsListed, 1000);
     }
 
     public FeatureSettings withRetry(Retry.Policy policy) {

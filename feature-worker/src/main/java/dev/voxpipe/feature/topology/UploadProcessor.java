@@ -16,6 +16,7 @@ import dev.voxpipe.feature.dsp.UploadPreprocessor;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.RawAudioUploaded;
 import dev.voxpipe.schemas.SlicedClip;
+import dev.voxpipe.schemas.UploadOutcome;
 import dev.voxpipe.schemas.VoiceDatasetSummary;
 import dev.voxpipe.schemas.common.ClipRejection;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -94,8 +95,9 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             // the same file again would count its seconds twice towards the training minimum
             metrics.uploadsRejected.increment();
             log.info("upload {} of voice {} repeats the bytes of upload {}", upload.getUploadId(), upload.getVoiceId(), firstWithSameBytes);
-            updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId()
-                    + ": duplicate of upload " + firstWithSameBytes + " (same sha256), counted once", record.timestamp());
+            String why = "duplicate of upload " + firstWithSameBytes + " (same sha256), counted once";
+            updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + why,
+                    record.timestamp(), outcome(upload, "REJECTED", 0, 0, 0, why, record.timestamp()));
             return;
         }
         long t0 = System.nanoTime();
@@ -197,7 +199,16 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             metrics.uploadsRejected.increment();
         }
         updateSummary(upload.getTenantId(), upload.getVoiceId(), usable, accepted, rejections,
-                uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp());
+                uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp(),
+                outcome(upload, accepted > 0 ? "PROCESSED" : "REJECTED", accepted, rejections.size(), usable, uploadRejection,
+                        record.timestamp()));
+    }
+
+    private static UploadOutcome outcome(RawAudioUploaded upload, String state, int accepted, int rejected, double usable,
+                                         String reason, long timestamp) {
+        return UploadOutcome.newBuilder().setUploadId(upload.getUploadId()).setState(state).setClipsAccepted(accepted)
+                .setClipsRejected(rejected).setUsableSeconds(usable).setReason(reason == null ? null : DeadLetters.limit(reason))
+                .setProcessedAt(Instant.ofEpochMilli(timestamp)).build();
     }
 
     /**
@@ -227,7 +238,8 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     private void rejectUpload(Record<String, byte[]> record, RecordMetadata meta, RawAudioUploaded upload, Exception e, String reason) {
         metrics.uploadsRejected.increment();
         deadLetter(record, meta, e, upload.getTenantId(), upload.getVoiceId(), "upload " + upload.getUploadId() + ": " + reason);
-        updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + reason, record.timestamp());
+        updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + reason, record.timestamp(),
+                outcome(upload, "REJECTED", 0, 0, 0, reason, record.timestamp()));
     }
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {
@@ -241,7 +253,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     }
 
     private void updateSummary(String tenant, String voice, double usable, int accepted, List<ClipRejection> rejections,
-                               String uploadRejection, long timestamp) {
+                               String uploadRejection, long timestamp, UploadOutcome outcome) {
         VoiceDatasetSummary s = summaries.get(voice);
         if (s == null) {
             s = VoiceDatasetSummary.newBuilder().setTenantId(tenant).setVoiceId(voice).setUsableSeconds(0)
@@ -252,12 +264,18 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         for (ClipRejection r : rejections) if (listed.size() < settings.maxRejectionsListed()) listed.add(r);
         List<String> uploads = new ArrayList<>(s.getUploadsRejected());
         if (uploadRejection != null && uploads.size() < settings.maxRejectionsListed()) uploads.add(uploadRejection);
+        // the upload's own final state; a redelivery replaces its entry, the oldest go first past the bound
+        List<UploadOutcome> outcomes = new ArrayList<>(s.getUploads());
+        outcomes.removeIf(o -> o.getUploadId().equals(outcome.getUploadId()));
+        outcomes.add(outcome);
+        while (outcomes.size() > settings.maxUploadsListed()) outcomes.remove(0);
         VoiceDatasetSummary updated = VoiceDatasetSummary.newBuilder(s)
                 .setUsableSeconds(s.getUsableSeconds() + usable)
                 .setClipsAccepted(s.getClipsAccepted() + accepted)
                 .setClipsRejected(s.getClipsRejected() + rejections.size())
                 .setRejections(listed)
                 .setUploadsRejected(uploads)
+                .setUploads(outcomes)
                 .setUpdatedAt(Instant.ofEpochMilli(Math.max(timestamp, s.getUpdatedAt().toEpochMilli())))
                 .build();
         summaries.put(voice, updated);

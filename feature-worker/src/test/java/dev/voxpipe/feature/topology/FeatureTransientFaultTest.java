@@ -145,6 +145,13 @@ class FeatureTransientFaultTest {
         VoiceDatasetSummary summary = summaries.readValue();
         assertTrue(summary.getClipsAccepted() >= 1 && summary.getUsableSeconds() > 3, "processed: " + summary);
         assertTrue(summary.getUploadsRejected().isEmpty(), summary.getUploadsRejected().toString());
+        // the upload's own final state
+        assertEquals(1, summary.getUploads().size());
+        var outcome = summary.getUploads().get(0);
+        assertEquals("up-reg", outcome.getUploadId());
+        assertEquals("PROCESSED", outcome.getState());
+        assertEquals(summary.getClipsAccepted(), outcome.getClipsAccepted());
+        assertEquals(summary.getUsableSeconds(), outcome.getUsableSeconds(), 1e-9);
     }
 
     @Test
@@ -185,6 +192,9 @@ class FeatureTransientFaultTest {
         uploads.pipeInput("voice-f", missing);
         DeadLetter letter = deadLetters.readValue();
         assertTrue(letter.getReason().contains("missing from the blob store"), letter.getReason());
+        var outcome = summaries.readValue().getUploads().get(0);
+        assertEquals("REJECTED", outcome.getState(), "a dead-lettered upload ends REJECTED in its own status");
+        assertTrue(outcome.getReason().contains("missing from the blob store"), outcome.getReason());
         RawAudioUploaded garbage = upload("up-garbage", "this is not audio at all, just text bytes".getBytes());
         uploads.pipeInput("voice-f", garbage);
         assertTrue(deadLetters.readValue().getReason().contains("up-garbage"));
