@@ -26,7 +26,8 @@ public final class AudiobookApp {
         AudiobookTopology.build(builder, context.registry(),
                 new RequestSplitter(context.blobs(), config.maxChunkChars()),
                 new BookWriter(context.blobs(), config.ffmpeg()),
-                new dev.voxpipe.core.fault.Retry(SERVICE, dev.voxpipe.core.fault.Retry.Policy.from(context.config()), context.metrics()));
+                new dev.voxpipe.core.fault.Retry(SERVICE, dev.voxpipe.core.fault.Retry.Policy.from(context.config()), context.metrics()),
+                config.watchdog());
         return StreamsWorker.start(context, builder.build(), config.streamsProperties());
     }
 }

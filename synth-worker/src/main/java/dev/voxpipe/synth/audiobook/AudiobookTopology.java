@@ -47,17 +47,46 @@ import org.slf4j.LoggerFactory;
 public final class AudiobookTopology {
 
     public static final String ASSEMBLY_STORE = "audiobook-assembly";
+
+    /**
+     * The assembler's watchdog: a book with no new chunk result for {@code stallDeadline} (a chunk that
+     * was dead-lettered, a result lost to a bug) is completed as failed with the missing chunks named;
+     * the marker of a finished book is deleted {@code markerTtl} after it finished, so the store holds
+     * only books in flight and recent ones.
+     */
+    public record Watchdog(java.time.Duration stallDeadline, java.time.Duration markerTtl) {
+        public Watchdog {
+            if (stallDeadline.isNegative() || stallDeadline.isZero() || markerTtl.isNegative() || markerTtl.isZero()) {
+                throw new IllegalArgumentException("the audiobook watchdog needs positive durations");
+            }
+        }
+
+        public static Watchdog defaults() {
+            return new Watchdog(java.time.Duration.ofMinutes(30), java.time.Duration.ofDays(2));
+        }
+
+        /** How often the store is swept: a quarter of the shorter duration, between 1 s and 1 min. */
+        java.time.Duration sweepEvery() {
+            long ms = Math.min(stallDeadline.toMillis(), markerTtl.toMillis()) / 4;
+            return java.time.Duration.ofMillis(Math.max(1000, Math.min(60_000, ms)));
+        }
+    }
     private static final Logger log = LoggerFactory.getLogger(AudiobookTopology.class);
 
     private AudiobookTopology() {}
 
     public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
                              BookWriter writer) {
-        build(builder, registry, splitter, writer, new Retry("audiobook", Retry.Policy.defaults(), null));
+        build(builder, registry, splitter, writer, new Retry("audiobook", Retry.Policy.defaults(), null), Watchdog.defaults());
     }
 
     public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
                              BookWriter writer, Retry retry) {
+        build(builder, registry, splitter, writer, retry, Watchdog.defaults());
+    }
+
+    public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
+                             BookWriter writer, Retry retry, Watchdog watchdog) {
         AvroWireSerde<SynthesisRequest> requests = AvroWireSerde.of(registry, SynthesisRequest.class);
         AvroWireSerde<SynthesisChunkResult> results = AvroWireSerde.of(registry, SynthesisChunkResult.class);
 
@@ -70,7 +99,7 @@ public final class AudiobookTopology {
                 Serdes.String(), AssemblyState.serde()));
         KStream<String, SpecificRecord> assembled = builder
                 .stream(Topics.SYNTHESIS_CHUNK_RESULTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new AssembleProcessor(results.deserializer(), writer, retry), ASSEMBLY_STORE);
+                .process(() -> new AssembleProcessor(results.deserializer(), writer, retry, watchdog), ASSEMBLY_STORE);
         route(assembled, registry);
     }
 
@@ -149,19 +178,53 @@ public final class AudiobookTopology {
         private final Deserializer<SynthesisChunkResult> results;
         private final BookWriter writer;
         private final Retry retry;
+        private final Watchdog watchdog;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, AssemblyState> store;
 
-        AssembleProcessor(Deserializer<SynthesisChunkResult> results, BookWriter writer, Retry retry) {
+        AssembleProcessor(Deserializer<SynthesisChunkResult> results, BookWriter writer, Retry retry, Watchdog watchdog) {
             this.results = results;
             this.writer = writer;
             this.retry = retry;
+            this.watchdog = watchdog;
         }
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
             this.store = context.getStateStore(ASSEMBLY_STORE);
+            context.schedule(watchdog.sweepEvery(), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        }
+
+        /** Fails books that stalled past the deadline (saying which chunks are missing) and deletes expired markers. */
+        void sweep(long now) {
+            java.util.List<org.apache.kafka.streams.KeyValue<String, AssemblyState>> due = new java.util.ArrayList<>();
+            try (var it = store.all()) {
+                while (it.hasNext()) {
+                    var entry = it.next();
+                    AssemblyState s = entry.value;
+                    boolean stamp = s.updatedAt() == 0 || (s.completed() && s.completedAt() == 0); // written before the watchdog
+                    boolean expired = s.completed() && s.completedAt() > 0 && now - s.completedAt() > watchdog.markerTtl().toMillis();
+                    boolean stalled = !s.completed() && s.updatedAt() > 0 && now - s.updatedAt() > watchdog.stallDeadline().toMillis();
+                    if (stamp || expired || stalled) due.add(org.apache.kafka.streams.KeyValue.pair(entry.key, s));
+                }
+            }
+            for (var entry : due) {
+                AssemblyState s = entry.value;
+                if (s.updatedAt() == 0 || (s.completed() && s.completedAt() == 0)) {
+                    store.put(entry.key, s.touched(now));
+                } else if (s.completed()) {
+                    store.delete(entry.key);
+                } else {
+                    String why = String.format("no chunk result for %d min: %d of %d chunks done, missing %s; failed by the watchdog",
+                            watchdog.stallDeadline().toMinutes(), s.parts().size(), s.chunkCount(), s.missing(10));
+                    log.warn("book {} stalled: {}", s.requestId(), why);
+                    SynthesisCompleted failed = failed(s.requestId(), s.tenantId(), s.voiceId(), AudioFormat.valueOf(s.format()),
+                            s.chunkCount(), why);
+                    context.forward(new Record<>(s.requestId(), (SpecificRecord) failed, now));
+                    store.put(entry.key, s.markCompleted());
+                }
+            }
         }
 
         @Override

@@ -190,6 +190,7 @@ public final class ChunkConsumerLoop implements PollLoop {
 
     private void process(ConsumerRecords<String, byte[]> records) {
         List<SynthesisChunk> batch = new ArrayList<>();
+        List<SynthesisChunkResult> invalid = new ArrayList<>();
         List<ProducerRecord<String, SpecificRecord>> deadLetters = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();
@@ -200,7 +201,12 @@ public final class ChunkConsumerLoop implements PollLoop {
             try {
                 SynthesisChunk chunk = chunks.deserialize(record.topic(), record.value());
                 if (chunk == null) throw new IllegalArgumentException("chunk record has no value");
-                if (chunk.getText().isBlank()) throw new IllegalArgumentException("chunk " + chunk.getChunkIndex() + " has no text");
+                if (chunk.getText().isBlank()) {
+                    // a chunk that can never be spoken fails its book with the reason (and is dead-lettered for the record)
+                    String why = "chunk " + chunk.getChunkIndex() + " has no text";
+                    invalid.add(failed(chunk, why));
+                    throw new IllegalArgumentException(why);
+                }
                 batch.add(chunk);
             } catch (RuntimeException e) {
                 if (Faults.isTransient(e)) { // the registry is away: the chunk is fine, read it again later
@@ -214,7 +220,8 @@ public final class ChunkConsumerLoop implements PollLoop {
         }
         List<SynthesisChunkResult> results;
         try {
-            results = synthesizer.synthesize(batch);
+            results = new ArrayList<>(synthesizer.synthesize(batch));
+            results.addAll(invalid);
         } catch (RuntimeException e) {
             if (!Faults.isTransient(e)) throw e;
             log.warn("a transient fault stopped a batch of {} chunks; it is redone: {}", batch.size(), DeadLetters.reason(e));
@@ -242,6 +249,14 @@ public final class ChunkConsumerLoop implements PollLoop {
             rewind(first);
             pause(); // a broker that is away is not hammered with the same batch
         }
+    }
+
+    /** The failed result of a chunk that was read but cannot be synthesised: its book ends FAILED with the reason. */
+    static SynthesisChunkResult failed(SynthesisChunk chunk, String why) {
+        return SynthesisChunkResult.newBuilder().setRequestId(chunk.getRequestId()).setTenantId(chunk.getTenantId())
+                .setVoiceId(chunk.getVoiceId()).setChunkIndex(chunk.getChunkIndex()).setChunkCount(chunk.getChunkCount())
+                .setSucceeded(false).setError(why).setPauseAfterMs(chunk.getPauseAfterMs()).setChapterTitle(chunk.getChapterTitle())
+                .setFormat(chunk.getFormat()).setEventTime(java.time.Instant.now()).build();
     }
 
     @Override

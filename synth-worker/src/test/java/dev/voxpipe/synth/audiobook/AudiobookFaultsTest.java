@@ -105,6 +105,51 @@ class AudiobookFaultsTest {
         }
     }
 
+    @Test
+    void theWatchdogFailsABookThatStallsSayingWhichChunksAreMissingAndMarkersExpire() throws Exception {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        try (FileSystemBlobStore store = new FileSystemBlobStore(dir.resolve("blobs"))) {
+            StreamsBuilder builder = new StreamsBuilder();
+            AudiobookTopology.build(builder, registry, new RequestSplitter(store, 120), new BookWriter(store, "ffmpeg"),
+                    new Retry("audiobook", Retry.Policy.defaults(), null),
+                    new AudiobookTopology.Watchdog(Duration.ofMinutes(30), Duration.ofHours(2)));
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audiobook-watchdog");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+            try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
+                var s = Serdes.String();
+                TestInputTopic<String, SynthesisChunkResult> results = driver.createInputTopic(Topics.SYNTHESIS_CHUNK_RESULTS,
+                        s.serializer(), AvroWireSerde.of(registry, SynthesisChunkResult.class).serializer());
+                TestOutputTopic<String, SynthesisCompleted> completed = driver.createOutputTopic(Topics.SYNTHESIS_COMPLETED,
+                        s.deserializer(), AvroWireSerde.of(registry, SynthesisCompleted.class).deserializer());
+                SynthesisChunk[] chunks = new SynthesisChunk[4];
+                for (int i = 0; i < 4; i++) {
+                    chunks[i] = SynthesisChunk.newBuilder().setRequestId("r-stall").setTenantId("t1").setVoiceId("v1").setChunkIndex(i)
+                            .setChunkCount(4).setText("Words.").setFormat(AudioFormat.WAV).setEventTime(Instant.EPOCH).build();
+                }
+                results.pipeInput("r-stall", resultFor(store, chunks[0]));
+                results.pipeInput("r-stall", resultFor(store, chunks[2])); // 1 and 3 were dead-lettered or lost
+
+                driver.advanceWallClockTime(Duration.ofMinutes(20));
+                assertTrue(completed.isEmpty(), "not failed before the deadline");
+                driver.advanceWallClockTime(Duration.ofMinutes(15));
+                List<SynthesisCompleted> done = completed.readValuesToList();
+                assertEquals(1, done.size(), "failed once by the watchdog");
+                assertTrue(!done.get(0).getSucceeded() && done.get(0).getError().contains("2 of 4 chunks done, missing 1, 3")
+                        && done.get(0).getError().contains("watchdog"), done.get(0).getError());
+
+                results.pipeInput("r-stall", resultFor(store, chunks[1])); // a late result changes nothing
+                driver.advanceWallClockTime(Duration.ofMinutes(40));
+                assertTrue(completed.isEmpty());
+                var assembly = driver.<String, AssemblyState>getKeyValueStore(AudiobookTopology.ASSEMBLY_STORE);
+                assertTrue(assembly.get("r-stall").completed(), "the marker is kept a while");
+                driver.advanceWallClockTime(Duration.ofHours(3));
+                assertEquals(null, assembly.get("r-stall"), "and expires");
+            }
+        }
+    }
+
     private static SynthesisChunkResult resultFor(BlobStore blobs, SynthesisChunk chunk) throws Exception {
         int n = RATE / 10;
         float[] tone = new float[n];

@@ -63,7 +63,12 @@ class ChunkConsumerLoopTest {
         List<ProducerRecord<String, SpecificRecord>> sent = producer.history();
         List<SynthesisChunkResult> results = sent.stream().filter(r -> r.topic().equals(Topics.SYNTHESIS_CHUNK_RESULTS))
                 .map(r -> (SynthesisChunkResult) r.value()).toList();
-        assertEquals(List.of(0, 2), results.stream().map(SynthesisChunkResult::getChunkIndex).toList());
+        assertEquals(List.of(0, 2), results.stream().filter(SynthesisChunkResult::getSucceeded).map(SynthesisChunkResult::getChunkIndex).toList());
+        // the chunk with no text fails its book with the reason instead of leaving it in progress forever
+        List<SynthesisChunkResult> failed = results.stream().filter(r -> !r.getSucceeded()).toList();
+        assertEquals(1, failed.size());
+        assertEquals(1, failed.get(0).getChunkIndex());
+        assertTrue(failed.get(0).getError().contains("has no text"), failed.get(0).getError());
         assertEquals("r1", sent.get(0).key(), "results are keyed by request");
         List<DeadLetter> letters = sent.stream().filter(r -> r.topic().equals(Topics.DEAD_LETTERS))
                 .map(r -> (DeadLetter) r.value()).toList();
