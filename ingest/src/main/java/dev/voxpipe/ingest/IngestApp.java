@@ -121,6 +121,8 @@ public final class IngestApp implements Worker {
                             new DeploymentOptions().setInstances(settings.httpInstances())))
                     .await(60, TimeUnit.SECONDS);
             reloadKeysPeriodically(vertx, settings, keys);
+            new dev.voxpipe.ingest.watchdog.StallWatchdog(dev.voxpipe.ingest.watchdog.StallWatchdog.Settings.from(config), views,
+                    publisher).schedule(vertx); // issue 17: fails what stalls, with the reason
         } catch (Exception e) {
             vertx.close().await(30, TimeUnit.SECONDS);
             throw e;

@@ -180,7 +180,10 @@ public final class TrainingJobConsumer implements PollLoop {
                 rewind(partition, record.offset());
                 return;
             }
-            if (!publishOrRewind(partition, record.offset(), () -> deadLetter(record, e))) return;
+            if (!publishOrRewind(partition, record.offset(), () -> {
+                deadLetter(record, e);
+                unreadable(record, e);
+            })) return;
             commit(partition, record.offset() + 1);
             return;
         }
@@ -334,6 +337,23 @@ public final class TrainingJobConsumer implements PollLoop {
             producer.send(new ProducerRecord<>(Topics.TRAINING_PROGRESS, job.getJobId(), failed)).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish the refusal of training job " + job.getJobId(), e);
+        }
+    }
+
+    /**
+     * A job record that cannot be read is dead-lettered and, as its key is the job id, also ends FAILED
+     * with the reason, so the job does not show QUEUED forever (the API checks the tenant on the job).
+     */
+    private void unreadable(ConsumerRecord<String, byte[]> record, Exception error) {
+        if (record.key() == null || record.key().isBlank()) return;
+        TrainingProgress failed = TrainingProgress.newBuilder().setJobId(record.key()).setTenantId("").setVoiceId("")
+                .setEpoch(0).setState(TrainingState.FAILED).setStep(0).setTotalSteps(0)
+                .setMessage("the training job record cannot be read (dead-lettered): " + DeadLetters.reason(error))
+                .setEventTime(java.time.Instant.now()).build();
+        try {
+            producer.send(new ProducerRecord<>(Topics.TRAINING_PROGRESS, record.key(), failed)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the failure of unreadable job " + record.key(), e);
         }
     }
 
