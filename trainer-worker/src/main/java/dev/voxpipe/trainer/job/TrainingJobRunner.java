@@ -119,6 +119,9 @@ public final class TrainingJobRunner {
                 return failOrRetry(job, lease.epoch(), meter, String.format("voice %s has %.1f s of usable features; training needs"
                         + " at least %.1f s", job.getVoiceId(), seconds, config.minimumSeconds()));
             }
+            // the index holds references: read the clips' full records (inline tensors, F0) back now
+            List<MelFeatures> refs = clips;
+            clips = retry.call("reading the features of voice " + job.getVoiceId(), () -> features.full(refs));
             List<float[][]> references = new ArrayList<>();
             List<TrainingUtterance> utterances = new ArrayList<>();
             for (MelFeatures clip : clips) {
