@@ -304,6 +304,21 @@ class IngestApiIT {
         assertEquals(3, processed.getInteger("clipsAccepted"));
         assertEquals(12.5, processed.getDouble("usableSeconds"));
         assertEquals("REJECTED", new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + uploadId, KEY_A).body()).getString("state"));
+        // Issue 17: the tenant sees its dead letters (and only its own), with the stage, the record and the reason.
+        upstream.send(Topics.DEAD_LETTERS, voiceId, dev.voxpipe.schemas.DeadLetter.newBuilder().setSourceTopic(Topics.AUDIO_UPLOADED)
+                .setPartition(0).setOffset(7).setStage("feature-worker").setErrorClass("x").setReason("upload " + uploadId + ": no speech found")
+                .setTenantId("tenant-a").setVoiceId(voiceId).setFailedAt(Instant.now()).build());
+        TestSupport.await("dead letter listed", WAIT, () -> {
+            try {
+                return new JsonObject(api.get("/v1/dead-letters?voiceId=" + voiceId, KEY_A).body()).getJsonArray("items").size() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonObject letter = new JsonObject(api.get("/v1/dead-letters?voiceId=" + voiceId, KEY_A).body()).getJsonArray("items").getJsonObject(0);
+        assertEquals("feature-worker", letter.getString("stage"));
+        assertTrue(letter.getString("reason").contains("no speech found"), letter.encode());
+        assertEquals(0, new JsonObject(api.get("/v1/dead-letters", KEY_B).body()).getJsonArray("items").size(), "another tenant sees none");
         TestSupport.await("uploads listed", WAIT, () -> {
             try {
                 return new JsonObject(api.get("/v1/voices/" + voiceId + "/samples", KEY_A).body()).getJsonArray("items").size() == 2;
