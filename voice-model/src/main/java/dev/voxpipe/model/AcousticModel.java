@@ -78,6 +78,18 @@ public final class AcousticModel {
         }
         s.put("dec.out.w", new long[]{m, ch, 1});
         s.put("dec.out.b", new long[]{m});
+        if (c.prosody()) {
+            for (int i = 0; i < 2; i++) {
+                s.put("var.conv" + i + ".w", new long[]{ch, ch, KERNEL});
+                s.put("var.conv" + i + ".b", new long[]{ch});
+                s.put("var.ln" + i + ".g", new long[]{ch});
+                s.put("var.ln" + i + ".b", new long[]{ch});
+            }
+            s.put("var.out.w", new long[]{PROSODY_CHANNELS, ch, 1});
+            s.put("var.out.b", new long[]{PROSODY_CHANNELS});
+            s.put("var.emb.w", new long[]{ch, PROSODY_CHANNELS, KERNEL});
+            s.put("var.emb.b", new long[]{ch});
+        }
         return s;
     }
 
@@ -89,8 +101,35 @@ public final class AcousticModel {
      * worse on the validation split.
      */
     public static boolean isVoiceAdapter(String name) {
-        return name.startsWith("dec.") || name.startsWith("prior.") || (ADAPT_DURATION && name.startsWith("dur."))
+        return name.startsWith("dec.") || name.startsWith("var.") || name.startsWith("prior.") || (ADAPT_DURATION && name.startsWith("dur."))
                 || name.startsWith("cond.text") || (ADAPT_TEXT && name.startsWith("text."));
+    }
+
+    /** Prosody channels per frame: normalised log-F0, voicing (logit when predicted, 0/1 as input), energy. */
+    public static final int PROSODY_CHANNELS = 3;
+    /** Log-F0 is fed and predicted as (ln f0 - LOG_F0_CENTRE) / LOG_F0_SCALE: ln 150 Hz, half an octave-ish. */
+    public static final float LOG_F0_CENTRE = 5.0f;
+    public static final float LOG_F0_SCALE = 0.5f;
+
+    /**
+     * The variance predictor (FastSpeech 2-style, at frame level): from the token states expanded to frames
+     * [B, C, F] to [B, 3, F] = normalised log-F0, voicing logit, energy (mean normalised log-mel of the frame).
+     */
+    public static NDArray variance(Weights w, NDArray frames, NDArray mask) {
+        NDArray x = frames;
+        for (int i = 0; i < 2; i++) {
+            NDArray y = Activation.relu(conv(x, w.get("var.conv" + i + ".w"), w.get("var.conv" + i + ".b"), 1 + i));
+            x = x.add(channelNorm(y, w.get("var.ln" + i + ".g"), w.get("var.ln" + i + ".b"))).mul(mask);
+        }
+        return conv(x, w.get("var.out.w"), w.get("var.out.b"), 1).mul(mask);
+    }
+
+    /**
+     * What the decoder reads of the prosody: the frames plus an embedding of [log-F0 (0 where unvoiced), voicing
+     * 0/1, energy] ([B, 3, F], measured when training, predicted when synthesising).
+     */
+    public static NDArray withProsody(Weights w, NDArray frames, NDArray prosody, NDArray mask) {
+        return frames.add(conv(prosody, w.get("var.emb.w"), w.get("var.emb.b"), 1)).mul(mask);
     }
 
     static NDArray conv(NDArray x, NDArray w, NDArray b, int dilation) {
@@ -107,11 +146,19 @@ public final class AcousticModel {
         return centred.div(var.add(1e-5f).sqrt()).mul(g.reshape(1, -1, 1)).add(b.reshape(1, -1, 1));
     }
 
+    /**
+     * v1 (graphemes) repeats 1, 2, 4; the phoneme model doubles per layer (1 ... 32 over six layers, about 250 ids
+     * or 120 phonemes of context) so that the encoder sees the whole sentence.
+     */
+    static int textDilation(ModelConfig c, int layer) {
+        return c.input() == ModelConfig.Input.PHONEMES ? 1 << layer : DILATIONS[layer % DILATIONS.length];
+    }
+
     /** @param tokensOneHot [B, T, V] one-hot ids; mask [B, 1, T] → [B, C, T] */
     public static NDArray encodeText(Weights w, ModelConfig c, NDArray tokensOneHot, NDArray mask) {
         NDArray x = tokensOneHot.matMul(w.get("text.emb.w")).transpose(0, 2, 1).mul(mask);
         for (int i = 0; i < c.encoderLayers(); i++) {
-            NDArray y = conv(x, w.get("text.conv" + i + ".w"), w.get("text.conv" + i + ".b"), DILATIONS[i % DILATIONS.length]);
+            NDArray y = conv(x, w.get("text.conv" + i + ".w"), w.get("text.conv" + i + ".b"), textDilation(c, i));
             y = channelNorm(Activation.relu(y), w.get("text.ln" + i + ".g"), w.get("text.ln" + i + ".b"));
             x = x.add(y).mul(mask);
         }

@@ -18,9 +18,32 @@ import java.util.Properties;
  * @param melBins       log-mel bins produced (100, the feature stage's definition)
  * @param melMean       scalar normalisation of log-mels (x - mean) / std, measured on the corpus
  * @param melStd        see melMean
+ * @param input         what the token ids are: graphemes (v1) or phonemes (v2)
+ * @param prosody       whether the model predicts per-frame log-F0, voicing and energy and decodes from them
+ *                      ({@link AcousticModel#variance}); v1 has none
  */
 public record ModelConfig(int vocabSize, int channels, int speakerDim, int encoderLayers, int decoderLayers,
-                          int durationChannels, int melBins, float melMean, float melStd) {
+                          int durationChannels, int melBins, float melMean, float melStd, Input input,
+                          boolean prosody) {
+
+    /** What the model reads. A checkpoint without the setting is a grapheme (v1) model. */
+    public enum Input {
+        /** {@link CharTokenizer}: English letters. */
+        CHARACTERS,
+        /** {@link PhonemeTokenizer}: the text frontend's phonemes (English, Mandarin) and IPA for pretraining. */
+        PHONEMES
+    }
+
+    public ModelConfig(int vocabSize, int channels, int speakerDim, int encoderLayers, int decoderLayers,
+                       int durationChannels, int melBins, float melMean, float melStd) {
+        this(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels, melBins, melMean,
+                melStd, Input.CHARACTERS, false);
+    }
+
+    /** Input ids (blanks interleaved) of a text, with the tokenizer this model was trained on. */
+    public int[] tokens(String text) {
+        return input == Input.PHONEMES ? PhonemeTokenizer.encode(text) : CharTokenizer.encode(text);
+    }
 
     public static final int SPEAKER_DIM = 256;
 
@@ -32,14 +55,36 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
         return new ModelConfig(CharTokenizer.VOCAB_SIZE, 128, SPEAKER_DIM, 3, 4, 96, 100, -6f, 3f);
     }
 
+    /**
+     * The v2 base: phoneme input (512 ids) and a text encoder whose dilations reach across a sentence (about 80
+     * symbols), same widths as v1.
+     */
+    public static ModelConfig phonemeBase() {
+        return new ModelConfig(PhonemeTokenizer.VOCAB_SIZE, 128, SPEAKER_DIM, 6, 4, 96, 100, -6f, 3f, Input.PHONEMES,
+                false);
+    }
+
+    /** The same model with or without the prosody predictor. */
+    public ModelConfig withProsody(boolean on) {
+        return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels,
+                melBins, melMean, melStd, input, on);
+    }
+
     /** A tiny model for unit tests (a few seconds per hundred steps). */
     public static ModelConfig tiny() {
         return new ModelConfig(CharTokenizer.VOCAB_SIZE, 32, SPEAKER_DIM, 2, 2, 16, 100, -6f, 3f);
     }
 
+    /** A tiny model reading the given input. */
+    public static ModelConfig tiny(Input input) {
+        return input == Input.PHONEMES
+                ? new ModelConfig(PhonemeTokenizer.VOCAB_SIZE, 32, SPEAKER_DIM, 2, 2, 16, 100, -6f, 3f, input, false)
+                : tiny();
+    }
+
     public ModelConfig withNormalisation(float mean, float std) {
         return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels,
-                melBins, mean, std);
+                melBins, mean, std, input, prosody);
     }
 
     public void write(OutputStream out) throws IOException {
@@ -53,6 +98,8 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
         p.setProperty("melBins", "" + melBins);
         p.setProperty("melMean", "" + melMean);
         p.setProperty("melStd", "" + melStd);
+        p.setProperty("input", input.name().toLowerCase(java.util.Locale.ROOT));
+        p.setProperty("prosody", "" + prosody);
         p.store(out, "voxpipe acoustic model configuration");
     }
 
@@ -61,7 +108,9 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
         p.load(in);
         return new ModelConfig(i(p, "vocabSize"), i(p, "channels"), i(p, "speakerDim"), i(p, "encoderLayers"),
                 i(p, "decoderLayers"), i(p, "durationChannels"), i(p, "melBins"),
-                Float.parseFloat(p.getProperty("melMean")), Float.parseFloat(p.getProperty("melStd")));
+                Float.parseFloat(p.getProperty("melMean")), Float.parseFloat(p.getProperty("melStd")),
+                Input.valueOf(p.getProperty("input", "characters").trim().toUpperCase(java.util.Locale.ROOT)),
+                Boolean.parseBoolean(p.getProperty("prosody", "false").trim()));
     }
 
     private static int i(Properties p, String key) {

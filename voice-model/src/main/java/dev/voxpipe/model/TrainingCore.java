@@ -30,8 +30,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingCore {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCore.class);
-    /** Utterances of one batch: token ids, raw log-mels [frames][M], and speaker reference log-mels. */
-    public record Batch(int[][] tokens, float[][][] mels, float[][][] refs) {
+    /**
+     * Utterances of one batch: token ids, raw log-mels [frames][M], speaker reference log-mels, and F0 per frame
+     * (Hz, 0 where unvoiced; the feature stage's tracker) for models with prosody ({@code null} otherwise).
+     */
+    public record Batch(int[][] tokens, float[][][] mels, float[][][] refs, float[][] f0) {
+        public Batch(int[][] tokens, float[][][] mels, float[][][] refs) {
+            this(tokens, mels, refs, null);
+        }
+
         public int frames() {
             int max = 0;
             for (float[][] m : mels) {
@@ -42,7 +49,7 @@ public final class TrainingCore {
     }
 
     /** Scalar losses of one step. */
-    public record StepLosses(double total, double mel, double prior, double duration, double gradNorm) {
+    public record StepLosses(double total, double mel, double prior, double duration, double prosody, double gradNorm) {
     }
 
     /** Serialises the engine's single gradient recorder between fine-tunes in one JVM. */
@@ -121,6 +128,7 @@ public final class TrainingCore {
             double mel;
             double prior;
             double dur;
+            double pros;
             double scale = mixedPrecision ? 1024.0 : 1.0;
             try (GradientCollector collector = engine.newGradientCollector()) {
                 Weights used = mixedPrecision ? halfPrecision(weights) : weights;
@@ -131,6 +139,7 @@ public final class TrainingCore {
                 mel = loss.mel.getFloat();
                 prior = loss.prior.getFloat();
                 dur = loss.duration.getFloat();
+                pros = loss.prosody == null ? 0 : loss.prosody.getFloat();
                 collector.backward(mixedPrecision ? loss.total.mul((float) scale) : loss.total);
             }
             JniUtils.setGradMode(false);
@@ -158,7 +167,7 @@ public final class TrainingCore {
                 JniUtils.zeroGrad((PtNDArray) p);
             }
             sweep();
-            return new StepLosses(total, mel, prior, dur, norm);
+            return new StepLosses(total, mel, prior, dur, pros, norm);
         }
     }
 
@@ -182,7 +191,7 @@ public final class TrainingCore {
     }
 
     /** Loss terms of one forward pass. */
-    public record Loss(NDArray total, NDArray mel, NDArray prior, NDArray duration) {
+    public record Loss(NDArray total, NDArray mel, NDArray prior, NDArray duration, NDArray prosody) {
     }
 
     /**
@@ -259,9 +268,20 @@ public final class TrainingCore {
         NDArray expand = AcousticModel.expansion(m, durations, maxTok, maxMel).toType(type, false);
         NDArray muFrames = mu.batchMatMul(expand);
         NDArray textFrames = conditioned.batchMatMul(expand);
-        NDArray decoded = AcousticModel.decode(w, c, textFrames, muFrames, embedding, fmask);
         NDArray xf = x.toType(DataType.FLOAT32, false);
         NDArray fm = fmask.toType(DataType.FLOAT32, false);
+        NDArray prosodyLoss = null;
+        NDArray decoderInput = textFrames;
+        if (c.prosody()) {
+            if (batch.f0() == null) {
+                throw new IllegalArgumentException("a model with prosody trains on F0 tracks; the batch has none");
+            }
+            NDArray target = prosodyTarget(m, batch.f0(), melLens, maxMel, xf, fm);              // [B, 3, F]
+            NDArray predicted = AcousticModel.variance(w, textFrames, fmask).toType(DataType.FLOAT32, false);
+            prosodyLoss = prosodyLoss(predicted, target, fm);
+            decoderInput = AcousticModel.withProsody(w, textFrames, target.toType(type, false), fmask);
+        }
+        NDArray decoded = AcousticModel.decode(w, c, decoderInput, muFrames, embedding, fmask);
         float denom = (float) (java.util.Arrays.stream(melLens).sum()) * c.melBins();
         NDArray priorLoss = xf.sub(muFrames.toType(DataType.FLOAT32, false)).square().mul(fm).sum().div(denom);
         NDArray melLoss = xf.sub(decoded.toType(DataType.FLOAT32, false)).abs().mul(fm).sum().div(denom);
@@ -270,6 +290,44 @@ public final class TrainingCore {
         NDArray tm = tmask.squeeze(1).toType(DataType.FLOAT32, false);
         NDArray durLoss = logPred.sub(target).square().mul(tm).sum().div((float) java.util.Arrays.stream(tokLens).sum());
         NDArray total = melLoss.add(priorLoss).add(durLoss);
-        return new Aligned(new Loss(total, melLoss, priorLoss, durLoss), decoded);
+        if (prosodyLoss != null) {
+            total = total.add(prosodyLoss);
+        }
+        return new Aligned(new Loss(total, melLoss, priorLoss, durLoss, prosodyLoss), decoded);
+    }
+
+    /**
+     * [B, 3, F] prosody of the recordings: normalised log-F0 (0 where unvoiced), voicing 0/1, and energy = the mean
+     * of the frame's normalised log-mel ({@code x} [B, M, F], {@code fm} [B, 1, F]).
+     */
+    static NDArray prosodyTarget(NDManager m, float[][] f0, int[] melLens, int maxMel, NDArray x, NDArray fm) {
+        int b = melLens.length;
+        float[] pitch = new float[b * 2 * maxMel];
+        for (int i = 0; i < b; i++) {
+            float[] track = f0[i];
+            for (int t = 0; t < melLens[i] && track != null && t < track.length; t++) {
+                if (track[t] > 0 && Float.isFinite(track[t])) {
+                    pitch[(i * 2) * maxMel + t] = (float) ((Math.log(track[t]) - AcousticModel.LOG_F0_CENTRE)
+                            / AcousticModel.LOG_F0_SCALE);
+                    pitch[(i * 2 + 1) * maxMel + t] = 1f;
+                }
+            }
+        }
+        NDArray energy = x.mean(new int[]{1}, true).mul(fm);
+        return m.create(pitch, new Shape(b, 2, maxMel)).concat(energy, 1);
+    }
+
+    /** MSE of log-F0 on voiced frames + binary cross-entropy of voicing + MSE of energy, on valid frames. */
+    static NDArray prosodyLoss(NDArray predicted, NDArray target, NDArray fm) {
+        NDArray mask = fm.squeeze(1);                                      // [B, F]
+        NDArray voiced = target.get(":, 1, :");
+        NDArray frames = mask.sum().maximum(1f);
+        NDArray pitch = predicted.get(":, 0, :").sub(target.get(":, 0, :")).square().mul(voiced).mul(mask).sum()
+                .div(voiced.mul(mask).sum().maximum(1f));
+        NDArray z = predicted.get(":, 1, :");
+        // stable BCE with logits: max(z, 0) - z y + log(1 + exp(-|z|))
+        NDArray bce = z.maximum(0f).sub(z.mul(voiced)).add(z.abs().neg().exp().add(1f).log()).mul(mask).sum().div(frames);
+        NDArray energy = predicted.get(":, 2, :").sub(target.get(":, 2, :")).square().mul(mask).sum().div(frames);
+        return pitch.add(bce).add(energy);
     }
 }

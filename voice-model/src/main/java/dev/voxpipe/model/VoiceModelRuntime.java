@@ -335,11 +335,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
         FineTuneConfig cfg = config == null ? FineTuneConfig.defaults() : config;
         List<int[]> tokens = new ArrayList<>();
         List<float[][]> mels = new ArrayList<>();
+        List<float[]> tracks = new ArrayList<>();
         for (TrainingUtterance u : utterances == null ? List.<TrainingUtterance>of() : utterances) {
             if (u == null || !usableLogMel(u.logMel()) || u.transcript() == null || u.transcript().isBlank()) {
                 continue;
             }
-            int[] t = CharTokenizer.encode(u.transcript());
+            int[] t = tokenIds(u.transcript());
             float[][] m = u.logMel();
             if (m.length < t.length + 2 || m.length > MAX_FINE_TUNE_FRAMES) {
                 LOG.debug("skipping utterance of {} frames for {} tokens", m.length, t.length);
@@ -347,6 +348,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
             }
             tokens.add(t);
             mels.add(m);
+            tracks.add(u.f0Hz());
         }
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("no usable training utterances (need transcripts and finite log-mels "
@@ -391,11 +393,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
                     step = resumeFrom.step();
                 }
                 double loss = resumeFrom == null ? Double.NaN : resumeFrom.lastLoss();
+                List<float[]> f0 = base.config().prosody() ? f0Targets(mels, tracks) : null;
                 while (step < cfg.maxSteps()) {
                     if (l.cancelled()) {
                         throw new CancellationException("fine-tune cancelled at step " + step);
                     }
-                    TrainingCore.Batch batch = fineTuneBatch(tokens, mels, cfg.seed(), step);
+                    TrainingCore.Batch batch = fineTuneBatch(tokens, mels, f0, cfg.seed(), step);
                     double rate = fineTuneRate(cfg, step);
                     loss = core.step(batch, rate).total();
                     step++;
@@ -431,6 +434,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
 
     /** Random utterances (deterministic in seed and step) up to a frame budget. */
     static TrainingCore.Batch fineTuneBatch(List<int[]> tokens, List<float[][]> mels, long seed, int step) {
+        return fineTuneBatch(tokens, mels, null, seed, step);
+    }
+
+    /** As above, with each utterance's F0 track ({@code f0}: null for models without prosody). */
+    static TrainingCore.Batch fineTuneBatch(List<int[]> tokens, List<float[][]> mels, List<float[]> f0, long seed,
+                                            int step) {
         Random rng = new Random(seed * 1_000_003L + step);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
@@ -449,11 +458,37 @@ public final class VoiceModelRuntime implements AutoCloseable {
         }
         int[][] t = new int[chosen.size()][];
         float[][][] m = new float[chosen.size()][][];
+        float[][] p = f0 == null ? null : new float[chosen.size()][];
         for (int k = 0; k < chosen.size(); k++) {
             t[k] = tokens.get(chosen.get(k));
             m[k] = mels.get(chosen.get(k));
+            if (p != null) {
+                p[k] = f0.get(chosen.get(k));
+            }
         }
-        return new TrainingCore.Batch(t, m, null);
+        return new TrainingCore.Batch(t, m, null, p);
+    }
+
+    /**
+     * F0 per mel frame for each clip: the feature stage's track where the clip has one, else the pitch model's reading
+     * of its log-mel in the clips' own pitch range (what a model with prosody trains its predictor on).
+     */
+    List<float[]> f0Targets(List<float[][]> mels, List<float[]> tracks) {
+        PitchModel.F0Stats range = null;
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < mels.size(); i++) {
+            float[] track = tracks == null ? null : tracks.get(i);
+            if (track == null) {
+                if (range == null) {
+                    range = measurePitchRange(mels, tracks == null ? List.of()
+                            : tracks.stream().filter(java.util.Objects::nonNull).toList());
+                }
+                track = hasPitchModel() && range != null ? pitchModel().f0(root, mels.get(i), range)
+                        : new float[mels.get(i).length];
+            }
+            out.add(java.util.Arrays.copyOf(track, mels.get(i).length));
+        }
+        return out;
     }
 
     /**
@@ -470,6 +505,12 @@ public final class VoiceModelRuntime implements AutoCloseable {
      * @param speed 0.5 (slow) to 2.0 (fast)
      */
     public SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed) {
+        return synthesize(voice, sentences, speed, PitchControl.NONE);
+    }
+
+    /** As {@link #synthesize(VoiceDelta, List, double)}, with the pitch moved or its range scaled. */
+    public SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed, PitchControl pitch) {
+        PitchControl control = pitch == null ? PitchControl.NONE : pitch;
         if (sentences == null) {
             throw new IllegalArgumentException("sentences must not be null");
         }
@@ -477,20 +518,25 @@ public final class VoiceModelRuntime implements AutoCloseable {
             throw new IllegalArgumentException("speed must be within 0.5..2.0, got " + speed);
         }
         if (voice != null && !voice.baseModelId().equals(modelId)) {
-            throw new IllegalArgumentException("voice was made for base " + voice.baseModelId() + ", not " + modelId);
+            throw new IllegalArgumentException("voice_needs_retraining: the voice was made for base model "
+                    + voice.baseModelId() + " and this worker runs " + modelId + "; train the voice again to use it");
         }
         long started = System.nanoTime();
         List<float[]> audio = new ArrayList<>();
         double seconds = 0;
         if (!sentences.isEmpty()) {
-            List<float[][]> mels = logMels(voice, sentences, speed);
+            Acoustic rendered = render(voice, sentences, speed, control);
+            List<float[][]> mels = rendered.mels();
             // sentences are vocoded in parallel (each vocoder is a chain of small engine calls)
             float[][] clips = new float[mels.size()][];
-            Vocoder chosen = vocoder == Vocoder.HARMONIC && !hasPitchModel() ? Vocoder.GRIFFIN_LIM : vocoder;
-            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC ? pitchRange(voice) : null;
+            Vocoder chosen = vocoder == Vocoder.HARMONIC && !hasPitchModel() && rendered.f0() == null
+                    ? Vocoder.GRIFFIN_LIM : vocoder;
+            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC ? control.apply(pitchRange(voice)) : null;
             java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
                 try (NDManager m = root.newSubManager()) {
-                    clips[i] = vocode(m, mels.get(i), chosen, range, phaseSeed(sentences.get(i)));
+                    clips[i] = rendered.f0() != null && chosen == Vocoder.HARMONIC
+                            ? HarmonicVocoder.synthesize(m, mels.get(i), rendered.f0().get(i), phaseSeed(sentences.get(i)))
+                            : vocode(m, mels.get(i), chosen, range, phaseSeed(sentences.get(i)));
                 }
             });
             for (float[] a : clips) {
@@ -508,21 +554,34 @@ public final class VoiceModelRuntime implements AutoCloseable {
         return HarmonicVocoder.synthesize(m, logMel, pitchModel().f0(m, logMel, range), seed);
     }
 
+    /** Input ids of a text with the base's own tokenizer (TorchScript models read graphemes). */
+    private int[] tokenIds(String text) {
+        return base == null ? CharTokenizer.encode(text) : base.config().tokens(text);
+    }
+
     /** The acoustic model alone: log-mel [frames][100] per sentence. */
     public List<float[][]> logMels(VoiceDelta voice, List<String> sentences, double speed) {
+        return render(voice, sentences, speed, PitchControl.NONE).mels();
+    }
+
+    /** The acoustic model's log-mels and, for a model with prosody, its F0 tracks. */
+    private Acoustic render(VoiceDelta voice, List<String> sentences, double speed, PitchControl pitch) {
         List<int[]> tokens = new ArrayList<>();
         for (String s : sentences) {
-            tokens.add(CharTokenizer.encode(s));
+            tokens.add(tokenIds(s));
         }
         float[] embedding = voice != null ? voice.speakerEmbedding() : meanVoice().speakerEmbedding();
         if (torchScript != null) {
-            return torchScriptMels(tokens, embedding, speed);
+            return new Acoustic(torchScriptMels(tokens, embedding, speed), null);
         }
         try (NDManager m = root.newSubManager()) {
             Weights w = weights(m, voice == null ? null : voice.overrides());
             float scale = voice != null && voice.overrides().containsKey(DURATION_SCALE)
                     ? voice.overrides().get(DURATION_SCALE).data()[0] : base.durationScale();
-            return acoustic(m, w, embedding, tokens, scale / speed, true).mels();
+            // a voice whose prosody predictor was fine-tuned speaks at its own pitch; others are moved to their range
+            boolean adapted = voice != null && voice.overrides().containsKey("var.out.w");
+            PitchModel.F0Stats level = base.config().prosody() && !adapted && hasPitchModel() ? pitchRange(voice) : null;
+            return acoustic(m, w, embedding, tokens, scale / speed, true, level, pitch);
         }
     }
 
@@ -537,7 +596,7 @@ public final class VoiceModelRuntime implements AutoCloseable {
         List<int[]> tokens = new ArrayList<>();
         List<float[][]> mels = new ArrayList<>();
         for (TrainingUtterance u : utterances) {
-            tokens.add(CharTokenizer.encode(u.transcript()));
+            tokens.add(tokenIds(u.transcript()));
             mels.add(u.logMel());
         }
         VoiceDelta v = voice == null ? meanVoice() : voice;
@@ -555,12 +614,15 @@ public final class VoiceModelRuntime implements AutoCloseable {
         int[][] tokens = new int[utterances.size()][];
         float[][][] mels = new float[utterances.size()][][];
         for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = CharTokenizer.encode(utterances.get(i).transcript());
+            tokens[i] = tokenIds(utterances.get(i).transcript());
             mels[i] = utterances.get(i).logMel();
         }
+        float[][] f0 = base.config().prosody()
+                ? f0Targets(List.of(mels), utterances.stream().map(TrainingUtterance::f0Hz).toList()).toArray(float[][]::new)
+                : null;
         try (NDManager m = root.newSubManager()) {
             Weights w = weights(m, v.overrides());
-            return TrainingCore.teacherForced(w, base.config(), new TrainingCore.Batch(tokens, mels, null), m,
+            return TrainingCore.teacherForced(w, base.config(), new TrainingCore.Batch(tokens, mels, null, f0), m,
                     m.create(v.speakerEmbedding()));
         }
     }
@@ -574,12 +636,25 @@ public final class VoiceModelRuntime implements AutoCloseable {
         return Weights.overlay(arrays, overrides, m);
     }
 
-    private record Acoustic(List<float[][]> mels, int[] frames) {
+    /** Log-mels per sentence, frame counts, and (models with prosody) the predicted F0 per frame in Hz, 0 unvoiced. */
+    private record Acoustic(List<float[][]> mels, int[] frames, List<float[]> f0) {
+        Acoustic(List<float[][]> mels, int[] frames) {
+            this(mels, frames, null);
+        }
     }
 
-    /** Encoder, durations (times {@code durationFactor}) and, when asked, the decoder. */
     private Acoustic acoustic(NDManager m, Weights w, float[] embedding, List<int[]> tokens, double durationFactor,
                               boolean decode) {
+        return acoustic(m, w, embedding, tokens, durationFactor, decode, null, PitchControl.NONE);
+    }
+
+    /**
+     * Encoder, durations (times {@code durationFactor}) and, when asked, the decoder. With prosody, the predicted
+     * log-F0 is moved to {@code pitchLevel}'s mean when one is given (voices whose prosody predictor was not
+     * adapted: zero-shot and the mean voice), and the decoder reads the prosody it will be vocoded with.
+     */
+    private Acoustic acoustic(NDManager m, Weights w, float[] embedding, List<int[]> tokens, double durationFactor,
+                              boolean decode, PitchModel.F0Stats pitchLevel, PitchControl pitch) {
         ModelConfig c = base.config();
         {
             int b = tokens.size();
@@ -617,7 +692,14 @@ public final class VoiceModelRuntime implements AutoCloseable {
             NDArray mu = AcousticModel.prior(w, conditioned, tmask);
             NDArray expand = AcousticModel.expansion(m, durations, maxTok, maxFrames);
             NDArray fmask = AcousticModel.mask(m, frames, maxFrames);
-            NDArray decoded = AcousticModel.decode(w, c, conditioned.batchMatMul(expand), mu.batchMatMul(expand), emb, fmask);
+            NDArray frameStates = conditioned.batchMatMul(expand);
+            List<float[]> f0 = null;
+            if (c.prosody()) {
+                Prosody p = predictProsody(m, w, frameStates, fmask, frames, maxFrames, pitchLevel, pitch);
+                f0 = p.f0();
+                frameStates = AcousticModel.withProsody(w, frameStates, p.decoderInput(), fmask);
+            }
+            NDArray decoded = AcousticModel.decode(w, c, frameStates, mu.batchMatMul(expand), emb, fmask);
             NDArray logMel = decoded.mul(c.melStd()).add(c.melMean()).transpose(0, 2, 1);   // [B, F, M]
             float[] flat = logMel.toType(DataType.FLOAT32, false).toFloatArray();
             List<float[][]> out = new ArrayList<>();
@@ -628,8 +710,48 @@ public final class VoiceModelRuntime implements AutoCloseable {
                 }
                 out.add(mel);
             }
-            return new Acoustic(out, frames);
+            return new Acoustic(out, frames, f0);
         }
+    }
+
+    private record Prosody(NDArray decoderInput, List<float[]> f0) {
+    }
+
+    /** The variance predictor's log-F0, voicing and energy as decoder input [B, 3, F], and F0 tracks in Hz. */
+    private static Prosody predictProsody(NDManager m, Weights w, NDArray frameStates, NDArray fmask, int[] frames,
+                                          int maxFrames, PitchModel.F0Stats pitchLevel, PitchControl pitch) {
+        int b = frames.length;
+        float[] v = AcousticModel.variance(w, frameStates, fmask).toType(DataType.FLOAT32, false).toFloatArray();
+        float[] input = new float[b * AcousticModel.PROSODY_CHANNELS * maxFrames];
+        List<float[]> tracks = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            int pitchAt = (i * 3) * maxFrames;
+            int voicingAt = (i * 3 + 1) * maxFrames;
+            int energyAt = (i * 3 + 2) * maxFrames;
+            double sum = 0;
+            int n = 0;
+            for (int t = 0; t < frames[i]; t++) {
+                if (v[voicingAt + t] > 0) {
+                    sum += v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE;
+                    n++;
+                }
+            }
+            double mean = n == 0 ? AcousticModel.LOG_F0_CENTRE : sum / n;
+            double shift = pitchLevel != null && n > 0 ? pitchLevel.meanLog() - mean : 0;
+            float[] hz = new float[frames[i]];
+            for (int t = 0; t < frames[i]; t++) {
+                input[energyAt + t] = v[energyAt + t];
+                if (v[voicingAt + t] > 0) {
+                    double logF0 = pitch.apply(v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE
+                            + shift, mean + shift);
+                    hz[t] = (float) Math.exp(logF0);
+                    input[pitchAt + t] = (float) ((logF0 - AcousticModel.LOG_F0_CENTRE) / AcousticModel.LOG_F0_SCALE);
+                    input[voicingAt + t] = 1f;
+                }
+            }
+            tracks.add(hz);
+        }
+        return new Prosody(m.create(input, new Shape(b, AcousticModel.PROSODY_CHANNELS, maxFrames)), tracks);
     }
 
     /**

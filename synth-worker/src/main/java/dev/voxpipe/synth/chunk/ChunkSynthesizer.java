@@ -106,6 +106,13 @@ public final class ChunkSynthesizer {
         if (voice.speed() < 0.5 || voice.speed() > 2.0 || Double.isNaN(voice.speed())) {
             return chunks.stream().map(c -> failure(c, "speed " + voice.speed() + " is outside 0.5 to 2.0")).toList();
         }
+        if (!runtime.baseModelId().equals(model.get().getBaseModel())) {
+            // a voice trained on another base model cannot be served by this one: a content fault, not retried
+            String why = "voice_needs_retraining: voice " + voice.voiceId() + " was trained on base model "
+                    + model.get().getBaseModel() + " and this worker runs " + runtime.baseModelId()
+                    + "; train the voice again";
+            return chunks.stream().map(c -> failure(c, why)).toList();
+        }
         Exception last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {

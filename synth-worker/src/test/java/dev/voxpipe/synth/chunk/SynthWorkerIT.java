@@ -155,6 +155,16 @@ class SynthWorkerIT {
             SynthesisChunk ofDeleted = SynthesisChunk.newBuilder().setRequestId("req-" + run + "-d").setTenantId("t1")
                     .setVoiceId(deletedVoice).setChunkIndex(0).setChunkCount(1).setText("Hello.").setEventTime(Instant.now()).build();
             producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNKS, ofDeleted.getRequestId() + "/0", ofDeleted)).get();
+            // A voice trained on another base model: refused with the reason, never synthesised against this base.
+            String staleVoice = "voice-" + run + "-stale";
+            producer.send(new ProducerRecord<>(Topics.MODELS_READY, staleVoice, VoiceModelReady.newBuilder()
+                    .setTenantId("t1").setVoiceId(staleVoice).setJobId("job-s").setVersion(1).setBaseModel("an-older-base")
+                    .setCheckpoint(blobs.putAt("models/t1/" + staleVoice + "/v1.delta",
+                            new ByteArrayInputStream(deltaBytes(deltas.values().iterator().next())), null))
+                    .setEventTime(Instant.now()).build())).get();
+            SynthesisChunk ofStale = SynthesisChunk.newBuilder().setRequestId("req-" + run + "-s").setTenantId("t1")
+                    .setVoiceId(staleVoice).setChunkIndex(0).setChunkCount(1).setText("Hello.").setEventTime(Instant.now()).build();
+            producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNKS, ofStale.getRequestId() + "/0", ofStale)).get();
 
             VoxConfig config = VoxConfig.of(Map.of(
                     "voxpipe.kafka.bootstrap", stack.bootstrapServers(),
@@ -173,13 +183,17 @@ class SynthWorkerIT {
                          new StringDeserializer(), new AvroWireDeserializer<>(registry, SynthesisChunkResult.class))) {
                 consumer.subscribe(List.of(Topics.SYNTHESIS_CHUNK_RESULTS));
                 long deadline = System.currentTimeMillis() + 120_000;
-                while (results.size() < sent.size() + 2 && System.currentTimeMillis() < deadline) {
+                while (results.size() < sent.size() + 3 && System.currentTimeMillis() < deadline) {
                     consumer.poll(Duration.ofMillis(300)).forEach(r -> {
                         if (r.value().getRequestId().contains(run)) results.add(r.value());
                     });
                 }
             }
-            assertEquals(sent.size() + 2, results.size(), "one result per chunk, none twice");
+            assertEquals(sent.size() + 3, results.size(), "one result per chunk, none twice");
+            SynthesisChunkResult stale = results.stream().filter(r -> r.getVoiceId().equals(staleVoice)).findFirst().orElseThrow();
+            assertFalse(stale.getSucceeded(), "a voice made on another base is not synthesised");
+            assertTrue(stale.getError().startsWith("voice_needs_retraining") && stale.getError().contains("an-older-base"),
+                    stale.getError());
             SynthesisChunkResult refused = results.stream().filter(r -> r.getVoiceId().equals(deletedVoice)).findFirst().orElseThrow();
             assertFalse(refused.getSucceeded(), "a deleted voice's chunk is not synthesised");
             assertEquals(dev.voxpipe.core.messaging.VoiceGate.DELETED, refused.getError());

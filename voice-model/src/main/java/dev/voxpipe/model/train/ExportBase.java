@@ -27,11 +27,9 @@ public final class ExportBase {
         BaseCheckpoint cp = BaseCheckpoint.read(run.resolve("base"));
         List<TrainingUtterance> sample = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
-            List<Corpus.Utterance> data = Corpus.load(Path.of("unused"), java.util.Set.of(), 1000, Integer.MAX_VALUE, m,
-                    run.resolve("features.bin"));
-            for (int i = 0; i < data.size(); i += Math.max(1, data.size() / 400)) {
-                sample.add(new TrainingUtterance(data.get(i).logMel(), data.get(i).text()));
-            }
+            List<Corpus.Utterance> data = Corpus.load(List.of(Path.of("unused")), java.util.Set.of(), 1000,
+                    Integer.MAX_VALUE, m, run.resolve("features.bin"), cp.config().input());
+            sample.addAll(Corpus.calibrationSample(data, cp.config(), 400));
         }
         float scale;
         try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(cp, false)) {

@@ -50,7 +50,8 @@ public final class Pretrain {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
-        Path corpus = Path.of(a.getOrDefault("corpus", "data/corpus"));
+        List<Path> corpora = java.util.Arrays.stream(a.getOrDefault("corpus", "data/corpus").split(","))
+                .map(Path::of).toList();
         Path run = Path.of(a.getOrDefault("run", "runs/base"));
         Set<String> holdOut = new HashSet<>(List.of(a.getOrDefault("hold-out", "flite_rms").split(",")));
         double minutes = Double.parseDouble(a.getOrDefault("minutes", "70"));
@@ -61,15 +62,20 @@ public final class Pretrain {
         long seed = Long.parseLong(a.getOrDefault("seed", "1"));
         int perSpeaker = Integer.parseInt(a.getOrDefault("per-speaker", "100000"));
         String size = a.getOrDefault("size", "base");
+        // v1 read graphemes; "--input phonemes" is the v2 base (ModelConfig.phonemeBase)
+        ModelConfig.Input input = "phonemes".equals(a.get("input")) ? ModelConfig.Input.PHONEMES : ModelConfig.Input.CHARACTERS;
+        boolean prosody = "true".equals(a.get("prosody"));
+        Path initFrom = a.containsKey("init-from") ? Path.of(a.get("init-from")) : null;
+        String modelId = a.getOrDefault("id", input == ModelConfig.Input.PHONEMES ? "voxpipe-base-v2" : "voxpipe-base-v1");
         Files.createDirectories(run);
 
         Device device = Devices.preferred();
         boolean amp = device.isGpu() && !"false".equals(a.get("amp"));
         try (NDManager root = NDManager.newBaseManager(device)) {
-            List<Corpus.Utterance> data = Corpus.load(corpus, holdOut, 1000, perSpeaker, root,
-                    run.resolve("features.bin"));
+            List<Corpus.Utterance> data = Corpus.load(corpora, holdOut, 1000, perSpeaker, root,
+                    run.resolve("features.bin"), input);
             if (data.isEmpty()) {
-                throw new IllegalStateException("no utterances under " + corpus);
+                throw new IllegalStateException("no utterances under " + corpora);
             }
             Path statePath = run.resolve("train-state.bin");
             ModelConfig config;
@@ -87,9 +93,24 @@ public final class Pretrain {
                 }
                 LOG.info("resuming {} at step {}", run, startStep);
             } else {
-                ModelConfig sizeConfig = "tiny".equals(size) ? ModelConfig.tiny() : ModelConfig.base();
-                config = sizeConfig.withNormalisation(mean(data), std(data, mean(data)));
+                ModelConfig sizeConfig = "tiny".equals(size) ? ModelConfig.tiny(input)
+                        : input == ModelConfig.Input.PHONEMES ? ModelConfig.phonemeBase() : ModelConfig.base();
+                config = sizeConfig.withNormalisation(mean(data), std(data, mean(data))).withProsody(prosody);
                 params = ParamStore.initialise(AcousticModel.parameterSpecs(config), seed);
+                if (initFrom != null) {
+                    // warm start: every tensor of the earlier run's base with the same name and shape, the rest new
+                    BaseCheckpoint earlier = BaseCheckpoint.read(initFrom);
+                    config = config.withNormalisation(earlier.config().melMean(), earlier.config().melStd());
+                    int copied = 0;
+                    for (var e : earlier.params().tensors().entrySet()) {
+                        ParamStore.Tensor mine = params.tensors().get(e.getKey());
+                        if (mine != null && java.util.Arrays.equals(mine.shape(), e.getValue().shape())) {
+                            params.put(e.getKey(), e.getValue());
+                            copied++;
+                        }
+                    }
+                    LOG.info("initialised {} of {} tensors from {}", copied, params.tensors().size(), initFrom);
+                }
             }
             LOG.info("{} utterances, {} speakers, {} parameters, device {}, amp {}", data.size(),
                     data.stream().map(Corpus.Utterance::speaker).distinct().count(), params.parameterCount(), device, amp);
@@ -105,7 +126,7 @@ public final class Pretrain {
             }
             Path csv = run.resolve("loss.csv");
             if (!Files.exists(csv)) {
-                Files.writeString(csv, "step,seconds,loss,mel,prior,duration,grad_norm,lr,frames\n");
+                Files.writeString(csv, "step,seconds,loss,mel,prior,duration,prosody,grad_norm,lr,frames\n");
             } else {
                 // steps after the last checkpoint are replayed: drop their rows so the curve has no duplicates
                 int keepUpTo = startStep;
@@ -131,18 +152,21 @@ public final class Pretrain {
                 TrainingCore.StepLosses l = core.step(batch, rate);
                 step++;
                 emaLoss = Double.isNaN(emaLoss) ? l.total() : 0.95 * emaLoss + 0.05 * l.total();
-                Files.writeString(csv, String.format(java.util.Locale.ROOT, "%d,%.1f,%.5f,%.5f,%.5f,%.5f,%.3f,%.6f,%d%n",
-                        step, elapsed, l.total(), l.mel(), l.prior(), l.duration(), l.gradNorm(), rate, batch.frames()),
+                Files.writeString(csv, String.format(java.util.Locale.ROOT, "%d,%.1f,%.5f,%.5f,%.5f,%.5f,%.5f,%.3f,%.6f,%d%n",
+                        step, elapsed, l.total(), l.mel(), l.prior(), l.duration(), l.prosody(), l.gradNorm(), rate,
+                        batch.frames()),
                         StandardOpenOption.APPEND);
                 if (step % 20 == 0) {
-                    LOG.info("step {} loss {} (ema {}) mel {} prior {} dur {} {}s", step, fmt(l.total()), fmt(emaLoss),
-                            fmt(l.mel()), fmt(l.prior()), fmt(l.duration()), (long) elapsed);
+                    LOG.info("step {} loss {} (ema {}) mel {} prior {} dur {} prosody {} {}s", step, fmt(l.total()),
+                            fmt(emaLoss), fmt(l.mel()), fmt(l.prior()), fmt(l.duration()), fmt(l.prosody()), (long) elapsed);
                 }
                 if (step % every == 0) {
-                    checkpoint(run, core, config, step, elapsedBefore + (long) ((System.nanoTime() - start) / 1e9), data, root);
+                    checkpoint(run, core, config, step, elapsedBefore + (long) ((System.nanoTime() - start) / 1e9), data, root,
+                            modelId);
                 }
             }
-            checkpoint(run, core, config, step, elapsedBefore + (long) ((System.nanoTime() - start) / 1e9), data, root);
+            checkpoint(run, core, config, step, elapsedBefore + (long) ((System.nanoTime() - start) / 1e9), data, root,
+                    modelId);
             LOG.info("done at step {}", step);
         }
     }
@@ -217,21 +241,23 @@ public final class Pretrain {
         int[][] tokens = new int[n][];
         float[][][] mels = new float[n][][];
         float[][][] refs = new float[n][][];
+        float[][] f0 = new float[n][];
         for (int k = 0; k < n; k++) {
             Corpus.Utterance u = data.get(items.get(k));
             tokens[k] = u.tokens();
             mels[k] = u.logMel();
+            f0[k] = u.f0();
             List<Integer> same = bySpeaker.get(u.speaker());
             float[][] ref = data.get(same.get(rng.nextInt(same.size()))).logMel();
             int len = Math.min(ref.length, 300);
             int off = ref.length > len ? rng.nextInt(ref.length - len + 1) : 0;
             refs[k] = java.util.Arrays.copyOfRange(ref, off, off + len);
         }
-        return new TrainingCore.Batch(tokens, mels, refs);
+        return new TrainingCore.Batch(tokens, mels, refs, f0[0] == null ? null : f0);
     }
 
     private static void checkpoint(Path run, TrainingCore core, ModelConfig config, int step, long elapsed,
-                                   List<Corpus.Utterance> data, NDManager manager) throws IOException {
+                                   List<Corpus.Utterance> data, NDManager manager, String modelId) throws IOException {
         ParamStore params = core.snapshotAll();
         Path tmp = run.resolve("train-state.bin.tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
@@ -249,17 +275,14 @@ public final class Pretrain {
         }
         Files.move(tmp, run.resolve("train-state.bin"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         float[] meanEmbedding = BaseCheckpoint.meanSpeakerEmbedding(config, params, data, 200, manager);
-        List<dev.voxpipe.model.TrainingUtterance> sample = new ArrayList<>();
-        for (int i = 0; i < data.size(); i += Math.max(1, data.size() / 200)) {
-            sample.add(new dev.voxpipe.model.TrainingUtterance(data.get(i).logMel(), data.get(i).text()));
-        }
+        List<dev.voxpipe.model.TrainingUtterance> sample = Corpus.calibrationSample(data, config, 200);
         float scale;
         try (dev.voxpipe.model.VoiceModelRuntime r = dev.voxpipe.model.VoiceModelRuntime.fromCheckpoint(
                 new BaseCheckpoint(config, params, meanEmbedding, ""), false)) {
             scale = r.calibrateDurations(null, sample);
         }
         BaseCheckpoint.write(run.resolve("base"), config, params, meanEmbedding,
-                "id=voxpipe-base-v1\nstep=" + step + "\ntrain_seconds=" + elapsed + "\nduration_scale=" + scale + "\n", scale);
+                "id=" + modelId + "\nstep=" + step + "\ntrain_seconds=" + elapsed + "\nduration_scale=" + scale + "\n", scale);
         LOG.info("checkpoint at step {}", step);
     }
 
