@@ -77,6 +77,8 @@ public final class StallWatchdog {
             var page = views.scan(ViewStores.JOBS, "j/", after, PAGE);
             for (Map.Entry<String, String> e : page) {
                 JsonObject job = new JsonObject(e.getValue());
+                // a deleted voice's jobs are gone: no new event may name it
+                if (views.get(ViewStores.VOICES, "v/" + job.getString("voiceId")).isEmpty()) continue;
                 JsonObject progress = views.get(ViewStores.PROGRESS, job.getString("jobId")).orElse(null);
                 judgeJob(job, progress, now, settings).ifPresent(failed -> {
                     log.warn("training job {}: {}", failed.getJobId(), failed.getMessage());
