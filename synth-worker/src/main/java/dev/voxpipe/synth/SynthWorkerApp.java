@@ -46,7 +46,8 @@ public final class SynthWorkerApp {
             }
             VoiceCache voices = new VoiceCache(context.blobs(), settings.voiceCacheBytes(), context.metrics());
             ChunkSynthesizer synthesizer = new ChunkSynthesizer(runtime, models, gate, voices, context.blobs(), settings.workerId(),
-                    settings.attemptsPerChunk(), settings.modelWait(), context.metrics());
+                    settings.attemptsPerChunk(), settings.modelWait(), context.metrics(),
+                    dev.voxpipe.core.fault.Retry.Policy.from(context.config()));
             ChunkConsumerLoop loop = new ChunkConsumerLoop(context.kafka(), settings.groupId(), settings.workerId(),
                     new AvroWireDeserializer<>(context.registry(), SynthesisChunk.class),
                     new AvroWireSerializer<>(context.registry(), true), synthesizer, settings.maxBatchChunks(),

@@ -60,6 +60,12 @@ public final class ChunkSynthesizer {
     /** @param gate voices whose chunks are refused (deleted, consent revoked): they fail with the reason, unsynthesised */
     public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceGate gate, VoiceCache voices, BlobStore blobs,
                             String workerId, int attempts, Duration modelWait, MeterRegistry metrics) {
+        this(runtime, models, gate, voices, blobs, workerId, attempts, modelWait, metrics, Retry.Policy.defaults());
+    }
+
+    /** @param retry in-place retries of a transient blob-store fault ({@code voxpipe.retry.*}) */
+    public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceGate gate, VoiceCache voices, BlobStore blobs,
+                            String workerId, int attempts, Duration modelWait, MeterRegistry metrics, Retry.Policy retry) {
         this.runtime = runtime;
         this.models = models;
         this.gate = gate;
@@ -69,7 +75,7 @@ public final class ChunkSynthesizer {
         this.attempts = Math.max(1, attempts);
         this.modelWait = modelWait;
         this.metrics = metrics;
-        this.retry = new Retry("synth-worker", Retry.Policy.defaults(), metrics);
+        this.retry = new Retry("synth-worker", retry, metrics);
         this.rtf = DistributionSummary.builder("voxpipe_synthesis_rtf")
                 .description("synthesis wall time over audio duration, per chunk group")
                 .register(metrics);
