@@ -121,18 +121,26 @@ public final class ChaosRun {
             for (String slot : SLOTS) startWorker(slot);
             VoxPipeClient client = new VoxPipeClient(pipeline.baseUrl(), pipeline.apiKey());
             AtomicBoolean loadDone = new AtomicBoolean();
+            AtomicBoolean finished = new AtomicBoolean();
             Thread chaos = new Thread(() -> faults(loadDone), "chaos-faults");
+            Thread supervisor = new Thread(() -> supervise(finished), "chaos-supervisor");
             chaos.start();
-            Load load;
+            supervisor.start();
             try {
-                load = load(client, pipeline);
+                Load load;
+                try {
+                    load = load(client, pipeline);
+                } finally {
+                    loadDone.set(true);
+                    chaos.join();
+                }
+                awaitFinal(client, load, pipeline, Duration.ofMinutes(profile.voices() > 10 ? 30 : 12));
+                List<Row> rows = count(client, pipeline, load);
+                return new Result(profile, rows, List.copyOf(faults), Duration.ofNanos(System.nanoTime() - started));
             } finally {
-                loadDone.set(true);
-                chaos.join();
+                finished.set(true);
+                supervisor.join();
             }
-            awaitFinal(client, load, pipeline, Duration.ofMinutes(profile.voices() > 10 ? 30 : 12));
-            List<Row> rows = count(client, pipeline, load);
-            return new Result(profile, rows, List.copyOf(faults), Duration.ofNanos(System.nanoTime() - started));
         } finally {
             workers.values().forEach(WorkerProcess::close);
         }
@@ -156,6 +164,33 @@ public final class ChaosRun {
         workers.put(slot, WorkerProcess.start(main, config, dir.resolve("logs/" + slot + "-" + n + ".log")));
     }
 
+    /**
+     * What compose's {@code restart: unless-stopped} does: a worker that exited by itself (status 1: a view that did
+     * not catch up while the broker was stopped, a dead loop) is started again.
+     */
+    private void supervise(AtomicBoolean finished) {
+        while (!finished.get()) {
+            for (String slot : SLOTS) {
+                synchronized (this) {
+                    WorkerProcess w = workers.get(slot);
+                    if (w != null && !w.isAlive()) {
+                        faults.add(slot + " exited by itself; restarted");
+                        try {
+                            startWorker(slot);
+                        } catch (IOException e) {
+                            faults.add("fault injection failed: cannot restart " + slot + ": " + e);
+                        }
+                    }
+                }
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     /** Kills a worker every {@code killEvery} (round-robin over the stages), and stops the broker and the registry once each. */
     private void faults(AtomicBoolean loadDone) {
         try {
@@ -167,10 +202,12 @@ public final class ChaosRun {
                 long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
                 if (kills < profile.kills()) {
                     String slot = SLOTS[kills % SLOTS.length];
-                    workers.get(slot).kill();
-                    faults.add("kill -9 " + slot + " at " + elapsed + " s");
-                    Thread.sleep(1000);
-                    startWorker(slot);
+                    synchronized (this) { // not restarted twice: the supervisor waits
+                        workers.get(slot).kill();
+                        faults.add("kill -9 " + slot + " at " + elapsed + " s");
+                        Thread.sleep(1000);
+                        startWorker(slot);
+                    }
                     kills++;
                 }
                 if (!brokerStopped && kills >= 2) {
