@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/dead-letters}: the tenant's dead letters (issue 17), oldest first, optionally of one voice: which
- * stage gave up on which record (topic, partition, offset, key) and why. Another tenant's letters are never listed;
- * letters with no tenant are for the operator ({@code ./voxpipe dlq list}).
+ * stage gave up on which record (topic, partition, offset, key) and why. Another tenant's letters are never listed,
+ * nor a deleted voice's; letters with no tenant are for the operator ({@code ./voxpipe dlq list}).
  */
 final class DeadLetterApi {
 
@@ -42,6 +42,9 @@ final class DeadLetterApi {
                 from = e.getKey();
                 JsonObject letter = new JsonObject(e.getValue());
                 if (voiceId != null && !voiceId.equals(letter.getString("voiceId"))) continue;
+                // a deleted voice's letters are gone for the API, like everything else of it
+                String letterVoice = letter.getString("voiceId");
+                if (letterVoice != null && views.get(ViewStores.VOICES, "v/" + letterVoice).isEmpty()) continue;
                 if (items.size() == limit) {
                     more = true;
                     break scanning;
