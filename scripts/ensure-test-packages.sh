@@ -6,8 +6,9 @@
 #   French Asterisk sounds, espeak-ng   the real-speech corpus builder's test (a real speaker, espeak-ng phonemes)
 #   docker-compose         validates compose/ (the docker CLI here has no compose plugin)
 #   shellcheck             lints the image scripts
+#   chromium, chromium-driver   the web console's end-to-end test (headless, over WebDriver)
 set -euo pipefail
-packages=(ffmpeg sox asterisk-core-sounds-en-g722 asterisk-core-sounds-fr-g722 asterisk-core-sounds-fr espeak-ng flite pocketsphinx pocketsphinx-en-us docker-compose shellcheck)
+packages=(ffmpeg sox asterisk-core-sounds-en-g722 asterisk-core-sounds-fr-g722 asterisk-core-sounds-fr espeak-ng flite pocketsphinx pocketsphinx-en-us docker-compose shellcheck chromium chromium-driver)
 need=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

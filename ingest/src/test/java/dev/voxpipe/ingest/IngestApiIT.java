@@ -472,16 +472,23 @@ class IngestApiIT {
         String voiceId = trainedVoice(KEY_A, "tenant-a");
         assertEquals(422, api.postJson("/v1/synthesis", KEY_A, new JsonObject().put("voiceId", voiceId).put("text", "Hi.").put("speed", 3)).statusCode());
         assertEquals(422, api.postJson("/v1/synthesis", KEY_A, new JsonObject().put("voiceId", voiceId).put("text", "Hi.").put("format", "aiff")).statusCode());
+        HttpResponse<String> tooHigh = api.postJson("/v1/synthesis", KEY_A, new JsonObject().put("voiceId", voiceId).put("text", "Hi.").put("pitchShift", 13));
+        assertEquals(422, tooHigh.statusCode());
+        assertEquals("pitchShift", new JsonObject(tooHigh.body()).getJsonObject("details").getString("field"), tooHigh.body());
+        assertEquals(422, api.postJson("/v1/synthesis", KEY_A, new JsonObject().put("voiceId", voiceId).put("text", "Hi.").put("pitchRange", 0.1)).statusCode());
         assertEquals(422, api.postJson("/v1/synthesis", KEY_A, new JsonObject().put("voiceId", voiceId).put("text", " ")).statusCode());
         HttpResponse<String> tooLong = api.postJson("/v1/synthesis", KEY_A, new JsonObject().put("voiceId", voiceId).put("text", "a".repeat(20_001)));
         assertEquals(413, tooLong.statusCode());
         assertEquals("text_too_long", new JsonObject(tooLong.body()).getString("error"));
 
         HttpResponse<String> submitted = api.postJson("/v1/synthesis", KEY_A,
-                new JsonObject().put("voiceId", voiceId).put("text", "One. Two. Three.").put("format", "flac").put("speed", 1.25));
+                new JsonObject().put("voiceId", voiceId).put("text", "One. Two. Three.").put("format", "flac").put("speed", 1.25)
+                        .put("pitchShift", -2.5).put("pitchRange", 1.5));
         assertEquals(202, submitted.statusCode(), submitted.body());
         String requestId = new JsonObject(submitted.body()).getString("requestId");
         JsonObject status = new JsonObject(api.get("/v1/synthesis/" + requestId, KEY_A).body());
+        assertEquals(-2.5, status.getDouble("pitchShift"), 1e-9, status.encode());
+        assertEquals(1.5, status.getDouble("pitchRange"), 1e-9);
         assertEquals("QUEUED", status.getString("state"));
         assertEquals("FLAC", status.getString("format"));
         HttpResponse<byte[]> early = api.getBytes("/v1/synthesis/" + requestId + "/audio", KEY_A, null);

@@ -67,7 +67,7 @@ public final class DemoJob {
     }
 
     /** Every upload has given clips (or a rejection) and the usable seconds stopped moving. */
-    private JsonNode awaitFeatures(String voiceId, int uploads) throws Exception {
+    JsonNode awaitFeatures(String voiceId, int uploads) throws Exception {
         long deadline = System.nanoTime() + 300L * 1_000_000_000L;
         double lastUsable = -1;
         long stableSince = System.nanoTime();
@@ -95,7 +95,7 @@ public final class DemoJob {
         }
     }
 
-    private JsonNode awaitJob(String jobId) throws Exception {
+    JsonNode awaitJob(String jobId) throws Exception {
         long deadline = System.nanoTime() + JOB_WAIT.toNanos();
         while (true) {
             JsonNode job = client.job(jobId);
@@ -117,7 +117,7 @@ public final class DemoJob {
         }
     }
 
-    private JsonNode awaitSynthesis(String requestId) throws Exception {
+    JsonNode awaitSynthesis(String requestId) throws Exception {
         long deadline = System.nanoTime() + JOB_WAIT.toNanos();
         while (true) {
             JsonNode status = client.synthesis(requestId);

@@ -122,6 +122,27 @@ public final class LocalPipeline implements AutoCloseable {
         return "http://127.0.0.1:" + ingest.port();
     }
 
+    /**
+     * Waits until every worker of this process reports ready (a Streams app RUNNING, a poll loop
+     * polling); returns the names of those that are not when the time is up.
+     */
+    public List<String> awaitWorkersReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> waiting = new ArrayList<>();
+            for (AutoCloseable c : running) {
+                if (c instanceof dev.voxpipe.core.worker.Worker w && !w.ready()) waiting.add(c.getClass().getSimpleName());
+            }
+            if (waiting.isEmpty() || System.nanoTime() > deadline) return waiting;
+            Thread.sleep(100);
+        }
+    }
+
+    /** The HTTP port ingest bound. */
+    public int port() {
+        return ingest.port();
+    }
+
     public String apiKey() {
         return apiKey;
     }

@@ -9,6 +9,7 @@ import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Linear;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,9 +28,17 @@ public final class AcousticModel {
     private static final int KERNEL = 5;
     /** Off by default since the validation sweep (voice-model README): adapting it costs intelligibility. */
     private static final boolean ADAPT_TEXT = "true".equals(System.getProperty("voxpipe.adaptText"));
-    /** Experiment switch (validation split only): whether few-shot adapts the duration predictor. */
+    /**
+     * Experiment switch (validation split only): whether few-shot adapts the duration predictor. On: in the v2
+     * validation sweep freezing it moved the open-WER ratio within noise (1.37x / 1.67x against 1.39x / 1.89x, real /
+     * flite_rms) while the clone spoke 6 % slower than the speaker (rate 0.94) and MCD rose (2.81 / 1.90 against
+     * 2.75 / 1.87 dB).
+     */
     private static final boolean ADAPT_DURATION = !"false".equals(System.getProperty("voxpipe.adaptDuration"));
     private static final int[] DILATIONS = {1, 2, 4, 1, 2, 4};
+    /** Experiment switch (validation split only): the name prefixes few-shot adapts, comma-separated. */
+    private static final List<String> ADAPTERS = System.getProperty("voxpipe.adapters") == null ? null
+            : List.of(System.getProperty("voxpipe.adapters").split(","));
 
     private AcousticModel() {
     }
@@ -94,13 +103,16 @@ public final class AcousticModel {
     }
 
     /**
-     * What a few-shot voice adapts: the decoder (with its FiLM layers), the prior and duration
-     * predictor and the speaker-to-text projection, about 0.72 M floats (2.9 MB delta) at base size;
-     * the text encoder and the speaker encoder stay frozen. On one minute of speech, adapting the text
-     * encoder too ({@code -Dvoxpipe.adaptText=true}, 0.97 M floats, 3.9 MB) made the open-vocabulary WER
-     * worse on the validation split.
+     * What a few-shot voice adapts: the decoder (with its FiLM layers), the prosody predictor, the prior, the duration
+     * predictor and the speaker-to-text projection; the text encoder and the speaker encoder stay frozen (adapting the
+     * text encoder cost intelligibility on one minute of speech). {@code -Dvoxpipe.adaptText=true} and
+     * {@code -Dvoxpipe.adaptDuration=false} change that, {@code -Dvoxpipe.adapters=prefix,...} names the whole set
+     * (experiment switches for the validation split).
      */
     public static boolean isVoiceAdapter(String name) {
+        if (ADAPTERS != null) {
+            return ADAPTERS.stream().anyMatch(name::startsWith);
+        }
         return name.startsWith("dec.") || name.startsWith("var.") || name.startsWith("prior.") || (ADAPT_DURATION && name.startsWith("dur."))
                 || name.startsWith("cond.text") || (ADAPT_TEXT && name.startsWith("text."));
     }

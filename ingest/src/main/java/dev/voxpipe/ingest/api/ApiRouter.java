@@ -98,10 +98,14 @@ public final class ApiRouter {
                 .body("application/json", ApiDocs.object(java.util.List.of("voiceId", "text"), "voiceId", "string", "text", "string",
                         "format", "{\"type\":\"string\",\"enum\":[\"wav\",\"flac\",\"mp3\",\"ogg_opus\",\"ogg_vorbis\"]}",
                         "speed", "{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2.0}", "language", "string",
-                        "modelVersion", "integer", "sentencePauseMs", "integer", "paragraphPauseMs", "integer")).responds(202, "Queued; body has requestId and links")
+                        "pitchShift", "{\"type\":\"number\",\"minimum\":-12,\"maximum\":12}",
+                        "pitchRange", "{\"type\":\"number\",\"minimum\":0.25,\"maximum\":2}",
+                        "modelVersion", "integer", "sentencePauseMs", "integer", "paragraphPauseMs", "integer", "streaming", "boolean",
+                        "reference", ApiDocs.object(java.util.List.of(), "uploadId", "string", "audio", "string", "transcript", "string").encode()))
+                .responds(202, "Queued; body has requestId and links")
                 .responds(400, "Malformed JSON").responds(404, "No such voice in this tenant")
                 .responds(409, "The voice has no trained model").responds(413, "Text or body over the limit")
-                .responds(415, "Not JSON").responds(422, "Invalid fields (format, speed, ...)").responds(503, "Kafka unavailable")
+                .responds(415, "Not JSON").responds(422, "Invalid fields (format, speed, ...); a zero-shot reference outside 3-10 s (reference_length)").responds(503, "Kafka unavailable")
                 .handle(synthesisJson, synthesis::submit);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId", "Synthesis state and progress (chunks done/total, ETA)").tag("synthesis")
                 .responds(200, "The status").responds(404, "No such synthesis in this tenant").handle(synthesis::get);
@@ -118,6 +122,9 @@ public final class ApiRouter {
                 .query("voiceId", "only this voice's").query("limit", "page size").query("after", "the cursor of the previous page")
                 .responds(200, "{items, next}").responds(404, "No such voice in this tenant").responds(422, "Bad paging parameters")
                 .handle(deadLetters::list);
+
+        GptSovitsRoutes.mount(router, docs, services, workers, synthesis);
+        ConsoleRoutes.mount(router, docs);
 
         router.route().failureHandler(ApiRouter::failure);
         jsonErrors(router);

@@ -100,6 +100,7 @@ final class Requests {
         copy.remove("tenantId");
         copy.remove("checkpointKey");
         copy.remove("textBlobKey");
+        copy.remove("referenceKey");
         return copy;
     }
 }

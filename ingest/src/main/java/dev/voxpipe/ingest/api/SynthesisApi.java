@@ -7,6 +7,7 @@ import dev.voxpipe.ingest.views.Views;
 import dev.voxpipe.schemas.SynthesisRequest;
 import dev.voxpipe.schemas.common.AudioFormat;
 import dev.voxpipe.schemas.common.BlobRef;
+import dev.voxpipe.schemas.common.ReferenceClip;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -24,12 +25,14 @@ final class SynthesisApi {
     private final Views views;
     private final WorkerExecutor workers;
     private final VoiceApi voices;
+    private final ReferenceClips references;
 
     SynthesisApi(Services services, WorkerExecutor workers, VoiceApi voices) {
         this.services = services;
         this.views = services.views();
         this.workers = workers;
         this.voices = voices;
+        this.references = new ReferenceClips(services);
     }
 
     static AudioFormat format(String text) {
@@ -48,6 +51,18 @@ final class SynthesisApi {
     void submit(RoutingContext ctx) {
         Principal principal = Requests.principal(ctx);
         JsonObject body = Requests.jsonBody(ctx);
+        enqueue(ctx.vertx().getOrCreateContext(), principal, body).onSuccess(doc -> {
+            ctx.response().putHeader("Location", "/v1/synthesis/" + doc.getString("requestId"));
+            Requests.json(ctx, 202, queued(doc));
+        }).onFailure(ctx::fail);
+    }
+
+    /**
+     * Validates a synthesis request body (throws {@link ApiException} when it is refused) and
+     * publishes it; the future completes with the request's document once Kafka committed it.
+     * {@code POST /v1/synthesis} and the GPT-SoVITS-compatible {@code /tts} both enqueue here.
+     */
+    Future<JsonObject> enqueue(Context context, Principal principal, JsonObject body) {
         String voiceId = Requests.string(body, "voiceId", true, 64);
         Object textValue = body.getValue("text");
         if (textValue == null) throw ApiException.invalid("'text' is required", new JsonObject().put("field", "text"));
@@ -62,6 +77,8 @@ final class SynthesisApi {
         Double speed = Requests.number(body, "speed");
         if (speed == null) speed = 1.0;
         if (speed < 0.5 || speed > 2.0) throw ApiException.invalid("'speed' must be from 0.5 to 2.0", new JsonObject().put("field", "speed"));
+        double pitchShift = bounded(body, "pitchShift", 0, -12, 12, "semitones");
+        double pitchRange = bounded(body, "pitchRange", 1, 0.25, 2, "times the voice's range");
         int sentencePause = pause(body, "sentencePauseMs", 300, 5000);
         int paragraphPause = pause(body, "paragraphPauseMs", 800, 10000);
         Double modelVersion = Requests.number(body, "modelVersion");
@@ -80,7 +97,21 @@ final class SynthesisApi {
                         new JsonObject().put("field", "language"));
             }
         }
-        if (views.get(ViewStores.MODELS, ViewStores.latestModelKey(voiceId)).isEmpty()) {
+        Object referenceValue = body.getValue("reference");
+        Object streamingValue = body.getValue("streaming");
+        if (streamingValue != null && !(streamingValue instanceof Boolean)) {
+            throw ApiException.invalid("'streaming' must be true or false", new JsonObject().put("field", "streaming"));
+        }
+        boolean streaming = Boolean.TRUE.equals(streamingValue);
+        String requestId = Ids.next("syn");
+        java.util.concurrent.Callable<ReferenceClip> referenceTask = null;
+        if (referenceValue != null) {
+            if (modelVersion != null) {
+                throw ApiException.invalid("'modelVersion' and 'reference' exclude each other: a zero-shot synthesis uses no trained model",
+                        new JsonObject().put("field", "modelVersion"));
+            }
+            referenceTask = references.prepare(principal, voiceId, referenceValue, requestId);
+        } else if (views.get(ViewStores.MODELS, ViewStores.latestModelKey(voiceId)).isEmpty()) {
             throw new ApiException(409, "voice_not_ready", "the voice has no trained model yet; train it first",
                     new JsonObject().put("voiceId", voiceId), null);
         }
@@ -88,28 +119,37 @@ final class SynthesisApi {
             throw ApiException.invalid("the voice has no model version " + modelVersion.intValue(),
                     new JsonObject().put("field", "modelVersion"));
         }
-        String requestId = Ids.next("syn");
-        Context context = ctx.vertx().getOrCreateContext();
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         Future<BlobRef> textBlob = utf8.length <= services.settings().inlineTextBytes() ? Future.succeededFuture(null)
                 : workers.executeBlocking(() -> services.blobs().put(new ByteArrayInputStream(utf8), "text/plain; charset=utf-8"), false);
         final String lang = language;
         final double spd = speed;
-        textBlob.compose(blob -> {
+        java.util.concurrent.Callable<ReferenceClip> task = referenceTask;
+        Future<ReferenceClip> reference = task == null ? Future.succeededFuture(null) : workers.executeBlocking(task, false);
+        return reference.compose(ref -> textBlob.compose(blob -> {
             SynthesisRequest event = SynthesisRequest.newBuilder()
                     .setRequestId(requestId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
                     .setModelVersion(modelVersion == null ? null : modelVersion.intValue())
                     .setText(blob == null ? text : null).setTextBlob(blob)
                     .setLanguage(lang).setFormat(format).setSpeed(spd)
+                    .setPitchShift(pitchShift).setPitchRange(pitchRange)
                     .setSentencePauseMs(sentencePause).setParagraphPauseMs(paragraphPause)
+                    .setReference(ref).setStreaming(streaming)
                     .setEventTime(Instant.now()).build();
             return services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event)
                     .map(md -> dev.voxpipe.ingest.views.ViewDocs.synthesisRequest(event, text.length()));
-        }).onSuccess(doc -> {
-            views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc);
-            ctx.response().putHeader("Location", "/v1/synthesis/" + requestId);
-            Requests.json(ctx, 202, queued(doc));
-        }).onFailure(ctx::fail);
+        })).onSuccess(doc -> views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc));
+    }
+
+    /** A number field within [min, max], or its default when absent; 422 naming the field and the limits otherwise. */
+    private static double bounded(JsonObject body, String field, double defaultValue, double min, double max, String unit) {
+        Double value = Requests.number(body, field);
+        if (value == null) return defaultValue;
+        if (!(value >= min && value <= max)) {
+            throw ApiException.invalid("'" + field + "' must be from " + min + " to " + max + " (" + unit + ")",
+                    new JsonObject().put("field", field));
+        }
+        return value;
     }
 
     private static int pause(JsonObject body, String field, int defaultMs, int maxMs) {

@@ -185,6 +185,7 @@ public final class Eraser {
     private Set<String> synthesisBlobs(String requestId) {
         Set<String> keys = new LinkedHashSet<>();
         views.get(ViewStores.SYNTH_REQUESTS, requestId).map(r -> r.getString("textBlobKey")).ifPresent(keys::add);
+        views.get(ViewStores.SYNTH_REQUESTS, requestId).map(r -> r.getString("referenceKey")).ifPresent(keys::add);
         for (var e : views.scan(ViewStores.SYNTH_CHUNKS, "c/" + requestId + "/", null, 1_000_000)) {
             JsonObject audio = new JsonObject(e.getValue()).getJsonObject("audio");
             if (audio != null && audio.getString("key") != null) keys.add(audio.getString("key"));

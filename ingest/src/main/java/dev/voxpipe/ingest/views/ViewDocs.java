@@ -169,8 +169,13 @@ public final class ViewDocs {
                 .put("language", str(r.getLanguage()))
                 .put("format", r.getFormat().name())
                 .put("speed", r.getSpeed())
+                .put("pitchShift", r.getPitchShift())
+                .put("pitchRange", r.getPitchRange())
                 .put("textChars", textChars)
                 .put("textBlobKey", r.getTextBlob() == null ? null : str(r.getTextBlob().getKey())) // internal
+                .put("referenceKey", r.getReference() == null ? null : str(r.getReference().getAudio().getKey())) // internal
+                .put("zeroShot", r.getReference() != null)
+                .put("streaming", r.getStreaming())
                 .put("requestedAt", time(r.getEventTime()))
                 .put("requestedMillis", r.getEventTime() == null ? 0 : r.getEventTime().toEpochMilli());
     }

@@ -56,6 +56,8 @@ class WorkerSkeletonTest {
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals(2, props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
         assertEquals(3, props.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
+        // a restarted stack must not make every Streams app wait out 45-second sessions of its previous run
+        assertEquals(10_000, props.get("consumer.session.timeout.ms"));
         assertFalse(StreamsSettings.base(config, "views", "/tmp/v").containsKey(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertThrows(IllegalArgumentException.class, () -> StreamsSettings.exactlyOnce(config, "app", "/tmp", 0, 200));
         assertThrows(IllegalArgumentException.class, () -> StreamsSettings.base(config, " ", "/tmp"));

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The audiobook flow's own settings ({@code voxpipe.audiobook.*}). */
 public record AudiobookConfig(VoxConfig source, String applicationId, String stateDir, int streamThreads,
-                              int maxChunkChars, String ffmpeg, AudiobookTopology.Watchdog watchdog) {
+                              int maxChunkChars, String ffmpeg, int commitIntervalMs, AudiobookTopology.Watchdog watchdog) {
 
     public static final String APPLICATION_ID = "voxpipe.audiobook.application-id";
     public static final String STATE_DIR = "voxpipe.audiobook.state-dir";
@@ -20,9 +20,15 @@ public record AudiobookConfig(VoxConfig source, String applicationId, String sta
     public static final String STALL_DEADLINE = "voxpipe.audiobook.stall-deadline";
     /** How long the marker of a finished book is kept (it makes late duplicate results harmless). */
     public static final String MARKER_TTL = "voxpipe.audiobook.marker-ttl";
+    /**
+     * Exactly-once commits: a split request's chunks become visible to the synth workers only when the
+     * transaction commits, so this bounds the wait before the first chunk can be synthesised.
+     */
+    public static final String COMMIT_INTERVAL_MS = "voxpipe.audiobook.commit-interval-ms";
 
     public AudiobookConfig {
         if (maxChunkChars < 1) throw new IllegalArgumentException(MAX_CHUNK_CHARS + " must be at least 1, got " + maxChunkChars);
+        if (commitIntervalMs < 1) throw new IllegalArgumentException(COMMIT_INTERVAL_MS + " must be at least 1, got " + commitIntervalMs);
     }
 
     public static AudiobookConfig from(VoxConfig config) {
@@ -32,12 +38,13 @@ public record AudiobookConfig(VoxConfig source, String applicationId, String sta
                 config.getInt(THREADS, 1),
                 config.getInt(MAX_CHUNK_CHARS, 400),
                 config.get(FFMPEG, "ffmpeg"),
+                config.getInt(COMMIT_INTERVAL_MS, 200),
                 new AudiobookTopology.Watchdog(config.getDuration(STALL_DEADLINE, Duration.ofMinutes(30)),
                         config.getDuration(MARKER_TTL, Duration.ofDays(2))));
     }
 
     public Properties streamsProperties() {
-        Properties props = StreamsSettings.exactlyOnce(source, applicationId, stateDir, streamThreads, 200);
+        Properties props = StreamsSettings.exactlyOnce(source, applicationId, stateDir, streamThreads, commitIntervalMs);
         // Writing a long book happens inside one poll; give it time.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), (int) Duration.ofMinutes(15).toMillis());
         return props;

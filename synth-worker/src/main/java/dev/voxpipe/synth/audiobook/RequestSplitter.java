@@ -34,11 +34,13 @@ public final class RequestSplitter {
 
     public List<SynthesisChunk> split(SynthesisRequest request) throws IOException {
         String text = text(request);
-        List<TextChunk> pieces = TextFrontend.forLanguage(request.getLanguage()).chunks(text, maxChunkChars);
+        TextFrontend frontend = TextFrontend.forLanguage(request.getLanguage());
+        List<TextChunk> pieces = frontend.chunks(text, maxChunkChars);
         if (pieces.isEmpty()) {
             throw new IllegalArgumentException("the text has nothing to speak (" + text.length() + " characters,"
                     + " none of them words or numbers)");
         }
+        if (request.getStreaming()) pieces = firstSentenceAlone(frontend, pieces);
         List<SynthesisChunk> chunks = new ArrayList<>(pieces.size());
         for (int i = 0; i < pieces.size(); i++) {
             TextChunk piece = pieces.get(i);
@@ -57,13 +59,44 @@ public final class RequestSplitter {
                     .setText(piece.text())
                     .setLanguage(piece.language())
                     .setSpeed(request.getSpeed())
+                    .setPitchShift(request.getPitchShift())
+                    .setPitchRange(request.getPitchRange())
                     .setPauseAfterMs(pause)
                     .setChapterTitle(piece.chapterTitle())
                     .setFormat(request.getFormat())
+                    .setReference(request.getReference())
+                    .setStreaming(request.getStreaming())
                     .setEventTime(Instant.now())
                     .build());
         }
         return chunks;
+    }
+
+    /**
+     * For a streamed response: the first chunk is only the first sentence, so its audio (the first
+     * audio of the response) is ready after one short synthesis; the rest of that chunk follows as the next.
+     */
+    static List<TextChunk> firstSentenceAlone(TextFrontend frontend, List<TextChunk> pieces) {
+        TextChunk first = pieces.get(0);
+        if (first.chapterTitle() != null) return pieces;
+        var sentences = frontend.sentences(first.text());
+        if (sentences.size() < 2) return pieces;
+        StringBuilder rest = new StringBuilder();
+        for (int k = 1; k < sentences.size(); k++) {
+            if (rest.length() > 0) rest.append(' ');
+            rest.append(sentences.get(k).normalized());
+        }
+        List<TextChunk> out = new ArrayList<>(pieces.size() + 1);
+        out.add(new TextChunk(0, sentences.get(0).normalized(), first.language(), first.paragraphIndex(), first.paragraphStart(),
+                first.chapterIndex(), null, first.pauseAfterMs()));
+        out.add(new TextChunk(1, rest.toString(), first.language(), first.paragraphIndex(), false, first.chapterIndex(), null,
+                first.pauseAfterMs()));
+        for (int i = 1; i < pieces.size(); i++) {
+            TextChunk p = pieces.get(i);
+            out.add(new TextChunk(i + 1, p.text(), p.language(), p.paragraphIndex(), p.paragraphStart(), p.chapterIndex(),
+                    p.chapterTitle(), p.pauseAfterMs()));
+        }
+        return out;
     }
 
     private String text(SynthesisRequest request) throws IOException {

@@ -188,26 +188,42 @@ public final class ChunkConsumerLoop implements PollLoop {
         }
     }
 
+    /**
+     * A polled record: its chunk, or the dead letter it became; a chunk that was read but can never be spoken also
+     * carries its failed result (its book ends FAILED with the reason).
+     */
+    private record Item(ConsumerRecord<String, byte[]> record, SynthesisChunk chunk, ProducerRecord<String, SpecificRecord> deadLetter,
+                        SynthesisChunkResult failedResult) {
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+    }
+
+    /**
+     * The batch in up to two transactions: first every streamed request's first chunk (with whatever
+     * precedes it in its partition, so offsets stay in order), then the rest. A streamed response's first
+     * audio thus waits for one short synthesis, not for the whole batch's. Without streamed requests the
+     * batch is one transaction. A transient fault (the registry, the blob store or the broker is away)
+     * rewinds and the batch is redone after a pause; it never fails a chunk.
+     */
     private void process(ConsumerRecords<String, byte[]> records) {
-        List<SynthesisChunk> batch = new ArrayList<>();
-        List<SynthesisChunkResult> invalid = new ArrayList<>();
-        List<ProducerRecord<String, SpecificRecord>> deadLetters = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        List<Item> items = new ArrayList<>();
         Map<TopicPartition, Long> first = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            first.putIfAbsent(tp, record.offset());
-            next.put(tp, new OffsetAndMetadata(record.offset() + 1));
+            first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 SynthesisChunk chunk = chunks.deserialize(record.topic(), record.value());
                 if (chunk == null) throw new IllegalArgumentException("chunk record has no value");
                 if (chunk.getText().isBlank()) {
                     // a chunk that can never be spoken fails its book with the reason (and is dead-lettered for the record)
                     String why = "chunk " + chunk.getChunkIndex() + " has no text";
-                    invalid.add(failed(chunk, why));
-                    throw new IllegalArgumentException(why);
+                    items.add(new Item(record, null, new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(),
+                            DeadLetters.of("synth-worker", record, new IllegalArgumentException(why))), failed(chunk, why)));
+                    continue;
                 }
-                batch.add(chunk);
+                items.add(new Item(record, chunk, null, null));
             } catch (RuntimeException e) {
                 if (Faults.isTransient(e)) { // the registry is away: the chunk is fine, read it again later
                     log.warn("chunks cannot be read yet, the batch is redone: {}", DeadLetters.reason(e));
@@ -215,30 +231,72 @@ public final class ChunkConsumerLoop implements PollLoop {
                     pause();
                     return;
                 }
-                deadLetters.add(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), DeadLetters.of("synth-worker", record, e)));
+                items.add(new Item(record, null, new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(),
+                        DeadLetters.of("synth-worker", record, e)), null));
             }
+        }
+        Map<TopicPartition, Long> lastFirstChunk = new HashMap<>();
+        for (Item item : items) {
+            if (item.chunk() != null && item.chunk().getStreaming() && item.chunk().getChunkIndex() == 0) lastFirstChunk.put(item.partition(), item.record().offset());
+        }
+        List<Item> early = new ArrayList<>();
+        List<Item> late = new ArrayList<>();
+        for (Item item : items) {
+            Long cut = lastFirstChunk.get(item.partition());
+            (cut != null && item.record().offset() <= cut ? early : late).add(item);
+        }
+        if (early.isEmpty() || late.isEmpty()) {
+            transact(items, items);
+        } else if (transact(early, items)) {
+            transact(late, late);
+        }
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(List<Item> items) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (Item item : items) first.putIfAbsent(item.partition(), item.record().offset());
+        return first;
+    }
+
+    /**
+     * Synthesises the part's chunks and commits their results, dead letters and offsets in one
+     * transaction. On failure every partition of {@code rewind} goes back to its first offset there
+     * (they are all redone) and false is returned; a fenced producer is replaced by a new one first.
+     */
+    private boolean transact(List<Item> part, List<Item> rewind) {
+        List<SynthesisChunk> batch = new ArrayList<>();
+        List<SynthesisChunkResult> invalid = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (Item item : part) {
+            next.put(item.partition(), new OffsetAndMetadata(item.record().offset() + 1));
+            if (item.chunk() != null) batch.add(item.chunk());
+            if (item.failedResult() != null) invalid.add(item.failedResult());
         }
         List<SynthesisChunkResult> results;
         try {
-            results = new ArrayList<>(synthesizer.synthesize(batch));
+            results = new ArrayList<>(batch.isEmpty() ? List.of() : synthesizer.synthesize(batch));
             results.addAll(invalid);
         } catch (RuntimeException e) {
             if (!Faults.isTransient(e)) throw e;
             log.warn("a transient fault stopped a batch of {} chunks; it is redone: {}", batch.size(), DeadLetters.reason(e));
-            rewind(first);
+            rewind(firstOffsets(rewind));
             pause();
-            return;
+            return false;
         }
         try {
             producer.beginTransaction();
             for (SynthesisChunkResult result : results) {
                 producer.send(new ProducerRecord<>(Topics.SYNTHESIS_CHUNK_RESULTS, result.getRequestId(), result));
             }
-            deadLetters.forEach(producer::send);
+            for (Item item : part) {
+                if (item.deadLetter() != null) producer.send(item.deadLetter());
+            }
             producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
             producer.commitTransaction();
+            return true;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            replaceFencedProducer(first, e);
+            replaceFencedProducer(firstOffsets(rewind), e);
+            return false;
         } catch (KafkaException e) {
             log.warn("transaction for {} chunks aborted, they will be redone: {}", results.size(), e.toString());
             try {
@@ -246,8 +304,9 @@ public final class ChunkConsumerLoop implements PollLoop {
             } catch (KafkaException ignored) {
                 // the next transaction reports anything persistent
             }
-            rewind(first);
+            rewind(firstOffsets(rewind));
             pause(); // a broker that is away is not hammered with the same batch
+            return false;
         }
     }
 

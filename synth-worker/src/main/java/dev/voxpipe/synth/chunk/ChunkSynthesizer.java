@@ -9,6 +9,7 @@ import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
 import dev.voxpipe.dsp.PcmAudio;
 import dev.voxpipe.dsp.WavIo;
+import dev.voxpipe.model.PitchControl;
 import dev.voxpipe.model.SynthesisOutput;
 import dev.voxpipe.model.VoiceDelta;
 import dev.voxpipe.model.VoiceModelRuntime;
@@ -44,6 +45,7 @@ public final class ChunkSynthesizer {
     private final VoiceModelCatalog models;
     private final VoiceGate gate;
     private final VoiceCache voices;
+    private final dev.voxpipe.synth.voice.ReferenceVoices references;
     private final BlobStore blobs;
     private final String workerId;
     private final int attempts;
@@ -70,6 +72,7 @@ public final class ChunkSynthesizer {
         this.models = models;
         this.gate = gate;
         this.voices = voices;
+        this.references = new dev.voxpipe.synth.voice.ReferenceVoices(blobs, runtime);
         this.blobs = blobs;
         this.workerId = workerId;
         this.attempts = Math.max(1, attempts);
@@ -85,13 +88,17 @@ public final class ChunkSynthesizer {
         return "synthesis/" + requestId + "/chunks/" + chunkIndex + ".wav";
     }
 
-    private record VoiceKey(String tenantId, String voiceId, Integer modelVersion, double speed) {}
+    /** A zero-shot chunk's voice comes from its reference clip (by content), a trained one's from its model version. */
+    private record VoiceKey(String tenantId, String voiceId, Integer modelVersion, double speed, String referenceSha256,
+                            double pitchShift, double pitchRange) {}
 
     public List<SynthesisChunkResult> synthesize(List<SynthesisChunk> batch) {
         Map<VoiceKey, List<SynthesisChunk>> groups = new LinkedHashMap<>();
         for (SynthesisChunk chunk : batch) {
             groups.computeIfAbsent(new VoiceKey(chunk.getTenantId(), chunk.getVoiceId(), chunk.getModelVersion(),
-                    chunk.getSpeed()), k -> new ArrayList<>()).add(chunk);
+                    chunk.getSpeed(), chunk.getReference() == null ? null : chunk.getReference().getAudio().getSha256(),
+                    chunk.getPitchShift(), chunk.getPitchRange()),
+                    k -> new ArrayList<>()).add(chunk);
         }
         List<SynthesisChunkResult> results = new ArrayList<>();
         for (var group : groups.entrySet()) {
@@ -103,14 +110,24 @@ public final class ChunkSynthesizer {
     private List<SynthesisChunkResult> synthesizeGroup(VoiceKey voice, List<SynthesisChunk> chunks) {
         var refusal = gate.refusal(voice.voiceId());
         if (refusal.isPresent()) return chunks.stream().map(c -> failure(c, refusal.get())).toList();
+        if (voice.speed() < 0.5 || voice.speed() > 2.0 || Double.isNaN(voice.speed())) {
+            return chunks.stream().map(c -> failure(c, "speed " + voice.speed() + " is outside 0.5 to 2.0")).toList();
+        }
+        PitchControl pitch;
+        try {
+            pitch = new PitchControl(voice.pitchShift(), voice.pitchRange());
+        } catch (IllegalArgumentException e) {
+            return chunks.stream().map(c -> failure(c, e.getMessage())).toList();
+        }
+        if (voice.referenceSha256() != null) {
+            var reference = chunks.get(0).getReference();
+            return synthesizeWith(chunks, voice.speed(), pitch, () -> references.get(reference));
+        }
         Optional<VoiceModelReady> model = findModel(voice);
         if (model.isEmpty() || !model.get().getTenantId().equals(voice.tenantId())) {
             String why = "voice " + voice.voiceId() + (voice.modelVersion() == null ? "" : " version " + voice.modelVersion())
                     + " has no trained model";
             return chunks.stream().map(c -> failure(c, why)).toList();
-        }
-        if (voice.speed() < 0.5 || voice.speed() > 2.0 || Double.isNaN(voice.speed())) {
-            return chunks.stream().map(c -> failure(c, "speed " + voice.speed() + " is outside 0.5 to 2.0")).toList();
         }
         if (!runtime.baseModelId().equals(model.get().getBaseModel())) {
             // a voice trained on another base model cannot be served by this one: a content fault, not retried
@@ -119,13 +136,25 @@ public final class ChunkSynthesizer {
                     + "; train the voice again";
             return chunks.stream().map(c -> failure(c, why)).toList();
         }
+        VoiceModelReady ready = model.get();
+        return synthesizeWith(chunks, voice.speed(), pitch, () -> voices.get(ready));
+    }
+
+    @FunctionalInterface
+    private interface VoiceSource {
+        VoiceDelta voice() throws Exception;
+    }
+
+    private List<SynthesisChunkResult> synthesizeWith(List<SynthesisChunk> chunks, double speed, PitchControl pitch,
+                                                      VoiceSource source) {
         Exception last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                VoiceDelta delta = retry.store("loading voice " + voice.voiceId(), () -> voices.get(model.get()));
+                // a blob-store fault while the voice loads is retried in place, then ends the batch as transient
+                VoiceDelta delta = retry.store("loading the voice of " + chunks.get(0).getRequestId(), source::voice);
                 long started = System.nanoTime();
                 SynthesisOutput output = runtime.synthesize(delta, chunks.stream().map(SynthesisChunk::getText).toList(),
-                        voice.speed());
+                        speed, pitch);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 rtf.record(output.realTimeFactor());
                 List<SynthesisChunkResult> results = new ArrayList<>();

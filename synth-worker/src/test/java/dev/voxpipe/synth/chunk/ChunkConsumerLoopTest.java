@@ -175,6 +175,62 @@ class ChunkConsumerLoopTest {
         assertEquals(30_000, props.get(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
     }
 
+    @Test
+    void aStreamedRequestsFirstChunkIsCommittedBeforeTheRestOfItsBatch() {
+        TopicPartition other = new TopicPartition(Topics.SYNTHESIS_CHUNKS, 1);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION, other));
+            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, other, 0L));
+            consumer.addRecord(record(PARTITION, 0, "r1/1", bytes(streamed(1, "Second sentence, and more."))));
+            consumer.addRecord(record(PARTITION, 1, "r1/0", bytes(streamed(0, "First."))));
+            consumer.addRecord(record(PARTITION, 2, "r1/2", bytes(streamed(2, "Third."))));
+            consumer.addRecord(record(other, 0, "r1/3", bytes(streamed(3, "Fourth."))));
+        });
+        consumer.schedulePollTask(loop::close);
+
+        loop.run();
+
+        // first: the first chunk with what precedes it in its partition; then the rest
+        assertEquals(List.of(List.of(1, 0), List.of(2, 3)), batches.stream()
+                .map(b -> b.stream().map(SynthesisChunk::getChunkIndex).toList()).toList());
+        var offsets = producer.consumerGroupOffsetsHistory();
+        assertEquals(2, offsets.size(), "two transactions");
+        assertEquals(Map.of(PARTITION, new OffsetAndMetadata(2)), offsets.get(0).values().iterator().next());
+        assertEquals(Map.of(PARTITION, new OffsetAndMetadata(3), other, new OffsetAndMetadata(1)),
+                offsets.get(1).values().iterator().next());
+    }
+
+    @Test
+    void aStreamedFirstChunkWhoseCommitFailsRewindsTheWholeBatch() {
+        AtomicLong positionBeforeRedo = new AtomicLong(-1);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+            consumer.addRecord(record(PARTITION, 0, "r1/0", bytes(streamed(0, "One."))));
+            consumer.addRecord(record(PARTITION, 1, "r1/1", bytes(streamed(1, "Two."))));
+            producer.commitTransactionException = new KafkaException("the broker went away");
+        });
+        consumer.schedulePollTask(() -> positionBeforeRedo.set(consumer.position(PARTITION)));
+        consumer.schedulePollTask(loop::close);
+
+        loop.run();
+
+        assertEquals(1, batches.size(), "after the failed first transaction the rest is not synthesised");
+        assertEquals(0, positionBeforeRedo.get(), "rewound to the batch's first offset");
+        assertTrue(producer.history().isEmpty());
+    }
+
+    private static SynthesisChunk streamed(int index, String text) {
+        SynthesisChunk c = chunk(index, text);
+        c.setStreaming(true);
+        c.setChunkCount(4);
+        return c;
+    }
+
+    private static ConsumerRecord<String, byte[]> record(TopicPartition tp, long offset, String key, byte[] value) {
+        return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key, value);
+    }
+
     private Map<TopicPartition, OffsetAndMetadata> lastOffsetsSent() {
         var history = producer.consumerGroupOffsetsHistory();
         return history.get(history.size() - 1).values().iterator().next();

@@ -1,0 +1,349 @@
+// VoxPipe console: plain JavaScript over the /v1 API, nothing loaded from elsewhere.
+// The API key stays in this tab (sessionStorage) and goes in the Authorization header of every call;
+// Server-Sent Events and the streamed audio are read with fetch for the same reason (EventSource and
+// <audio src> cannot send headers).
+"use strict";
+const $ = (id) => document.getElementById(id);
+const state = { key: sessionStorage.getItem("voxpipe.key"), voice: null, syntheses: [], pendingTranscripts: {} };
+
+async function api(method, path, body, headers = {}) {
+  const init = { method, headers: { Authorization: "Bearer " + state.key, ...headers } };
+  if (body !== undefined) {
+    if (body instanceof Blob || body instanceof ArrayBuffer) init.body = body;
+    else { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
+  }
+  const r = await fetch(path, init);
+  const text = await r.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
+  if (!r.ok) throw new Error((json && json.message) || ("HTTP " + r.status));
+  return json;
+}
+
+/** Reads a Server-Sent Events stream with fetch; calls onEvent(name, data) until it ends. */
+async function sse(path, onEvent) {
+  const r = await fetch(path, { headers: { Authorization: "Bearer " + state.key } });
+  if (!r.ok) throw new Error("HTTP " + r.status);
+  const reader = r.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
+      let name = "message", data = "";
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) name = line.slice(6).trim();
+        else if (line.startsWith("data:")) data += line.slice(5).trim();
+      }
+      if (data) onEvent(name, JSON.parse(data));
+    }
+  }
+}
+
+function show(view) {
+  for (const v of document.querySelectorAll(".view")) v.hidden = v.id !== "view-" + view;
+  for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.view === view);
+  if (view === "voices") loadVoices();
+  if (view === "synthesis") loadVoiceChoices();
+  if (view === "lists") loadLists();
+}
+
+// ---- sign in
+$("signin-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  state.key = $("api-key").value.trim();
+  try {
+    await api("GET", "/v1/voices?limit=1");
+    sessionStorage.setItem("voxpipe.key", state.key);
+    $("signin-error").textContent = "";
+    $("nav").hidden = false;
+    show("voices");
+  } catch (err) {
+    $("signin-error").textContent = "Not signed in: " + err.message;
+  }
+});
+$("sign-out").addEventListener("click", () => { sessionStorage.clear(); location.reload(); });
+for (const t of document.querySelectorAll(".tab")) t.addEventListener("click", () => show(t.dataset.view));
+
+// ---- voices
+async function loadVoices() {
+  const list = await api("GET", "/v1/voices?limit=200");
+  const ul = $("voice-list");
+  ul.replaceChildren();
+  for (const v of list.items) {
+    const li = document.createElement("li");
+    li.textContent = v.name + " (" + v.language + ")";
+    li.dataset.voiceId = v.voiceId;
+    li.classList.toggle("selected", v.voiceId === state.voice);
+    li.addEventListener("click", () => selectVoice(v.voiceId));
+    ul.append(li);
+  }
+}
+
+$("voice-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const v = await api("POST", "/v1/voices", {
+    name: $("voice-name").value, language: $("voice-language").value,
+    consent: { attestedBy: $("voice-attested").value, statement: $("voice-consent").value },
+  });
+  e.target.reset();
+  await loadVoices();
+  selectVoice(v.voiceId);
+});
+
+async function selectVoice(voiceId) {
+  state.voice = voiceId;
+  for (const li of $("voice-list").children) li.classList.toggle("selected", li.dataset.voiceId === voiceId);
+  $("voice-detail").hidden = false;
+  await refreshVoice();
+}
+
+async function refreshVoice() {
+  if (!state.voice) return;
+  const v = await api("GET", "/v1/voices/" + state.voice);
+  $("voice-title").textContent = v.name;
+  $("voice-meta").textContent = v.voiceId + " · consent " + v.consent.state.toLowerCase() + " (" + v.consent.attestedBy
+      + ") · model " + v.model.state.toLowerCase() + (v.model.latestVersion ? " v" + v.model.latestVersion : "");
+  const d = v.dataset;
+  $("dataset").textContent = d.usableSeconds.toFixed(1) + " s usable of " + d.minimumTrainingSeconds + " s needed · "
+      + d.clipsAccepted + " clips accepted, " + d.clipsRejected + " rejected";
+  const rej = $("rejections");
+  rej.replaceChildren();
+  for (const r of d.rejections) {
+    const li = document.createElement("li");
+    li.textContent = "clip " + r.clipId + " (" + r.seconds.toFixed(1) + " s): " + r.reasons.join(", ");
+    rej.append(li);
+  }
+  for (const r of d.uploadsRejected) { const li = document.createElement("li"); li.textContent = r; rej.append(li); }
+  $("train").disabled = !d.readyForTraining || v.model.state === "TRAINING";
+  const samples = await api("GET", "/v1/voices/" + state.voice + "/samples?limit=200");
+  const body = $("uploads").tBodies[0];
+  body.replaceChildren();
+  for (const u of samples.items) {
+    const tr = body.insertRow();
+    tr.insertCell().textContent = u.uploadId;
+    tr.insertCell().textContent = (u.sizeBytes / 1024).toFixed(0) + " KiB";
+    tr.insertCell().textContent = u.hasTranscript ? "yes" : "no";
+    tr.insertCell().textContent = u.state.toLowerCase() + (u.rejectionReason ? ": " + u.rejectionReason : "");
+  }
+  const active = v.trainingJobs.find((j) => j.state === "QUEUED" || j.state === "RUNNING");
+  if (active && !state.watching) watchJob(active.jobId);
+}
+
+async function upload(blob, name) {
+  const transcript = state.pendingTranscripts[name.replace(/\.[^.]+$/, "")] || $("upload-transcript").value.trim();
+  const q = transcript ? "?transcript=" + encodeURIComponent(transcript) : "";
+  await api("POST", "/v1/voices/" + state.voice + "/samples" + q, blob, { "Content-Type": blob.type || "application/octet-stream" });
+  $("upload-transcript").value = "";
+}
+
+async function uploadFiles(files) {
+  const list = Array.from(files);
+  for (const f of list.filter((f) => f.name.endsWith(".txt"))) {
+    state.pendingTranscripts[f.name.replace(/\.txt$/, "")] = (await f.text()).trim();
+  }
+  for (const f of list.filter((f) => !f.name.endsWith(".txt"))) await upload(f, f.name);
+  await refreshVoice();
+  setTimeout(refreshVoice, 3000); // the feature worker's verdicts follow within seconds
+}
+
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); uploadFiles(e.dataTransfer.files); });
+$("file-input").addEventListener("change", (e) => uploadFiles(e.target.files));
+
+// microphone: MediaRecorder records (WebM or Ogg Opus in browsers), the browser decodes it and the upload is a
+// 16-bit mono WAV, which the server always reads.
+let recorder = null;
+$("record-start").addEventListener("click", async () => {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  const chunks = [];
+  recorder = new MediaRecorder(stream);
+  recorder.ondataavailable = (e) => chunks.push(e.data);
+  recorder.onstop = async () => {
+    stream.getTracks().forEach((t) => t.stop());
+    $("record-status").textContent = "uploading ...";
+    const decoded = await new AudioContext().decodeAudioData(await new Blob(chunks).arrayBuffer());
+    await upload(wav(decoded), "recording");
+    $("record-status").textContent = "uploaded " + decoded.duration.toFixed(1) + " s";
+    refreshVoice();
+  };
+  recorder.start();
+  $("record-start").disabled = true; $("record-stop").disabled = false;
+  $("record-status").textContent = "recording ...";
+});
+$("record-stop").addEventListener("click", () => { recorder.stop(); $("record-start").disabled = false; $("record-stop").disabled = true; });
+
+/** An AudioBuffer as a 16-bit mono PCM WAV blob (channels averaged). */
+function wav(buffer) {
+  const n = buffer.length, rate = buffer.sampleRate, out = new DataView(new ArrayBuffer(44 + 2 * n));
+  const text = (o, s) => { for (let i = 0; i < s.length; i++) out.setUint8(o + i, s.charCodeAt(i)); };
+  text(0, "RIFF"); out.setUint32(4, 36 + 2 * n, true); text(8, "WAVE"); text(12, "fmt ");
+  out.setUint32(16, 16, true); out.setUint16(20, 1, true); out.setUint16(22, 1, true); out.setUint32(24, rate, true);
+  out.setUint32(28, 2 * rate, true); out.setUint16(32, 2, true); out.setUint16(34, 16, true); text(36, "data"); out.setUint32(40, 2 * n, true);
+  const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (const ch of channels) v += ch[i];
+    v = Math.max(-1, Math.min(1, v / channels.length));
+    out.setInt16(44 + 2 * i, v < 0 ? v * 32768 : v * 32767, true);
+  }
+  return new Blob([out.buffer], { type: "audio/wav" });
+}
+
+// ---- training with live progress (SSE)
+$("train").addEventListener("click", async () => {
+  const job = await api("POST", "/v1/voices/" + state.voice + "/training", {});
+  watchJob(job.jobId);
+});
+
+async function watchJob(jobId) {
+  state.watching = jobId;
+  $("training").hidden = false;
+  $("train").disabled = true;
+  try {
+    await sse("/v1/jobs/" + jobId + "/events", (name, s) => {
+      const p = s.progress || {};
+      const frac = p.totalSteps ? p.step / p.totalSteps : 0;
+      $("training-bar").style.width = (100 * frac).toFixed(1) + "%";
+      $("training-text").textContent = s.state.toLowerCase() + " · step " + (p.step || 0) + "/" + (p.totalSteps || "?")
+          + (p.loss != null ? " · loss " + p.loss.toFixed(4) : "") + (p.etaSeconds != null ? " · ETA " + Math.round(p.etaSeconds) + " s" : "")
+          + (p.energyWh != null ? " · " + p.energyWh.toFixed(3) + " Wh" : "") + (s.reason ? " · " + s.reason.message : "");
+    });
+  } finally {
+    state.watching = null;
+    refreshVoice();
+  }
+}
+
+// ---- synthesis: text or .txt book, progress, play while it renders, download
+async function loadVoiceChoices() {
+  const list = await api("GET", "/v1/voices?limit=200");
+  const sel = $("synth-voice");
+  sel.replaceChildren();
+  for (const v of list.items) {
+    const o = document.createElement("option");
+    o.value = v.voiceId; o.textContent = v.name;
+    sel.append(o);
+  }
+}
+$("synth-file").addEventListener("change", async (e) => {
+  const f = e.target.files[0];
+  $("synth-text").value = await f.text();
+  $("synth-file-name").textContent = f.name + " (" + $("synth-text").value.length + " characters)";
+});
+
+$("synth-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("synth-error").textContent = "";
+  let s;
+  try {
+    s = await api("POST", "/v1/synthesis", {
+      voiceId: $("synth-voice").value, text: $("synth-text").value, format: $("synth-format").value,
+      speed: Number($("synth-speed").value), sentencePauseMs: Number($("synth-sentence-pause").value),
+      paragraphPauseMs: Number($("synth-paragraph-pause").value), streaming: true,
+    });
+  } catch (err) {
+    $("synth-error").textContent = err.message;
+    return;
+  }
+  state.syntheses.unshift({ requestId: s.requestId, voiceId: s.voiceId });
+  sessionStorage.setItem("voxpipe.syntheses", JSON.stringify(state.syntheses));
+  state.current = s.requestId;
+  $("synth-progress").hidden = false;
+  $("synth-download").hidden = true;
+  sse("/v1/synthesis/" + s.requestId + "/events", (name, st) => {
+    const p = st.progress;
+    $("synth-bar").style.width = (100 * (p.fraction || 0)).toFixed(1) + "%";
+    $("synth-text-status").textContent = st.state.toLowerCase() + " · " + p.chunksDone + "/" + (p.chunksTotal || "?") + " chunks"
+        + (p.etaSeconds != null && st.state !== "SUCCEEDED" ? " · ETA " + Math.round(p.etaSeconds) + " s" : "")
+        + (st.result && st.result.durationSeconds ? " · " + st.result.durationSeconds.toFixed(1) + " s of audio" : "")
+        + (st.result && st.result.reason ? " · " + st.result.reason.message : "");
+    if (st.state === "SUCCEEDED") offerDownload(s.requestId, $("synth-format").value);
+  });
+});
+
+async function offerDownload(requestId, format) {
+  const r = await fetch("/v1/synthesis/" + requestId + "/audio", { headers: { Authorization: "Bearer " + state.key } });
+  const url = URL.createObjectURL(await r.blob());
+  const a = $("synth-download");
+  a.href = url;
+  a.download = requestId + "." + ({ ogg_opus: "opus", ogg_vorbis: "ogg" }[format] || format);
+  a.hidden = false;
+}
+
+/** Plays /v1/synthesis/{id}/stream as it arrives: 16-bit PCM scheduled on Web Audio, chunk after chunk. */
+$("synth-play").addEventListener("click", async () => {
+  if (!state.current) return;
+  const ctx = new AudioContext();
+  const r = await fetch("/v1/synthesis/" + state.current + "/stream", { headers: { Authorization: "Bearer " + state.key } });
+  const reader = r.body.getReader();
+  let header = null, rate = 32000, at = ctx.currentTime + 0.1, pending = new Uint8Array(0);
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const joined = new Uint8Array(pending.length + value.length);
+    joined.set(pending); joined.set(value, pending.length);
+    pending = joined;
+    if (!header) {
+      if (pending.length < 44) continue;
+      header = new DataView(pending.buffer, 0, 44);
+      rate = header.getUint32(24, true);
+      pending = pending.slice(44);
+    }
+    const samples = Math.floor(pending.length / 2);
+    if (samples < rate / 10) continue; // schedule in pieces of at least 100 ms
+    const view = new DataView(pending.buffer, pending.byteOffset, samples * 2);
+    const buffer = ctx.createBuffer(1, samples, rate);
+    const data = buffer.getChannelData(0);
+    for (let i = 0; i < samples; i++) data[i] = view.getInt16(2 * i, true) / 32768;
+    pending = pending.slice(samples * 2);
+    const src = ctx.createBufferSource();
+    src.buffer = buffer; src.connect(ctx.destination);
+    at = Math.max(at, ctx.currentTime);
+    src.start(at);
+    at += buffer.duration;
+  }
+});
+
+// ---- lists: syntheses made in this tab, training jobs of every voice
+async function loadLists() {
+  const sb = $("syntheses").tBodies[0];
+  sb.replaceChildren();
+  for (const s of state.syntheses) {
+    const st = await api("GET", "/v1/synthesis/" + s.requestId).catch(() => null);
+    if (!st) continue;
+    const tr = sb.insertRow();
+    tr.insertCell().textContent = s.requestId;
+    tr.insertCell().textContent = s.voiceId;
+    tr.insertCell().textContent = st.state.toLowerCase();
+    tr.insertCell().textContent = st.progress.chunksDone + "/" + (st.progress.chunksTotal || "?");
+    tr.insertCell().textContent = st.result && st.result.durationSeconds ? st.result.durationSeconds.toFixed(1) + " s" : "";
+  }
+  const jb = $("jobs").tBodies[0];
+  jb.replaceChildren();
+  const voices = await api("GET", "/v1/voices?limit=200");
+  for (const v of voices.items) {
+    const detail = await api("GET", "/v1/voices/" + v.voiceId);
+    for (const j of detail.trainingJobs) {
+      const tr = jb.insertRow();
+      tr.insertCell().textContent = j.jobId;
+      tr.insertCell().textContent = v.name;
+      tr.insertCell().textContent = (j.state || "").toLowerCase();
+      tr.insertCell().textContent = j.progress ? j.progress.step + "/" + j.progress.totalSteps : "";
+      tr.insertCell().textContent = j.progress && j.progress.loss != null ? j.progress.loss.toFixed(4) : "";
+    }
+  }
+}
+
+// ---- start
+state.syntheses = JSON.parse(sessionStorage.getItem("voxpipe.syntheses") || "[]");
+if (state.key) {
+  api("GET", "/v1/voices?limit=1").then(() => { $("nav").hidden = false; show("voices"); })
+      .catch(() => { sessionStorage.removeItem("voxpipe.key"); });
+}
