@@ -142,9 +142,11 @@ public final class WavIo {
         long maxFrames = limits.maxSamples(f.sampleRate);
         boolean unknownSize = declared == UNKNOWN_SIZE;
         if (!unknownSize && declared / f.blockAlign > maxFrames) {
-            throw new AudioDecodeException(Kind.LIMIT_EXCEEDED, String.format(
-                    "WAV header declares %d bytes of audio (%.1f s), more than the %.0f s limit",
-                    declared, declared / (double) f.blockAlign / f.sampleRate, limits.maxDurationSeconds()));
+            throw new AudioDecodeException(Kind.LIMIT_EXCEEDED, limits.boundByBytes(f.sampleRate)
+                    ? String.format("WAV header declares %d bytes of audio (%.1f s at %d Hz), more than the %d MiB decode limit",
+                            declared, declared / (double) f.blockAlign / f.sampleRate, f.sampleRate, limits.maxDecodedBytes() >> 20)
+                    : String.format("WAV header declares %d bytes of audio (%.1f s), more than the %.0f s limit",
+                            declared, declared / (double) f.blockAlign / f.sampleRate, limits.maxDurationSeconds()));
         }
         long frameBudget = unknownSize ? maxFrames : declared / f.blockAlign;
         float[] out = new float[(int) Math.min(frameBudget, 1 << 20)];
@@ -158,10 +160,11 @@ public final class WavIo {
             int got = in.readFully(buf, want);
             int whole = got / f.blockAlign;
             if (frames + (long) whole > maxFrames) {
-                throw new AudioDecodeException(Kind.LIMIT_EXCEEDED, String.format("WAV audio is longer than the %.0f s limit", limits.maxDurationSeconds()));
+                throw new AudioDecodeException(Kind.LIMIT_EXCEEDED, limits.exceeded("WAV", f.sampleRate));
             }
             if (frames + whole > out.length) {
-                out = java.util.Arrays.copyOf(out, (int) Math.min(Math.max((long) out.length * 2, frames + whole), Integer.MAX_VALUE - 8));
+                out = java.util.Arrays.copyOf(out, (int) Math.min(Math.max((long) out.length * 2, frames + whole),
+                        Math.min(Integer.MAX_VALUE - 8, maxFrames))); // never past the decode limit
             }
             int p = 0;
             for (int i = 0; i < whole; i++) {

@@ -99,6 +99,10 @@ public final class IngestApp implements Worker {
                 settings.brokerProbeInterval(), settings.retryAfterSeconds(), metrics);
         metrics.gauge("voxpipe.ingest.views.running", "1 when the Kafka Streams views are RUNNING", () -> views.running() ? 1 : 0);
         metrics.gauge("voxpipe.ingest.kafka.available", "1 when the broker answers and sends succeed", () -> publisher.available() ? 1 : 0);
+        for (String stage : dev.voxpipe.ingest.views.DeadLetterView.STAGES) { // issue 17: dead letters counted per stage
+            metrics.gauge("voxpipe.dead.letters." + stage.replace('-', '.'), "Dead letters on the topic (30 d retention) from " + stage,
+                    () -> deadLetterCount(views, stage));
+        }
 
         UploadSlots uploads = new UploadSlots(settings.maxConcurrentUploadsPerKey(), settings.maxConcurrentUploads());
         metrics.gauge("voxpipe.ingest.uploads.in.flight", "Uploads streaming now (each holds a blob thread)", uploads::inFlight);
@@ -121,6 +125,8 @@ public final class IngestApp implements Worker {
                             new DeploymentOptions().setInstances(settings.httpInstances())))
                     .await(60, TimeUnit.SECONDS);
             reloadKeysPeriodically(vertx, settings, keys);
+            new dev.voxpipe.ingest.watchdog.StallWatchdog(dev.voxpipe.ingest.watchdog.StallWatchdog.Settings.from(config), views,
+                    publisher).schedule(vertx); // issue 17: fails what stalls, with the reason
         } catch (Exception e) {
             vertx.close().await(30, TimeUnit.SECONDS);
             throw e;
@@ -128,6 +134,17 @@ public final class IngestApp implements Worker {
         log.info("ingest up on {}:{}, management on {}:{} ({} API keys, blobs in {})", settings.host(), port.get(),
                 settings.managementHost(), managementPort.get(), keys.size(), blobs.describe());
         return new IngestApp(vertx, views, publisher, blobs, metrics, port.get(), managementPort.get(), router.get(), owned);
+    }
+
+    /** The dead letters of a stage counted by the view (0 while the views are not running). */
+    private static long deadLetterCount(Views views, String stage) {
+        try {
+            if (!views.running()) return 0;
+            var e = views.scan(dev.voxpipe.ingest.views.ViewStores.DEAD_LETTERS, "c/" + stage, null, 1);
+            return e.isEmpty() || !e.get(0).getKey().equals("c/" + stage) ? 0 : Long.parseLong(e.get(0).getValue());
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /**

@@ -283,6 +283,42 @@ class IngestApiIT {
         });
         assertEquals("no speech found", new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + uploadId, KEY_A).body())
                 .getString("rejectionReason"));
+        // Issue 17: an upload ends in its own final state, PROCESSED with its clips and seconds (or REJECTED with a reason).
+        String processedId = multiUpload.getString("uploadId");
+        upstream.send(Topics.VOICE_DATASETS, voiceId, VoiceDatasetSummary.newBuilder().setTenantId("tenant-a").setVoiceId(voiceId)
+                .setUsableSeconds(12.5).setClipsAccepted(3).setClipsRejected(1).setUploadsRejected(List.of(uploadId + ": no speech found"))
+                .setUploads(List.of(
+                        dev.voxpipe.schemas.UploadOutcome.newBuilder().setUploadId(uploadId).setState("REJECTED").setClipsAccepted(0)
+                                .setClipsRejected(0).setUsableSeconds(0).setReason("no speech found").setProcessedAt(Instant.now()).build(),
+                        dev.voxpipe.schemas.UploadOutcome.newBuilder().setUploadId(processedId).setState("PROCESSED").setClipsAccepted(3)
+                                .setClipsRejected(1).setUsableSeconds(12.5).setProcessedAt(Instant.now()).build()))
+                .setUpdatedAt(Instant.now()).build());
+        TestSupport.await("upload processed", WAIT, () -> {
+            try {
+                return new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + processedId, KEY_A).body()).getString("state").equals("PROCESSED");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonObject processed = new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + processedId, KEY_A).body());
+        assertEquals(3, processed.getInteger("clipsAccepted"));
+        assertEquals(12.5, processed.getDouble("usableSeconds"));
+        assertEquals("REJECTED", new JsonObject(api.get("/v1/voices/" + voiceId + "/samples/" + uploadId, KEY_A).body()).getString("state"));
+        // Issue 17: the tenant sees its dead letters (and only its own), with the stage, the record and the reason.
+        upstream.send(Topics.DEAD_LETTERS, voiceId, dev.voxpipe.schemas.DeadLetter.newBuilder().setSourceTopic(Topics.AUDIO_UPLOADED)
+                .setPartition(0).setOffset(7).setStage("feature-worker").setErrorClass("x").setReason("upload " + uploadId + ": no speech found")
+                .setTenantId("tenant-a").setVoiceId(voiceId).setFailedAt(Instant.now()).build());
+        TestSupport.await("dead letter listed", WAIT, () -> {
+            try {
+                return new JsonObject(api.get("/v1/dead-letters?voiceId=" + voiceId, KEY_A).body()).getJsonArray("items").size() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonObject letter = new JsonObject(api.get("/v1/dead-letters?voiceId=" + voiceId, KEY_A).body()).getJsonArray("items").getJsonObject(0);
+        assertEquals("feature-worker", letter.getString("stage"));
+        assertTrue(letter.getString("reason").contains("no speech found"), letter.encode());
+        assertEquals(0, new JsonObject(api.get("/v1/dead-letters", KEY_B).body()).getJsonArray("items").size(), "another tenant sees none");
         TestSupport.await("uploads listed", WAIT, () -> {
             try {
                 return new JsonObject(api.get("/v1/voices/" + voiceId + "/samples", KEY_A).body()).getJsonArray("items").size() == 2;

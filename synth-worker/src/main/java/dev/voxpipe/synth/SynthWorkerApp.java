@@ -41,14 +41,17 @@ public final class SynthWorkerApp {
         VoiceModelCatalog models = new VoiceModelCatalog(context.kafka(), context.registry()).start();
         VoiceGate gate = new VoiceGate(context.kafka(), context.registry()).start();
         try {
-            models.awaitCaughtUp(Duration.ofSeconds(60));
-            gate.awaitCaughtUp(Duration.ofSeconds(60));
+            if (!models.awaitCaughtUp(Duration.ofSeconds(60)) || !gate.awaitCaughtUp(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the models or voices view did not catch up within 60 s; not starting on a partial view");
+            }
             VoiceCache voices = new VoiceCache(context.blobs(), settings.voiceCacheBytes(), context.metrics());
             ChunkSynthesizer synthesizer = new ChunkSynthesizer(runtime, models, gate, voices, context.blobs(), settings.workerId(),
-                    settings.attemptsPerChunk(), settings.modelWait(), context.metrics());
+                    settings.attemptsPerChunk(), settings.modelWait(), context.metrics(),
+                    dev.voxpipe.core.fault.Retry.Policy.from(context.config()));
             ChunkConsumerLoop loop = new ChunkConsumerLoop(context.kafka(), settings.groupId(), settings.workerId(),
                     new AvroWireDeserializer<>(context.registry(), SynthesisChunk.class),
-                    new AvroWireSerializer<>(context.registry(), true), synthesizer, settings.maxBatchChunks());
+                    new AvroWireSerializer<>(context.registry(), true), synthesizer, settings.maxBatchChunks(),
+                    settings.transactionTimeout(), settings.retryPause());
             LoopWorker worker = LoopWorker.start(context, "synth-poll", loop, Duration.ofSeconds(60), models, gate);
             log.info("synth-worker {} started with base model {}", settings.workerId(), runtime.baseModelId());
             return worker;

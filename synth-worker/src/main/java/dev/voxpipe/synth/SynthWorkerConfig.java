@@ -11,7 +11,9 @@ public record SynthWorkerConfig(
         long voiceCacheBytes,
         int maxBatchChunks,
         int attemptsPerChunk,
-        Duration modelWait) {
+        Duration modelWait,
+        Duration transactionTimeout,
+        Duration retryPause) {
 
     public static SynthWorkerConfig from(VoxConfig config) {
         return new SynthWorkerConfig(
@@ -20,6 +22,8 @@ public record SynthWorkerConfig(
                 config.getLong("voxpipe.synth.voice-cache-bytes", 256L * 1024 * 1024),
                 config.getInt("voxpipe.synth.max-batch-chunks", 8),
                 config.getInt("voxpipe.synth.attempts-per-chunk", 2),
-                config.getDuration("voxpipe.synth.model-wait", Duration.ofSeconds(20)));
+                config.getDuration("voxpipe.synth.model-wait", Duration.ofSeconds(20)),
+                config.getDuration("voxpipe.synth.transaction-timeout", Duration.ofSeconds(30)),
+                config.getDuration("voxpipe.synth.retry-pause", Duration.ofSeconds(2)));
     }
 }

@@ -40,6 +40,11 @@ public final class TrainerWorkerApp {
                 VoiceModelRuntime.loadConfigured(context.config().find(VoiceModelRuntime.BASE_DIR_SETTING)))));
     }
 
+    /** Fails the start (the process exits 1 and is restarted) when a view did not catch up. */
+    static void requireCaughtUp(String view, boolean caughtUp) {
+        if (!caughtUp) throw new IllegalStateException("the " + view + " view did not catch up within 60 s; not starting on a partial view");
+    }
+
     public static LoopWorker start(WorkerContext context, VoiceModelRuntime runtime) throws InterruptedException {
         TrainerWorkerConfig settings = TrainerWorkerConfig.from(context.config());
         VoiceFeatureIndex features = new VoiceFeatureIndex(context.kafka(), context.registry()).start();
@@ -50,13 +55,15 @@ public final class TrainerWorkerApp {
                 new StringSerializer(), new AvroWireSerializer<>(context.registry(), true));
         AutoCloseable closeProducer = () -> producer.close(Duration.ofSeconds(10));
         try {
-            features.awaitCaughtUp(Duration.ofSeconds(60));
-            models.awaitCaughtUp(Duration.ofSeconds(60));
-            gate.awaitCaughtUp(Duration.ofSeconds(60));
+            // a worker on a partial view would retrain finished jobs and number versions twice: refuse to start
+            requireCaughtUp("features", features.awaitCaughtUp(Duration.ofSeconds(60)));
+            requireCaughtUp("models", models.awaitCaughtUp(Duration.ofSeconds(60)));
+            requireCaughtUp("voices", gate.awaitCaughtUp(Duration.ofSeconds(60)));
             TrainingJobRunner runner = new TrainingJobRunner(runtime, context.blobs(), features, models, producer, settings,
                     context.metrics());
             TrainingJobConsumer consumer = new TrainingJobConsumer(context.kafka(), settings.groupId(),
-                    new AvroWireDeserializer<>(context.registry(), TrainingJob.class), runner, producer, gate, settings.concurrentJobs());
+                    new AvroWireDeserializer<>(context.registry(), TrainingJob.class), runner, producer, gate, settings.concurrentJobs(),
+                    settings.retryPause());
             // A running job may take up to a minute to reach a checkpoint and stop.
             LoopWorker worker = LoopWorker.start(context, "trainer-poll", consumer, Duration.ofSeconds(90),
                     consumer::shutdownExecutor, closeProducer, features, models, gate);

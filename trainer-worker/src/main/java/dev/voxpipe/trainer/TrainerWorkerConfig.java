@@ -1,10 +1,15 @@
 package dev.voxpipe.trainer;
 
 import dev.voxpipe.core.config.VoxConfig;
+import dev.voxpipe.core.fault.Retry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
-/** The trainer's settings, from {@code voxpipe.trainer.*} keys (env {@code VOXPIPE_TRAINER_*}). */
+/**
+ * The trainer's settings, from {@code voxpipe.trainer.*} keys (env {@code VOXPIPE_TRAINER_*}).
+ * {@code retry}: the in-place retries of transient faults ({@code voxpipe.retry.*}); {@code retryPause}:
+ * how long a job whose transient fault outlasted them waits before it runs again.
+ */
 public record TrainerWorkerConfig(
         String groupId,
         String workerId,
@@ -14,7 +19,9 @@ public record TrainerWorkerConfig(
         int defaultMaxSteps,
         double powerWatts,
         Duration featureWait,
-        double minimumSeconds) {
+        double minimumSeconds,
+        Retry.Policy retry,
+        Duration retryPause) {
 
     public static TrainerWorkerConfig from(VoxConfig config) {
         return new TrainerWorkerConfig(
@@ -26,7 +33,9 @@ public record TrainerWorkerConfig(
                 config.getInt("voxpipe.trainer.max-steps", 0),
                 config.getDouble("voxpipe.trainer.power-watts", 65.0),
                 config.getDuration("voxpipe.trainer.feature-wait", Duration.ofMinutes(3)),
-                config.getDouble("voxpipe.trainer.minimum-seconds", 10.0));
+                config.getDouble("voxpipe.trainer.minimum-seconds", 10.0),
+                Retry.Policy.from(config),
+                config.getDuration("voxpipe.trainer.retry-pause", Duration.ofSeconds(10)));
     }
 
     static String defaultWorkerId() {

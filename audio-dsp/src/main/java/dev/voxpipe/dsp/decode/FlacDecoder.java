@@ -32,8 +32,12 @@ final class FlacDecoder {
         if (bits < 4 || bits > 32) throw new AudioDecodeException(Kind.INVALID_HEADER, "FLAC declares " + bits + " bits per sample");
         long declared = info.getTotalSamples();
         if (declared > limits.maxSamples(info.getSampleRate())) {
-            throw new AudioDecodeException(Kind.LIMIT_EXCEEDED, String.format("FLAC declares %.1f s of audio, more than the %.0f s limit",
-                    declared / (double) info.getSampleRate(), limits.maxDurationSeconds()));
+            throw new AudioDecodeException(Kind.LIMIT_EXCEEDED, limits.boundByBytes(info.getSampleRate())
+                    ? String.format("FLAC declares %.1f s at %d Hz: %d MiB decoded, more than the %d MiB decode limit",
+                            declared / (double) info.getSampleRate(), info.getSampleRate(), declared * Float.BYTES >> 20,
+                            limits.maxDecodedBytes() >> 20)
+                    : String.format("FLAC declares %.1f s of audio, more than the %.0f s limit",
+                            declared / (double) info.getSampleRate(), limits.maxDurationSeconds()));
         }
         int channels = info.getChannels();
         int bytes = (bits + 7) / 8;

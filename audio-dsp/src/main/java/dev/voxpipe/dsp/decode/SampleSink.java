@@ -34,10 +34,11 @@ final class SampleSink {
 
     void ensure(int more) throws AudioDecodeException {
         if (size + (long) more > maxSamples) {
-            throw new AudioDecodeException(AudioDecodeException.Kind.LIMIT_EXCEEDED,
-                    String.format("%s audio is longer than the %.0f s limit", container, limits.maxDurationSeconds()));
+            throw new AudioDecodeException(AudioDecodeException.Kind.LIMIT_EXCEEDED, limits.exceeded(container, sampleRate));
         }
-        if (size + more > data.length) data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(data.length * 2L, size + (long) more)));
+        // grow by doubling, never past the limit: the buffer is bounded by the decoded-bytes limit
+        if (size + more > data.length) data = Arrays.copyOf(data, (int) Math.min(Math.min(Integer.MAX_VALUE - 8, maxSamples),
+                Math.max(data.length * 2L, size + (long) more)));
     }
 
     void add(float v) throws AudioDecodeException {

@@ -2,6 +2,8 @@ package dev.voxpipe.feature.topology;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.NoSuchBlobException;
+import dev.voxpipe.core.fault.Retry;
+import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.dsp.PcmAudio;
@@ -26,7 +28,9 @@ import java.util.Optional;
 
 /**
  * Per accepted clip (partitioned by clipId, so clips of one upload spread over every instance):
- * log-mel and F0, inline when small, else through the blob store.
+ * log-mel and F0, inline when small, else through the blob store. A content fault becomes a dead
+ * letter; a transient one (registry, blob store) is retried with bounded backoff and, when it lasts,
+ * thrown as {@link TransientFaultException} so the clip is read again after the thread is replaced.
  */
 final class ClipFeatureProcessor implements Processor<String, byte[], String, Routed> {
     private static final Logger log = LoggerFactory.getLogger(ClipFeatureProcessor.class);
@@ -36,6 +40,7 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
     private final BlobStore blobs;
     private final FeatureExtractor extractor;
     private final FeatureMetrics metrics;
+    private final Retry retry;
     private ProcessorContext<String, Routed> context;
 
     ClipFeatureProcessor(FeatureSettings settings, Deserializer<SlicedClip> deserializer, BlobStore blobs, FeatureMetrics metrics) {
@@ -44,6 +49,7 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
         this.blobs = blobs;
         this.extractor = new FeatureExtractor(settings.dsp());
         this.metrics = metrics;
+        this.retry = new Retry(settings.stage(), settings.retry(), metrics.registry);
     }
 
     @Override
@@ -58,9 +64,11 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
         String topic = meta == null ? Topics.AUDIO_CLIPS : meta.topic();
         SlicedClip clip;
         try {
-            clip = deserializer.deserialize(topic, record.value());
+            clip = retry.call("reading a clip event", () -> deserializer.deserialize(topic, record.value()));
             if (clip == null) throw new IllegalArgumentException("empty clip event");
-        } catch (RuntimeException e) {
+        } catch (TransientFaultException e) {
+            throw e;
+        } catch (Exception e) {
             deadLetter(record, meta, e, null, null, "undecodable SlicedClip: " + DeadLetters.reason(e));
             return;
         }
@@ -74,7 +82,8 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
                 b.get(pcm);
                 audio = new PcmAudio(WavIo.fromPcm16(pcm), clip.getSampleRate());
             } else if (clip.getBlob() != null) {
-                audio = Payloads.readWav(blobs, clip.getBlob().getKey());
+                String key = clip.getBlob().getKey();
+                audio = retry.store("reading clip " + clip.getClipId(), () -> Payloads.readWav(blobs, key));
             } else {
                 throw new IllegalArgumentException("accepted clip carries neither inline PCM nor a blob");
             }
@@ -97,9 +106,12 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
             for (float v : f.f0Hz()) f0.add(v);
             mb.setF0Hz(f0);
             if (tensor.length <= settings.inlineMaxBytes()) mb.setData(ByteBuffer.wrap(tensor));
-            else mb.setBlob(Payloads.store(blobs, tensor, "application/x-voxpipe-mel"));
+            else mb.setBlob(retry.store("storing the features of clip " + clip.getClipId(),
+                    () -> Payloads.store(blobs, tensor, "application/x-voxpipe-mel")));
             metrics.features.increment();
             context.forward(new Record<>(clip.getClipId(), new Routed(Topics.FEATURES_MEL, mb.build()), record.timestamp()));
+        } catch (TransientFaultException e) {
+            throw e; // the stage waits: nothing of this clip was committed
         } catch (NoSuchBlobException e) {
             deadLetter(record, meta, e, clip.getTenantId(), clip.getVoiceId(), "clip " + clip.getClipId() + ": audio blob is missing from the blob store");
         } catch (Exception e) {

@@ -11,7 +11,10 @@ public final class FeatureMetrics {
     final Counter audioSeconds;
     final Timer uploadTime, featureTime;
 
+    final MeterRegistry registry;
+
     public FeatureMetrics(MeterRegistry r) {
+        registry = r;
         uploads = r.counter("voxpipe_feature_uploads_total");
         uploadsRejected = r.counter("voxpipe_feature_uploads_rejected_total");
         clipsAccepted = r.counter("voxpipe_feature_clips_total", "outcome", "accepted");

@@ -1,5 +1,6 @@
 package dev.voxpipe.feature.topology;
 
+import dev.voxpipe.core.fault.Retry;
 import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.dsp.MelConfig;
 import dev.voxpipe.dsp.PitchTracker;
@@ -16,9 +17,25 @@ import dev.voxpipe.schemas.TensorEncoding;
  * @param inlineMaxBytes      clip PCM and mel tensors up to this size travel inside the message, larger ones go to the blob store
  * @param melEncoding         FLOAT32_LE or FLOAT16_LE
  * @param maxRejectionsListed the dataset summary lists at most this many clip rejections (counts stay exact)
+ * @param retry               in-place retries of transient faults ({@code voxpipe.retry.*})
  */
-public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed) {
+public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed,
+                              Retry.Policy retry) {
     public static final String PREFIX = "voxpipe.feature.";
+
+    /** With the default retry policy for transient faults ({@link Retry.Policy#defaults}). */
+    public FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed) {
+        this(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, Retry.Policy.defaults());
+    }
+
+    /** The dataset summary keeps the final state of at most this many (latest) uploads per voice. */
+    public int maxUploadsListed() {
+        return Math.max(maxRejectionsListed, 1000);
+    }
+
+    public FeatureSettings withRetry(Retry.Policy policy) {
+        return new FeatureSettings(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, policy);
+    }
 
     public static FeatureSettings defaults() {
         return new FeatureSettings("feature-worker", PreprocessSettings.defaults(), 256 * 1024, TensorEncoding.FLOAT32_LE, 200);
@@ -68,7 +85,8 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
                 c.getInt(PREFIX + "f0.analysis-rate", p.analysisRate()));
         DecodeLimits limits = DecodeLimits.defaults()
                 .withMaxDurationSeconds(c.getDouble(PREFIX + "max-duration-seconds", DecodeLimits.defaults().maxDurationSeconds()))
-                .withMaxInputBytes(c.getLong(PREFIX + "max-input-bytes", DecodeLimits.defaults().maxInputBytes()));
+                .withMaxInputBytes(c.getLong(PREFIX + "max-input-bytes", DecodeLimits.defaults().maxInputBytes()))
+                .withMaxDecodedBytes(c.getLong(PREFIX + "max-decoded-bytes", DecodeLimits.defaults().maxDecodedBytes()));
         PreprocessSettings dsp = new PreprocessSettings(sr,
                 c.getDouble(PREFIX + "target-lufs", d.targetLufs()),
                 c.getDouble(PREFIX + "max-true-peak-dbtp", d.maxTruePeakDbtp()),
@@ -80,6 +98,7 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
                 dsp,
                 c.getInt(PREFIX + "inline-max-bytes", 256 * 1024),
                 TensorEncoding.valueOf(c.get(PREFIX + "mel-encoding", "FLOAT32_LE")),
-                c.getInt(PREFIX + "max-rejections-listed", 200));
+                c.getInt(PREFIX + "max-rejections-listed", 200),
+                Retry.Policy.from(c));
     }
 }

@@ -44,8 +44,8 @@ final class Payloads {
     }
 
     static PcmAudio readWav(BlobStore blobs, String key) throws Exception {
-        try (var in = blobs.open(key)) {
-            return WavIo.read(in);
+        try (var in = dev.voxpipe.core.fault.Faults.storeStream(blobs.open(key))) {
+            return WavIo.read(in); // a read error of the stream is the store's (transient), a bad WAV the content's
         }
     }
 }

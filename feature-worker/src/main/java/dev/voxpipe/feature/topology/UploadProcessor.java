@@ -2,6 +2,9 @@ package dev.voxpipe.feature.topology;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.NoSuchBlobException;
+import dev.voxpipe.core.fault.Faults;
+import dev.voxpipe.core.fault.Retry;
+import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.dsp.PcmAudio;
@@ -13,6 +16,7 @@ import dev.voxpipe.feature.dsp.UploadPreprocessor;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.RawAudioUploaded;
 import dev.voxpipe.schemas.SlicedClip;
+import dev.voxpipe.schemas.UploadOutcome;
 import dev.voxpipe.schemas.VoiceDatasetSummary;
 import dev.voxpipe.schemas.common.ClipRejection;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -35,8 +39,11 @@ import java.util.stream.Collectors;
 /**
  * Per upload (partitioned by voiceId): fetch the bytes, decode, slice, gate, emit one SlicedClip per
  * clip (keyed by clipId, so the per-clip stage spreads over all partitions), and update the voice's
- * dataset summary in a local store. Anything wrong with the record becomes a dead letter with a
- * reason; the stream goes on.
+ * dataset summary in a local store. Anything wrong with the record (a content fault) becomes a dead
+ * letter with a reason; the stream goes on. A transient fault (the registry or the blob store is
+ * unreachable) is retried with bounded backoff ({@link Retry}); when it lasts, the processor throws
+ * {@link TransientFaultException}: the stream thread is replaced and the upload is read again from
+ * the last commit, never dead-lettered.
  */
 final class UploadProcessor implements Processor<String, byte[], String, Routed> {
     private static final Logger log = LoggerFactory.getLogger(UploadProcessor.class);
@@ -46,6 +53,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     private final BlobStore blobs;
     private final UploadPreprocessor preprocessor;
     private final FeatureMetrics metrics;
+    private final Retry retry;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, VoiceDatasetSummary> summaries;
     private KeyValueStore<String, String> uploadDigests;
@@ -56,6 +64,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         this.blobs = blobs;
         this.preprocessor = new UploadPreprocessor(settings.dsp());
         this.metrics = metrics;
+        this.retry = new Retry(settings.stage(), settings.retry(), metrics.registry);
     }
 
     @Override
@@ -73,9 +82,11 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         metrics.uploads.increment();
         RawAudioUploaded upload;
         try {
-            upload = deserializer.deserialize(topic, record.value());
+            upload = retry.call("reading an upload event", () -> deserializer.deserialize(topic, record.value()));
             if (upload == null) throw new IllegalArgumentException("empty upload event");
-        } catch (RuntimeException e) {
+        } catch (TransientFaultException e) {
+            throw e;
+        } catch (Exception e) {
             deadLetter(record, meta, e, null, null, "undecodable RawAudioUploaded: " + DeadLetters.reason(e));
             return;
         }
@@ -84,14 +95,28 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             // the same file again would count its seconds twice towards the training minimum
             metrics.uploadsRejected.increment();
             log.info("upload {} of voice {} repeats the bytes of upload {}", upload.getUploadId(), upload.getVoiceId(), firstWithSameBytes);
-            updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId()
-                    + ": duplicate of upload " + firstWithSameBytes + " (same sha256), counted once", record.timestamp());
+            String why = "duplicate of upload " + firstWithSameBytes + " (same sha256), counted once";
+            updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + why,
+                    record.timestamp(), outcome(upload, "REJECTED", 0, 0, 0, why, record.timestamp()));
             return;
         }
         long t0 = System.nanoTime();
         PreparedUpload prepared;
-        try (InputStream in = blobs.open(upload.getBlob().getKey())) {
-            prepared = preprocessor.prepare(in, upload.getTranscript());
+        try {
+            String key = upload.getBlob().getKey();
+            prepared = retry.call("reading upload " + upload.getUploadId(), () -> {
+                InputStream raw;
+                try {
+                    raw = blobs.open(key);
+                } catch (java.io.IOException e) {
+                    throw Faults.storeFault(e);
+                }
+                try (InputStream in = Faults.storeStream(raw)) {
+                    return preprocessor.prepare(in, upload.getTranscript());
+                }
+            });
+        } catch (TransientFaultException e) {
+            throw e; // the stage waits: the thread is replaced and the upload read again
         } catch (NoSuchBlobException e) {
             rejectUpload(record, meta, upload, e, "audio blob " + upload.getBlob().getKey() + " is missing from the blob store");
             return;
@@ -106,8 +131,8 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             metrics.uploadTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         metrics.audioSeconds.increment(prepared.durationSeconds());
-        rememberBytes(upload);
         emitClips(record, upload, prepared);
+        rememberBytes(upload);
     }
 
     private void emitClips(Record<String, byte[]> record, RawAudioUploaded upload, PreparedUpload prepared) {
@@ -143,7 +168,10 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
                     b.setInlinePcm16(ByteBuffer.wrap(pcm));
                 } else {
                     try {
-                        b.setBlob(Payloads.store(blobs, WavIo.toWav16(new PcmAudio(c.normalized(), c.sampleRate())), "audio/wav"));
+                        byte[] wav = WavIo.toWav16(new PcmAudio(c.normalized(), c.sampleRate()));
+                        b.setBlob(retry.store("storing clip " + clipId, () -> Payloads.store(blobs, wav, "audio/wav")));
+                    } catch (TransientFaultException e) {
+                        throw e; // nothing was committed: the whole upload is redone once the store is back
                     } catch (Exception e) {
                         // cannot store the clip: reject it rather than lose the upload
                         b.setAccepted(false).setReasons(List.of("blob store write failed: " + DeadLetters.reason(e)));
@@ -171,7 +199,16 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             metrics.uploadsRejected.increment();
         }
         updateSummary(upload.getTenantId(), upload.getVoiceId(), usable, accepted, rejections,
-                uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp());
+                uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp(),
+                outcome(upload, accepted > 0 ? "PROCESSED" : "REJECTED", accepted, rejections.size(), usable, uploadRejection,
+                        record.timestamp()));
+    }
+
+    private static UploadOutcome outcome(RawAudioUploaded upload, String state, int accepted, int rejected, double usable,
+                                         String reason, long timestamp) {
+        return UploadOutcome.newBuilder().setUploadId(upload.getUploadId()).setState(state).setClipsAccepted(accepted)
+                .setClipsRejected(rejected).setUsableSeconds(usable).setReason(reason == null ? null : DeadLetters.limit(reason))
+                .setProcessedAt(Instant.ofEpochMilli(timestamp)).build();
     }
 
     /**
@@ -201,7 +238,8 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     private void rejectUpload(Record<String, byte[]> record, RecordMetadata meta, RawAudioUploaded upload, Exception e, String reason) {
         metrics.uploadsRejected.increment();
         deadLetter(record, meta, e, upload.getTenantId(), upload.getVoiceId(), "upload " + upload.getUploadId() + ": " + reason);
-        updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + reason, record.timestamp());
+        updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + reason, record.timestamp(),
+                outcome(upload, "REJECTED", 0, 0, 0, reason, record.timestamp()));
     }
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {
@@ -215,7 +253,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     }
 
     private void updateSummary(String tenant, String voice, double usable, int accepted, List<ClipRejection> rejections,
-                               String uploadRejection, long timestamp) {
+                               String uploadRejection, long timestamp, UploadOutcome outcome) {
         VoiceDatasetSummary s = summaries.get(voice);
         if (s == null) {
             s = VoiceDatasetSummary.newBuilder().setTenantId(tenant).setVoiceId(voice).setUsableSeconds(0)
@@ -226,12 +264,18 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         for (ClipRejection r : rejections) if (listed.size() < settings.maxRejectionsListed()) listed.add(r);
         List<String> uploads = new ArrayList<>(s.getUploadsRejected());
         if (uploadRejection != null && uploads.size() < settings.maxRejectionsListed()) uploads.add(uploadRejection);
+        // the upload's own final state; a redelivery replaces its entry, the oldest go first past the bound
+        List<UploadOutcome> outcomes = new ArrayList<>(s.getUploads());
+        outcomes.removeIf(o -> o.getUploadId().equals(outcome.getUploadId()));
+        outcomes.add(outcome);
+        while (outcomes.size() > settings.maxUploadsListed()) outcomes.remove(0);
         VoiceDatasetSummary updated = VoiceDatasetSummary.newBuilder(s)
                 .setUsableSeconds(s.getUsableSeconds() + usable)
                 .setClipsAccepted(s.getClipsAccepted() + accepted)
                 .setClipsRejected(s.getClipsRejected() + rejections.size())
                 .setRejections(listed)
                 .setUploadsRejected(uploads)
+                .setUploads(outcomes)
                 .setUpdatedAt(Instant.ofEpochMilli(Math.max(timestamp, s.getUpdatedAt().toEpochMilli())))
                 .build();
         summaries.put(voice, updated);

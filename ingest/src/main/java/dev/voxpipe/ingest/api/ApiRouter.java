@@ -38,6 +38,7 @@ public final class ApiRouter {
         JobApi jobs = new JobApi(services);
         SynthesisApi synthesis = new SynthesisApi(services, workers, voices);
         AudioApi audio = new AudioApi(services, workers, synthesis);
+        DeadLetterApi deadLetters = new DeadLetterApi(services);
 
         docs.op(HttpMethod.GET, "/health/live", "Liveness: the process answers").tag("operations").open()
                 .responds(200, "Alive").handle(health::live);
@@ -117,6 +118,10 @@ public final class ApiRouter {
                 .tag("synthesis").responds(200, "Audio").responds(206, "Partial content for a Range")
                 .responds(404, "No such synthesis in this tenant").responds(409, "No audio yet, or the synthesis failed")
                 .responds(416, "Range not satisfiable").handle(audio::get);
+        docs.op(HttpMethod.GET, "/v1/dead-letters", "The tenant's dead letters: which stage gave up on which record, and why").tag("operations")
+                .query("voiceId", "only this voice's").query("limit", "page size").query("after", "the cursor of the previous page")
+                .responds(200, "{items, next}").responds(404, "No such voice in this tenant").responds(422, "Bad paging parameters")
+                .handle(deadLetters::list);
 
         GptSovitsRoutes.mount(router, docs, services, workers, synthesis);
         ConsoleRoutes.mount(router, docs);

@@ -14,6 +14,10 @@ final class PublicReasons {
 
     static JsonObject training(String workerMessage) {
         String m = workerMessage == null ? "" : workerMessage.toLowerCase(Locale.ROOT);
+        if (m.contains("watchdog")) {
+            return reason("stalled", "no training worker finished the job in time; request training again");
+        }
+        if (m.contains("cannot be read")) return reason("job_unreadable", "the training job could not be read; request training again");
         if (m.contains("consent")) return reason("consent_revoked", "the voice's consent was revoked; it cannot be trained");
         if (m.contains("deleted")) return reason("voice_deleted", "the voice was deleted");
         if (m.contains("usable features") || m.contains("usable audio")) {
@@ -28,6 +32,7 @@ final class PublicReasons {
 
     static JsonObject synthesis(String workerError) {
         String m = workerError == null ? "" : workerError.toLowerCase(Locale.ROOT);
+        if (m.contains("watchdog")) return reason("stalled", "the synthesis made no progress in time; request it again");
         if (m.contains("consent")) return reason("consent_revoked", "the voice's consent was revoked; it cannot be synthesised");
         if (m.contains("deleted")) return reason("voice_deleted", "the voice was deleted");
         if (m.contains("no trained model")) return reason("voice_not_ready", "the voice has no trained model");

@@ -302,13 +302,26 @@ final class UploadApi {
         Requests.json(ctx, 200, new JsonObject().put("items", items).put("next", ids.size() > limit ? last : null));
     }
 
-    /** An upload with what the feature worker said about it, when it said anything. */
+    /**
+     * An upload with what the feature worker said about it: RECEIVED (stored and announced), then
+     * PROCESSED (with its clips and usable seconds) or REJECTED (with the reason).
+     */
     private JsonObject withStatus(JsonObject upload) {
         JsonObject result = Requests.withoutTenant(upload);
         JsonObject dataset = views.get(ViewStores.DATASETS, upload.getString("voiceId")).orElse(null);
-        String state = "RECEIVED"; // stored and announced; REJECTED once the feature worker says so
+        String state = "RECEIVED"; // stored and announced; PROCESSED or REJECTED once the feature worker says so
         String reason = null;
-        if (dataset != null) {
+        JsonObject outcome = dataset == null ? null
+                : dataset.getJsonObject("uploadOutcomes", new JsonObject()).getJsonObject(upload.getString("uploadId"));
+        if (outcome != null) {
+            return result.put("state", outcome.getString("state"))
+                    .put("rejectionReason", outcome.getString("reason"))
+                    .put("clipsAccepted", outcome.getInteger("clipsAccepted"))
+                    .put("clipsRejected", outcome.getInteger("clipsRejected"))
+                    .put("usableSeconds", outcome.getDouble("usableSeconds"))
+                    .put("processedAt", outcome.getString("processedAt"));
+        }
+        if (dataset != null) { // summaries written before uploads had their own outcome
             for (Object entry : dataset.getJsonArray("uploadsRejected", new JsonArray())) {
                 String s = entry.toString();
                 if (s.startsWith(upload.getString("uploadId") + ":")) {

@@ -84,8 +84,16 @@ public final class ViewDocs {
         }
         JsonArray uploadsRejected = new JsonArray();
         d.getUploadsRejected().forEach(x -> uploadsRejected.add(str(x)));
+        JsonObject uploads = new JsonObject(); // uploadId -> its final state (internal: read by the upload's status)
+        for (var o : d.getUploads()) {
+            uploads.put(str(o.getUploadId()), new JsonObject().put("state", str(o.getState()))
+                    .put("clipsAccepted", o.getClipsAccepted()).put("clipsRejected", o.getClipsRejected())
+                    .put("usableSeconds", o.getUsableSeconds()).put("reason", str(o.getReason()))
+                    .put("processedAt", time(o.getProcessedAt())));
+        }
         return new JsonObject()
                 .put("tenantId", str(d.getTenantId()))
+                .put("uploadOutcomes", uploads)
                 .put("usableSeconds", d.getUsableSeconds())
                 .put("clipsAccepted", d.getClipsAccepted())
                 .put("clipsRejected", d.getClipsRejected())

@@ -168,6 +168,33 @@ class ViewTopologyDriverTest {
         assertFalse(ViewTopology.isFinal("RUNNING"));
     }
 
+    @Test
+    void deadLettersAreKeptPerTenantWithoutTheirValueAndCountedPerStageOnce() {
+        var letters = driver.createInputTopic(Topics.DEAD_LETTERS, Serdes.String().serializer(),
+                new AvroWireSerializer<SpecificRecord>(registry, true));
+        dev.voxpipe.schemas.DeadLetter acme = dev.voxpipe.schemas.DeadLetter.newBuilder().setSourceTopic(Topics.AUDIO_UPLOADED)
+                .setPartition(3).setOffset(17).setStage("feature-worker").setErrorClass("x").setReason("upload u1: WAV is truncated")
+                .setOriginalKey(java.nio.ByteBuffer.wrap("v1".getBytes())).setOriginalValue(java.nio.ByteBuffer.wrap(new byte[1000]))
+                .setTenantId("acme").setVoiceId("v1").setFailedAt(Instant.ofEpochMilli(5000)).build();
+        dev.voxpipe.schemas.DeadLetter unknown = dev.voxpipe.schemas.DeadLetter.newBuilder(acme).setTenantId(null).setVoiceId(null)
+                .setStage("synth-worker").build();
+        letters.pipeInput("v1", acme);
+        letters.pipeInput("x", unknown);
+        var kept = new java.util.ArrayList<String>();
+        try (var it = store(ViewStores.DEAD_LETTERS).range("t/", "t/\uffff")) {
+            it.forEachRemaining(kv -> kept.add(kv.key));
+        }
+        assertEquals(1, kept.size(), "only the letter with a tenant is listed");
+        assertTrue(kept.get(0).startsWith("t/acme/0000000005000/"), kept.get(0));
+        JsonObject doc = new JsonObject(store(ViewStores.DEAD_LETTERS).get(kept.get(0)));
+        assertEquals("upload u1: WAV is truncated", doc.getString("reason"));
+        assertEquals("v1", doc.getString("key"));
+        assertEquals(17, doc.getInteger("offset"));
+        assertFalse(doc.containsKey("originalValue"), "the record's bytes are not kept in the view");
+        assertEquals("1", store(ViewStores.DEAD_LETTERS).get("c/feature-worker"));
+        assertEquals("1", store(ViewStores.DEAD_LETTERS).get("c/synth-worker"));
+    }
+
     private static VoiceModelReady model(int version) {
         return VoiceModelReady.newBuilder().setTenantId("acme").setVoiceId("v1").setJobId("job-" + version)
                 .setVersion(version).setBaseModel("base").setEventTime(Instant.ofEpochMilli(version))

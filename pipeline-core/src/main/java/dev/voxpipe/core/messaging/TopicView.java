@@ -33,13 +33,23 @@ public final class TopicView<V> implements AutoCloseable {
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Deserializer<V> deserializer;
-    private final BiConsumer<String, V> apply;
+    private final Applier<V> apply;
+
+    /** What the view does with a record, knowing where it is (so a view can keep a reference instead of the value). */
+    @FunctionalInterface
+    public interface Applier<V> {
+        void apply(String key, V value, int partition, long offset);
+    }
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     public TopicView(String topic, Properties kafka, Deserializer<V> deserializer, BiConsumer<String, V> apply) {
+        this(topic, kafka, deserializer, (Applier<V>) (key, value, partition, offset) -> apply.accept(key, value));
+    }
+
+    public TopicView(String topic, Properties kafka, Deserializer<V> deserializer, Applier<V> apply) {
         this.topic = topic;
         this.deserializer = deserializer;
         this.apply = apply;
@@ -99,7 +109,7 @@ public final class TopicView<V> implements AutoCloseable {
     private void applyQuietly(ConsumerRecord<String, byte[]> record) {
         try {
             V value = record.value() == null ? null : deserializer.deserialize(topic, record.value());
-            apply.accept(record.key(), value);
+            apply.apply(record.key(), value, record.partition(), record.offset());
         } catch (RuntimeException e) {
             log.warn("view of {} skips record {}-{}@{}: {}", topic, record.topic(), record.partition(),
                     record.offset(), DeadLetters.reason(e));

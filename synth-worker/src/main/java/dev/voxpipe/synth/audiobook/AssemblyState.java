@@ -13,9 +13,12 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * What the assembler knows of one request: the finished chunks by index (a redelivered result
  * overwrites its own entry, so nothing is counted twice) and whether the book is done.
+ * {@code updatedAt}: when a result last arrived (the watchdog fails a book that stalls);
+ * {@code completedAt}: when the book was finished (its marker expires after a while). Both are
+ * wall-clock milliseconds; 0 in states written before they existed.
  */
 public record AssemblyState(String requestId, String tenantId, String voiceId, String format, int chunkCount,
-                            TreeMap<Integer, Part> parts, String failure, boolean completed) {
+                            TreeMap<Integer, Part> parts, String failure, boolean completed, long updatedAt, long completedAt) {
 
     /** One finished chunk: where its audio is and what follows it. */
     public record Part(String blobKey, long sampleCount, int sampleRate, int pauseAfterMs, String chapterTitle,
@@ -23,19 +26,38 @@ public record AssemblyState(String requestId, String tenantId, String voiceId, S
 
     static AssemblyState start(SynthesisChunkResult first) {
         return new AssemblyState(first.getRequestId(), first.getTenantId(), first.getVoiceId(),
-                first.getFormat().name(), first.getChunkCount(), new TreeMap<>(), null, false);
+                first.getFormat().name(), first.getChunkCount(), new TreeMap<>(), null, false, System.currentTimeMillis(), 0);
     }
 
     AssemblyState with(SynthesisChunkResult result) {
         if (!result.getSucceeded()) {
             String why = "chunk " + result.getChunkIndex() + " failed: " + result.getError();
             return new AssemblyState(requestId, tenantId, voiceId, format, chunkCount, parts,
-                    failure == null ? why : failure, completed);
+                    failure == null ? why : failure, completed, System.currentTimeMillis(), completedAt);
         }
         TreeMap<Integer, Part> next = new TreeMap<>(parts);
         next.put(result.getChunkIndex(), new Part(result.getAudio().getKey(), result.getSampleCount(),
                 result.getSampleRate(), result.getPauseAfterMs(), result.getChapterTitle(), result.getSynthesisSeconds()));
-        return new AssemblyState(requestId, tenantId, voiceId, format, chunkCount, next, failure, completed);
+        return new AssemblyState(requestId, tenantId, voiceId, format, chunkCount, next, failure, completed,
+                System.currentTimeMillis(), completedAt);
+    }
+
+    /** The chunk indexes not in yet, as text (at most {@code max} listed). */
+    String missing(int max) {
+        StringBuilder out = new StringBuilder();
+        int listed = 0;
+        for (int i = 0; i < chunkCount && listed < max; i++) {
+            if (!parts.containsKey(i)) {
+                out.append(listed++ == 0 ? "" : ", ").append(i);
+            }
+        }
+        int missing = chunkCount - parts.size();
+        return missing > listed ? out + " and " + (missing - listed) + " more" : out.toString();
+    }
+
+    AssemblyState touched(long now) {
+        return new AssemblyState(requestId, tenantId, voiceId, format, chunkCount, parts, failure, completed, now,
+                completed && completedAt == 0 ? now : completedAt);
     }
 
     boolean allChunksIn() {
@@ -44,7 +66,8 @@ public record AssemblyState(String requestId, String tenantId, String voiceId, S
 
     AssemblyState markCompleted() {
         // The parts are no longer needed; keep the marker so late duplicates are ignored.
-        return new AssemblyState(requestId, tenantId, voiceId, format, chunkCount, new TreeMap<>(), failure, true);
+        long now = System.currentTimeMillis();
+        return new AssemblyState(requestId, tenantId, voiceId, format, chunkCount, new TreeMap<>(), failure, true, now, now);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -25,7 +25,9 @@ public final class AudiobookApp {
         StreamsBuilder builder = new StreamsBuilder();
         AudiobookTopology.build(builder, context.registry(),
                 new RequestSplitter(context.blobs(), config.maxChunkChars()),
-                new BookWriter(context.blobs(), config.ffmpeg()));
+                new BookWriter(context.blobs(), config.ffmpeg()),
+                new dev.voxpipe.core.fault.Retry(SERVICE, dev.voxpipe.core.fault.Retry.Policy.from(context.config()), context.metrics()),
+                config.watchdog());
         return StreamsWorker.start(context, builder.build(), config.streamsProperties());
     }
 }

@@ -9,13 +9,17 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The audiobook flow's own settings ({@code voxpipe.audiobook.*}). */
 public record AudiobookConfig(VoxConfig source, String applicationId, String stateDir, int streamThreads,
-                              int maxChunkChars, String ffmpeg, int commitIntervalMs) {
+                              int maxChunkChars, String ffmpeg, int commitIntervalMs, AudiobookTopology.Watchdog watchdog) {
 
     public static final String APPLICATION_ID = "voxpipe.audiobook.application-id";
     public static final String STATE_DIR = "voxpipe.audiobook.state-dir";
     public static final String THREADS = "voxpipe.audiobook.threads";
     public static final String MAX_CHUNK_CHARS = "voxpipe.audiobook.max-chunk-chars";
     public static final String FFMPEG = "voxpipe.audiobook.ffmpeg";
+    /** A book with no new chunk result for this long is failed by the watchdog, which says which chunks are missing. */
+    public static final String STALL_DEADLINE = "voxpipe.audiobook.stall-deadline";
+    /** How long the marker of a finished book is kept (it makes late duplicate results harmless). */
+    public static final String MARKER_TTL = "voxpipe.audiobook.marker-ttl";
     /**
      * Exactly-once commits: a split request's chunks become visible to the synth workers only when the
      * transaction commits, so this bounds the wait before the first chunk can be synthesised.
@@ -34,7 +38,9 @@ public record AudiobookConfig(VoxConfig source, String applicationId, String sta
                 config.getInt(THREADS, 1),
                 config.getInt(MAX_CHUNK_CHARS, 400),
                 config.get(FFMPEG, "ffmpeg"),
-                config.getInt(COMMIT_INTERVAL_MS, 200));
+                config.getInt(COMMIT_INTERVAL_MS, 200),
+                new AudiobookTopology.Watchdog(config.getDuration(STALL_DEADLINE, Duration.ofMinutes(30)),
+                        config.getDuration(MARKER_TTL, Duration.ofDays(2))));
     }
 
     public Properties streamsProperties() {

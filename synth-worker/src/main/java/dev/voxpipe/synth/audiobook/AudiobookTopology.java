@@ -1,5 +1,7 @@
 package dev.voxpipe.synth.audiobook;
 
+import dev.voxpipe.core.fault.Retry;
+import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.serde.AvroWireSerde;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
@@ -37,30 +39,67 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Under {@code exactly_once_v2} a crash of any instance mid-book neither loses nor repeats a
  * chunk: the store and the outputs commit together, and results are kept by chunk index.
- * Records that cannot be read go to the dead-letter topic with the reason.
+ * Records that cannot be read go to the dead-letter topic with the reason. A transient fault (the
+ * registry or the blob store is away while a request is read or split, or a book written) is retried
+ * with bounded backoff and, when it lasts, thrown as {@link TransientFaultException}: the stream
+ * thread is replaced and the record read again, so an outage never fails a book.
  */
 public final class AudiobookTopology {
 
     public static final String ASSEMBLY_STORE = "audiobook-assembly";
+
+    /**
+     * The assembler's watchdog: a book with no new chunk result for {@code stallDeadline} (a chunk that
+     * was dead-lettered, a result lost to a bug) is completed as failed with the missing chunks named;
+     * the marker of a finished book is deleted {@code markerTtl} after it finished, so the store holds
+     * only books in flight and recent ones.
+     */
+    public record Watchdog(java.time.Duration stallDeadline, java.time.Duration markerTtl) {
+        public Watchdog {
+            if (stallDeadline.isNegative() || stallDeadline.isZero() || markerTtl.isNegative() || markerTtl.isZero()) {
+                throw new IllegalArgumentException("the audiobook watchdog needs positive durations");
+            }
+        }
+
+        public static Watchdog defaults() {
+            return new Watchdog(java.time.Duration.ofMinutes(30), java.time.Duration.ofDays(2));
+        }
+
+        /** How often the store is swept: a quarter of the shorter duration, between 1 s and 1 min. */
+        java.time.Duration sweepEvery() {
+            long ms = Math.min(stallDeadline.toMillis(), markerTtl.toMillis()) / 4;
+            return java.time.Duration.ofMillis(Math.max(1000, Math.min(60_000, ms)));
+        }
+    }
     private static final Logger log = LoggerFactory.getLogger(AudiobookTopology.class);
 
     private AudiobookTopology() {}
 
     public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
                              BookWriter writer) {
+        build(builder, registry, splitter, writer, new Retry("audiobook", Retry.Policy.defaults(), null), Watchdog.defaults());
+    }
+
+    public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
+                             BookWriter writer, Retry retry) {
+        build(builder, registry, splitter, writer, retry, Watchdog.defaults());
+    }
+
+    public static void build(StreamsBuilder builder, SchemaRegistryClient registry, RequestSplitter splitter,
+                             BookWriter writer, Retry retry, Watchdog watchdog) {
         AvroWireSerde<SynthesisRequest> requests = AvroWireSerde.of(registry, SynthesisRequest.class);
         AvroWireSerde<SynthesisChunkResult> results = AvroWireSerde.of(registry, SynthesisChunkResult.class);
 
         KStream<String, SpecificRecord> split = builder
                 .stream(Topics.SYNTHESIS_REQUESTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new SplitProcessor(requests.deserializer(), splitter));
+                .process(() -> new SplitProcessor(requests.deserializer(), splitter, retry));
         route(split, registry);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ASSEMBLY_STORE),
                 Serdes.String(), AssemblyState.serde()));
         KStream<String, SpecificRecord> assembled = builder
                 .stream(Topics.SYNTHESIS_CHUNK_RESULTS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new AssembleProcessor(results.deserializer(), writer), ASSEMBLY_STORE);
+                .process(() -> new AssembleProcessor(results.deserializer(), writer, retry, watchdog), ASSEMBLY_STORE);
         route(assembled, registry);
     }
 
@@ -89,11 +128,13 @@ public final class AudiobookTopology {
     static final class SplitProcessor implements Processor<String, byte[], String, SpecificRecord> {
         private final Deserializer<SynthesisRequest> requests;
         private final RequestSplitter splitter;
+        private final Retry retry;
         private ProcessorContext<String, SpecificRecord> context;
 
-        SplitProcessor(Deserializer<SynthesisRequest> requests, RequestSplitter splitter) {
+        SplitProcessor(Deserializer<SynthesisRequest> requests, RequestSplitter splitter, Retry retry) {
             this.requests = requests;
             this.splitter = splitter;
+            this.retry = retry;
         }
 
         @Override
@@ -105,15 +146,20 @@ public final class AudiobookTopology {
         public void process(Record<String, byte[]> record) {
             SynthesisRequest request;
             try {
-                request = requests.deserialize(Topics.SYNTHESIS_REQUESTS, record.value());
+                request = retry.call("reading a synthesis request", () -> requests.deserialize(Topics.SYNTHESIS_REQUESTS, record.value()));
                 if (request == null) throw new IllegalArgumentException("synthesis request record has no value");
-            } catch (RuntimeException e) {
+            } catch (TransientFaultException e) {
+                throw e;
+            } catch (Exception e) {
                 context.forward(record.withValue((SpecificRecord) deadLetter(context, record, e)));
                 return;
             }
             List<SynthesisChunk> chunks;
             try {
-                chunks = splitter.split(request);
+                SynthesisRequest read = request;
+                chunks = retry.call("splitting request " + request.getRequestId(), () -> splitter.split(read));
+            } catch (TransientFaultException e) {
+                throw e; // the request is fine; the store is away
             } catch (Exception e) {
                 log.info("request {} cannot be split: {}", request.getRequestId(), DeadLetters.reason(e));
                 context.forward(record.withKey(request.getRequestId()).withValue(failed(request.getRequestId(),
@@ -131,27 +177,65 @@ public final class AudiobookTopology {
     static final class AssembleProcessor implements Processor<String, byte[], String, SpecificRecord> {
         private final Deserializer<SynthesisChunkResult> results;
         private final BookWriter writer;
+        private final Retry retry;
+        private final Watchdog watchdog;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, AssemblyState> store;
 
-        AssembleProcessor(Deserializer<SynthesisChunkResult> results, BookWriter writer) {
+        AssembleProcessor(Deserializer<SynthesisChunkResult> results, BookWriter writer, Retry retry, Watchdog watchdog) {
             this.results = results;
             this.writer = writer;
+            this.retry = retry;
+            this.watchdog = watchdog;
         }
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
             this.store = context.getStateStore(ASSEMBLY_STORE);
+            context.schedule(watchdog.sweepEvery(), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        }
+
+        /** Fails books that stalled past the deadline (saying which chunks are missing) and deletes expired markers. */
+        void sweep(long now) {
+            java.util.List<org.apache.kafka.streams.KeyValue<String, AssemblyState>> due = new java.util.ArrayList<>();
+            try (var it = store.all()) {
+                while (it.hasNext()) {
+                    var entry = it.next();
+                    AssemblyState s = entry.value;
+                    boolean stamp = s.updatedAt() == 0 || (s.completed() && s.completedAt() == 0); // written before the watchdog
+                    boolean expired = s.completed() && s.completedAt() > 0 && now - s.completedAt() > watchdog.markerTtl().toMillis();
+                    boolean stalled = !s.completed() && s.updatedAt() > 0 && now - s.updatedAt() > watchdog.stallDeadline().toMillis();
+                    if (stamp || expired || stalled) due.add(org.apache.kafka.streams.KeyValue.pair(entry.key, s));
+                }
+            }
+            for (var entry : due) {
+                AssemblyState s = entry.value;
+                if (s.updatedAt() == 0 || (s.completed() && s.completedAt() == 0)) {
+                    store.put(entry.key, s.touched(now));
+                } else if (s.completed()) {
+                    store.delete(entry.key);
+                } else {
+                    String why = String.format("no chunk result for %d min: %d of %d chunks done, missing %s; failed by the watchdog",
+                            watchdog.stallDeadline().toMinutes(), s.parts().size(), s.chunkCount(), s.missing(10));
+                    log.warn("book {} stalled: {}", s.requestId(), why);
+                    SynthesisCompleted failed = failed(s.requestId(), s.tenantId(), s.voiceId(), AudioFormat.valueOf(s.format()),
+                            s.chunkCount(), why);
+                    context.forward(new Record<>(s.requestId(), (SpecificRecord) failed, now));
+                    store.put(entry.key, s.markCompleted());
+                }
+            }
         }
 
         @Override
         public void process(Record<String, byte[]> record) {
             SynthesisChunkResult result;
             try {
-                result = results.deserialize(Topics.SYNTHESIS_CHUNK_RESULTS, record.value());
+                result = retry.call("reading a chunk result", () -> results.deserialize(Topics.SYNTHESIS_CHUNK_RESULTS, record.value()));
                 if (result == null) throw new IllegalArgumentException("chunk result record has no value");
-            } catch (RuntimeException e) {
+            } catch (TransientFaultException e) {
+                throw e;
+            } catch (Exception e) {
                 context.forward(record.withValue((SpecificRecord) deadLetter(context, record, e)));
                 return;
             }
@@ -173,7 +257,8 @@ public final class AudiobookTopology {
             }
             SynthesisCompleted completed;
             try {
-                BookWriter.Book book = writer.write(state);
+                AssemblyState complete = state;
+                BookWriter.Book book = retry.call("writing book " + requestId, () -> writer.write(complete));
                 completed = SynthesisCompleted.newBuilder()
                         .setRequestId(requestId).setTenantId(state.tenantId()).setVoiceId(state.voiceId())
                         .setSucceeded(true).setAudio(book.audio()).setFormat(format)
@@ -181,6 +266,8 @@ public final class AudiobookTopology {
                         .setChapters(book.chapters())
                         .setRealTimeFactor(book.durationSeconds() > 0 ? book.synthesisSeconds() / book.durationSeconds() : null)
                         .setEventTime(Instant.now()).build();
+            } catch (TransientFaultException e) {
+                throw e; // nothing stored yet: the last result is read again and the book written then
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while writing book " + requestId, e);

@@ -1,6 +1,7 @@
 package dev.voxpipe.synth.audiobook;
 
 import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.fault.Faults;
 import dev.voxpipe.core.io.BoundedInputStream;
 import dev.voxpipe.schemas.common.AudioFormat;
 import dev.voxpipe.schemas.common.BlobRef;
@@ -86,9 +87,16 @@ public final class BookWriter {
         String key = bookKey(state.requestId(), format);
         byte[] cues = cueChunks(chapters, cueSamples);
         InputStream wav = wavStream(parts, rate, samples, cues);
-        BlobRef ref = format == AudioFormat.WAV
-                ? blobs.putAt(key, wav, contentType(format))
-                : encodeWithFfmpeg(wav, format, chapters, samples / (double) rate, key);
+        BlobRef ref;
+        if (format == AudioFormat.WAV) {
+            try {
+                ref = blobs.putAt(key, wav, contentType(format));
+            } catch (IOException e) {
+                throw Faults.storeFault(e); // the store's (or the chunk reads', already tagged) fault: transient
+            }
+        } else {
+            ref = encodeWithFfmpeg(wav, format, chapters, samples / (double) rate, key);
+        }
         return new Book(ref, samples / (double) rate, chapters, synthesisSeconds);
     }
 
@@ -117,7 +125,12 @@ public final class BookWriter {
 
     /** The PCM of a chunk's WAV, exactly sampleCount samples (a RIFF walk to the data chunk). */
     private InputStream pcmOf(AssemblyState.Part part) throws IOException {
-        InputStream in = blobs.open(part.blobKey());
+        InputStream in;
+        try {
+            in = Faults.storeStream(blobs.open(part.blobKey()));
+        } catch (IOException e) {
+            throw Faults.storeFault(e);
+        }
         DataInputStream data = new DataInputStream(in);
         byte[] four = new byte[4];
         data.readFully(four); // RIFF
@@ -196,7 +209,13 @@ public final class BookWriter {
                     return e.toString();
                 }
             });
-            BlobRef ref = blobs.putAt(key, process.getInputStream(), contentType(format));
+            BlobRef ref;
+            try {
+                ref = blobs.putAt(key, process.getInputStream(), contentType(format));
+            } catch (IOException e) {
+                process.destroyForcibly();
+                throw Faults.storeFault(e);
+            }
             feeder.join();
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 blobs.delete(key);

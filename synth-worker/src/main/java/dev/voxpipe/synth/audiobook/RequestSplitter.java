@@ -102,7 +102,13 @@ public final class RequestSplitter {
     private String text(SynthesisRequest request) throws IOException {
         if (request.getText() != null) return request.getText();
         if (request.getTextBlob() == null) throw new IllegalArgumentException("the request has neither text nor a text blob");
-        try (InputStream in = blobs.open(request.getTextBlob().getKey())) {
+        InputStream raw;
+        try {
+            raw = blobs.open(request.getTextBlob().getKey());
+        } catch (IOException e) {
+            throw dev.voxpipe.core.fault.Faults.storeFault(e); // a missing blob is the request's fault, anything else the store's
+        }
+        try (InputStream in = dev.voxpipe.core.fault.Faults.storeStream(raw)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

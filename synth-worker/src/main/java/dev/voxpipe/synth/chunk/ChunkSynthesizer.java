@@ -1,6 +1,9 @@
 package dev.voxpipe.synth.chunk;
 
 import dev.voxpipe.core.blob.BlobStore;
+import dev.voxpipe.core.fault.Faults;
+import dev.voxpipe.core.fault.Retry;
+import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
@@ -31,7 +34,10 @@ import java.util.Optional;
  * Turns a batch of chunks into chunk results. Chunks of the same voice, model version and speed
  * are synthesised together; each group gets its own voice delta, so requests never share a
  * voice by accident. Audio goes to the blob store under a key fixed by request and chunk, so a
- * retried chunk overwrites rather than duplicates.
+ * retried chunk overwrites rather than duplicates. A transient fault (the blob store is away while
+ * a voice is loaded or audio written) is retried with bounded backoff and, when it lasts, thrown as
+ * {@link TransientFaultException}: the loop redoes the batch later; it never fails the chunks (and so
+ * never the book).
  */
 public final class ChunkSynthesizer {
 
@@ -46,6 +52,7 @@ public final class ChunkSynthesizer {
     private final Duration modelWait;
     private final DistributionSummary rtf;
     private final MeterRegistry metrics;
+    private final Retry retry;
 
     public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceCache voices, BlobStore blobs,
                             String workerId, int attempts, Duration modelWait, MeterRegistry metrics) {
@@ -55,6 +62,12 @@ public final class ChunkSynthesizer {
     /** @param gate voices whose chunks are refused (deleted, consent revoked): they fail with the reason, unsynthesised */
     public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceGate gate, VoiceCache voices, BlobStore blobs,
                             String workerId, int attempts, Duration modelWait, MeterRegistry metrics) {
+        this(runtime, models, gate, voices, blobs, workerId, attempts, modelWait, metrics, Retry.Policy.defaults());
+    }
+
+    /** @param retry in-place retries of a transient blob-store fault ({@code voxpipe.retry.*}) */
+    public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceGate gate, VoiceCache voices, BlobStore blobs,
+                            String workerId, int attempts, Duration modelWait, MeterRegistry metrics, Retry.Policy retry) {
         this.runtime = runtime;
         this.models = models;
         this.gate = gate;
@@ -65,6 +78,7 @@ public final class ChunkSynthesizer {
         this.attempts = Math.max(1, attempts);
         this.modelWait = modelWait;
         this.metrics = metrics;
+        this.retry = new Retry("synth-worker", retry, metrics);
         this.rtf = DistributionSummary.builder("voxpipe_synthesis_rtf")
                 .description("synthesis wall time over audio duration, per chunk group")
                 .register(metrics);
@@ -136,7 +150,8 @@ public final class ChunkSynthesizer {
         Exception last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                VoiceDelta delta = source.voice();
+                // a blob-store fault while the voice loads is retried in place, then ends the batch as transient
+                VoiceDelta delta = retry.store("loading the voice of " + chunks.get(0).getRequestId(), source::voice);
                 long started = System.nanoTime();
                 SynthesisOutput output = runtime.synthesize(delta, chunks.stream().map(SynthesisChunk::getText).toList(),
                         speed, pitch);
@@ -149,7 +164,10 @@ public final class ChunkSynthesizer {
                 }
                 metrics.counter("voxpipe_synth_chunks_total", "outcome", "ok").increment(chunks.size());
                 return results;
+            } catch (TransientFaultException e) {
+                throw e;
             } catch (Exception e) {
+                if (Faults.isTransient(e)) throw new TransientFaultException("synth-worker: " + DeadLetters.reason(e), e);
                 last = e;
             }
         }
@@ -177,8 +195,15 @@ public final class ChunkSynthesizer {
 
     private SynthesisChunkResult success(SynthesisChunk chunk, float[] audio, double seconds) throws IOException {
         byte[] wav = WavIo.toWav16(new PcmAudio(audio, runtime.sampleRate()));
-        BlobRef ref = blobs.putAt(chunkKey(chunk.getRequestId(), chunk.getChunkIndex()),
-                new ByteArrayInputStream(wav), "audio/wav");
+        BlobRef ref;
+        try {
+            ref = retry.store("writing chunk " + chunk.getChunkIndex() + " of " + chunk.getRequestId(),
+                    () -> blobs.putAt(chunkKey(chunk.getRequestId(), chunk.getChunkIndex()), new ByteArrayInputStream(wav), "audio/wav"));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
         return base(chunk).setSucceeded(true).setAudio(ref).setSampleCount(audio.length)
                 .setSynthesisSeconds(seconds).build();
     }

@@ -63,7 +63,12 @@ class ChunkConsumerLoopTest {
         List<ProducerRecord<String, SpecificRecord>> sent = producer.history();
         List<SynthesisChunkResult> results = sent.stream().filter(r -> r.topic().equals(Topics.SYNTHESIS_CHUNK_RESULTS))
                 .map(r -> (SynthesisChunkResult) r.value()).toList();
-        assertEquals(List.of(0, 2), results.stream().map(SynthesisChunkResult::getChunkIndex).toList());
+        assertEquals(List.of(0, 2), results.stream().filter(SynthesisChunkResult::getSucceeded).map(SynthesisChunkResult::getChunkIndex).toList());
+        // the chunk with no text fails its book with the reason instead of leaving it in progress forever
+        List<SynthesisChunkResult> failed = results.stream().filter(r -> !r.getSucceeded()).toList();
+        assertEquals(1, failed.size());
+        assertEquals(1, failed.get(0).getChunkIndex());
+        assertTrue(failed.get(0).getError().contains("has no text"), failed.get(0).getError());
         assertEquals("r1", sent.get(0).key(), "results are keyed by request");
         List<DeadLetter> letters = sent.stream().filter(r -> r.topic().equals(Topics.DEAD_LETTERS))
                 .map(r -> (DeadLetter) r.value()).toList();
@@ -103,6 +108,71 @@ class ChunkConsumerLoopTest {
         assertEquals(2, batches.size(), "the batch was synthesised again");
         assertEquals(2, producer.history().size(), "only the committed transaction's results are visible");
         assertEquals(Map.of(PARTITION, new OffsetAndMetadata(2)), lastOffsetsSent());
+    }
+
+    @Test
+    void aFencedProducerIsReplacedAndTheLoopLivesOn() throws Exception {
+        List<MockProducer<String, SpecificRecord>> built = new CopyOnWriteArrayList<>();
+        ChunkConsumerLoop fencing = new ChunkConsumerLoop(consumer, () -> {
+            MockProducer<String, SpecificRecord> p = new MockProducer<>(true, null, new StringSerializer(), values);
+            built.add(p);
+            return p;
+        }, new AvroWireDeserializer<>(registry, SynthesisChunk.class), batch -> {
+            batches.add(batch);
+            return batch.stream().map(ChunkConsumerLoopTest::resultOf).toList();
+        }, java.time.Duration.ofMillis(10));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+            consumer.addRecord(record(0, "r1/0", bytes(chunk(0, "One."))));
+            built.get(0).fenceProducer(); // a zombie's transactional id was taken over mid-batch
+        });
+        consumer.schedulePollTask(() -> consumer.addRecord(record(0, "r1/0", bytes(chunk(0, "One.")))));
+        consumer.schedulePollTask(fencing::close);
+
+        fencing.run();
+
+        assertEquals(2, fencing.producersBuilt(), "a new producer after the fencing");
+        assertTrue(built.get(0).closed(), "the fenced producer was closed");
+        assertTrue(built.get(0).history().isEmpty(), "nothing of the fenced transaction is visible");
+        MockProducer<String, SpecificRecord> second = built.get(1);
+        assertTrue(second.transactionCommitted(), "the redone batch committed on the new producer");
+        assertEquals(1, second.history().size());
+        assertEquals(2, batches.size(), "the batch was redone once");
+    }
+
+    @Test
+    void aTransientFaultInSynthesisRedoesTheBatchAndFailsNoChunk() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ChunkConsumerLoop flaky = new ChunkConsumerLoop(consumer, () -> producer,
+                new AvroWireDeserializer<>(registry, SynthesisChunk.class), batch -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new dev.voxpipe.core.fault.TransientFaultException("synth-worker: blob store unreachable",
+                        new java.io.IOException("connection refused"));
+            }
+            return batch.stream().map(ChunkConsumerLoopTest::resultOf).toList();
+        }, java.time.Duration.ofMillis(10));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+            consumer.addRecord(record(0, "r1/0", bytes(chunk(0, "One."))));
+        });
+        consumer.schedulePollTask(() -> consumer.addRecord(record(0, "r1/0", bytes(chunk(0, "One.")))));
+        consumer.schedulePollTask(flaky::close);
+
+        flaky.run();
+
+        assertEquals(2, calls.get(), "synthesised again after the fault");
+        List<SynthesisChunkResult> results = producer.history().stream().map(r -> (SynthesisChunkResult) r.value()).toList();
+        assertEquals(1, results.size());
+        assertTrue(results.get(0).getSucceeded(), "the chunk did not fail because the store was away");
+        assertEquals(Map.of(PARTITION, new OffsetAndMetadata(1)), lastOffsetsSent());
+    }
+
+    @Test
+    void theTransactionTimeoutIsSetSoAKilledWorkerDoesNotHoldReadersLong() {
+        var props = ChunkConsumerLoop.transactional(new java.util.Properties(), "synth-1", java.time.Duration.ofSeconds(30));
+        assertEquals(30_000, props.get(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
     }
 
     @Test

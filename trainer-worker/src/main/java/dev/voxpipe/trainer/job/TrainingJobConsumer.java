@@ -33,7 +33,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
+import dev.voxpipe.core.fault.Faults;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * job's offset is committed only when it ends, so after a crash or a rebalance the next owner
  * of the partition gets the job again and resumes from its last checkpoint. A partition revoked
  * mid-job cancels the job before the revocation completes: never two workers on one job.
+ *
+ * <p>Faults (issue 17): a job that ends in {@code RETRY} (a transient fault outlasted its retries) is
+ * not committed; its partition is rewound to it and stays paused for {@code retryPause}, then the job
+ * runs again (from its checkpoint). A commit or a publication that fails because the broker is away
+ * never ends the loop: a failed commit is kept and retried on every turn of the loop until it lands
+ * (or the partition moved to another worker, which then gets the job again and, the model being
+ * published, only publishes SUCCEEDED again).
  */
 public final class TrainingJobConsumer implements PollLoop {
 
@@ -65,6 +76,12 @@ public final class TrainingJobConsumer implements PollLoop {
     private final int concurrentJobs;
     private final ExecutorService executor;
     private final Map<TopicPartition, RunningJob> running = new HashMap<>();
+    /** Partitions rewound to a job that runs again once its pause is over (System.nanoTime deadline). */
+    private final Map<TopicPartition, Long> waiting = new HashMap<>();
+    /** Commits that failed (the broker was away); retried every turn of the loop. */
+    private final Map<TopicPartition, OffsetAndMetadata> pendingCommits = new HashMap<>();
+    private final Duration retryPause;
+    private long lastCommitWarning;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean polling;
 
@@ -73,9 +90,9 @@ public final class TrainingJobConsumer implements PollLoop {
 
     public TrainingJobConsumer(Properties kafka, String groupId, AvroWireDeserializer<TrainingJob> jobs,
                                TrainingJobRunner runner, Producer<String, SpecificRecord> producer, VoiceGate gate,
-                               int concurrentJobs) {
+                               int concurrentJobs, Duration retryPause) {
         this(new KafkaConsumer<>(KafkaSettings.workerConsumer(kafka, groupId, 1), new StringDeserializer(), new ByteArrayDeserializer()),
-                jobs, runner::run, producer, gate, concurrentJobs);
+                jobs, runner::run, producer, gate, concurrentJobs, retryPause);
     }
 
     /** On a given consumer (tests use Kafka's MockConsumer), with no voice ever refused. */
@@ -90,6 +107,14 @@ public final class TrainingJobConsumer implements PollLoop {
      */
     public TrainingJobConsumer(Consumer<String, byte[]> consumer, Deserializer<TrainingJob> jobs, JobRun runner,
                                Producer<String, SpecificRecord> producer, VoiceGate gate, int concurrentJobs) {
+        this(consumer, jobs, runner, producer, gate, concurrentJobs, Duration.ofSeconds(10));
+    }
+
+    /** @param retryPause how long a job that ended in RETRY waits before it runs again */
+    public TrainingJobConsumer(Consumer<String, byte[]> consumer, Deserializer<TrainingJob> jobs, JobRun runner,
+                               Producer<String, SpecificRecord> producer, VoiceGate gate, int concurrentJobs,
+                               Duration retryPause) {
+        this.retryPause = retryPause;
         this.consumer = consumer;
         this.jobs = jobs;
         this.runner = runner;
@@ -109,11 +134,14 @@ public final class TrainingJobConsumer implements PollLoop {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 cancelAndAwait(partitions);
+                flushCommits(); // last chance for this worker's pending commits
+                forget(partitions);
             }
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 cancelAndAwait(partitions);
+                forget(partitions);
             }
 
             @Override
@@ -128,6 +156,8 @@ public final class TrainingJobConsumer implements PollLoop {
                     start(record);
                 }
                 finishDoneJobs();
+                resumeWaiting();
+                flushCommits();
             }
         } catch (WakeupException e) {
             if (!stopping.get()) throw e;
@@ -145,14 +175,22 @@ public final class TrainingJobConsumer implements PollLoop {
             job = jobs.deserialize(record.topic(), record.value());
             if (job == null) throw new IllegalArgumentException("training job record has no value");
         } catch (RuntimeException e) {
-            deadLetter(record, e);
+            if (Faults.isTransient(e)) { // the registry is away: the record is fine, read it again later
+                log.warn("training job at {}@{} cannot be read yet: {}", partition, record.offset(), DeadLetters.reason(e));
+                rewind(partition, record.offset());
+                return;
+            }
+            if (!publishOrRewind(partition, record.offset(), () -> {
+                deadLetter(record, e);
+                unreadable(record, e);
+            })) return;
             commit(partition, record.offset() + 1);
             return;
         }
         var refusal = gate.refusal(job.getVoiceId());
         if (refusal.isPresent()) {
             log.info("training job {} refused: {}", job.getJobId(), refusal.get());
-            refuse(job, refusal.get());
+            if (!publishOrRewind(partition, record.offset(), () -> refuse(job, refusal.get()))) return;
             commit(partition, record.offset() + 1);
             return;
         }
@@ -179,15 +217,19 @@ public final class TrainingJobConsumer implements PollLoop {
             try {
                 outcome = job.future().get();
             } catch (Exception e) {
-                outcome = TrainingJobRunner.Outcome.FAILED;
-                log.error("training job {} crashed", job.job().getJobId(), e);
+                // a crash because the broker or a store was away is not the job's fault: run it again
+                outcome = Faults.isTransient(e) ? TrainingJobRunner.Outcome.RETRY : TrainingJobRunner.Outcome.FAILED;
+                log.error("training job {} crashed ({})", job.job().getJobId(), outcome, e);
             }
             it.remove();
             freed = true;
             var refusal = gate.refusal(job.job().getVoiceId());
-            if (outcome == TrainingJobRunner.Outcome.CANCELLED && refusal.isPresent()) {
+            if (outcome == TrainingJobRunner.Outcome.RETRY) {
+                log.info("training job {} runs again in {} s (transient fault)", job.job().getJobId(), retryPause.toSeconds());
+                rewind(entry.getKey(), job.offset());
+            } else if (outcome == TrainingJobRunner.Outcome.CANCELLED && refusal.isPresent()) {
                 // stopped because the voice is gone, not handed over: final, so the job is done
-                refuse(job.job(), refusal.get());
+                if (!publishOrRewind(entry.getKey(), job.offset(), () -> refuse(job.job(), refusal.get()))) continue;
                 commit(entry.getKey(), job.offset() + 1);
                 log.info("training job {} stopped: {}", job.job().getJobId(), refusal.get());
             } else if (outcome != TrainingJobRunner.Outcome.CANCELLED) {
@@ -195,11 +237,49 @@ public final class TrainingJobConsumer implements PollLoop {
                 log.info("training job {} ended: {}", job.job().getJobId(), outcome);
             }
         }
-        if (freed) {
-            Set<TopicPartition> resumable = new java.util.HashSet<>(consumer.assignment());
-            resumable.removeAll(running.keySet());
-            consumer.resume(resumable);
+        if (freed) resumeIdle();
+    }
+
+    /** Resumes every assigned partition with no running job and no pause, while there is room for a job. */
+    private void resumeIdle() {
+        if (running.size() >= concurrentJobs) return;
+        Set<TopicPartition> resumable = new java.util.HashSet<>(consumer.assignment());
+        resumable.removeAll(running.keySet());
+        resumable.removeAll(waiting.keySet());
+        consumer.resume(resumable);
+    }
+
+    /** Partitions whose pause is over are read again (their job first). */
+    private void resumeWaiting() {
+        long now = System.nanoTime();
+        if (waiting.values().removeIf(deadline -> now - deadline >= 0)) resumeIdle();
+    }
+
+    /** Reads the partition again from {@code offset} after the retry pause; nothing is committed. */
+    private void rewind(TopicPartition partition, long offset) {
+        consumer.seek(partition, offset);
+        consumer.pause(Set.of(partition));
+        waiting.put(partition, System.nanoTime() + retryPause.toNanos());
+    }
+
+    /** Runs a publication; when it fails (the broker is away) the record is read again later, and false is returned. */
+    private boolean publishOrRewind(TopicPartition partition, long offset, Runnable publication) {
+        try {
+            publication.run();
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("cannot publish for {}@{} yet; it is read again in {} s: {}", partition, offset, retryPause.toSeconds(),
+                    DeadLetters.reason(e));
+            rewind(partition, offset);
+            return false;
         }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(p -> {
+            waiting.remove(p);
+            pendingCommits.remove(p);
+        });
     }
 
     private void cancelAndAwait(Collection<TopicPartition> partitions) {
@@ -217,7 +297,35 @@ public final class TrainingJobConsumer implements PollLoop {
     }
 
     private void commit(TopicPartition partition, long nextOffset) {
-        consumer.commitSync(Map.of(partition, new OffsetAndMetadata(nextOffset)));
+        pendingCommits.put(partition, new OffsetAndMetadata(nextOffset));
+        flushCommits();
+    }
+
+    /**
+     * Commits what is pending. A broker that is away (a timeout, a retriable error) leaves the commits
+     * pending for the next turn of the loop; the loop never dies of it. A commit refused because the
+     * group moved on is dropped: the partition's new owner gets the job again, finds its model
+     * published and publishes SUCCEEDED again.
+     */
+    private void flushCommits() {
+        if (pendingCommits.isEmpty()) return;
+        Map<TopicPartition, OffsetAndMetadata> commits = Map.copyOf(pendingCommits);
+        try {
+            consumer.commitSync(commits, Duration.ofSeconds(10));
+            commits.forEach(pendingCommits::remove);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            log.warn("commit of {} refused, the group moved on; the next owner redoes (or re-announces) the job: {}",
+                    commits, e.toString());
+            commits.forEach(pendingCommits::remove);
+        } catch (KafkaException e) { // timeouts and retriable errors: the broker is away
+            long now = System.nanoTime();
+            if (now - lastCommitWarning > 30_000_000_000L) {
+                lastCommitWarning = now;
+                log.warn("commit of {} failed, kept and retried: {}", commits, e.toString());
+            }
+        }
     }
 
     /** Publishes the job as FAILED with the refusal as its message (the API shows a reason code for it). */
@@ -229,6 +337,23 @@ public final class TrainingJobConsumer implements PollLoop {
             producer.send(new ProducerRecord<>(Topics.TRAINING_PROGRESS, job.getJobId(), failed)).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish the refusal of training job " + job.getJobId(), e);
+        }
+    }
+
+    /**
+     * A job record that cannot be read is dead-lettered and, as its key is the job id, also ends FAILED
+     * with the reason, so the job does not show QUEUED forever (the API checks the tenant on the job).
+     */
+    private void unreadable(ConsumerRecord<String, byte[]> record, Exception error) {
+        if (record.key() == null || record.key().isBlank()) return;
+        TrainingProgress failed = TrainingProgress.newBuilder().setJobId(record.key()).setTenantId("").setVoiceId("")
+                .setEpoch(0).setState(TrainingState.FAILED).setStep(0).setTotalSteps(0)
+                .setMessage("the training job record cannot be read (dead-lettered): " + DeadLetters.reason(error))
+                .setEventTime(java.time.Instant.now()).build();
+        try {
+            producer.send(new ProducerRecord<>(Topics.TRAINING_PROGRESS, record.key(), failed)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the failure of unreadable job " + record.key(), e);
         }
     }
 

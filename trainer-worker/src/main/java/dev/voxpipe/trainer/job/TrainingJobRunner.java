@@ -2,6 +2,9 @@ package dev.voxpipe.trainer.job;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.NoSuchBlobException;
+import dev.voxpipe.core.fault.Faults;
+import dev.voxpipe.core.fault.Retry;
+import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.messaging.DeadLetters;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
 import dev.voxpipe.core.topics.Topics;
@@ -45,13 +48,21 @@ import org.slf4j.LoggerFactory;
  * Runs one training job: gathers the voice's features, resumes from the last checkpoint if one
  * exists, fine-tunes, checkpoints every N steps, publishes progress at a fixed interval and the
  * voice model when done.
+ *
+ * <p>Faults (issue 17): a transient fault (the blob store, the registry or the broker is unreachable)
+ * is retried in place with bounded backoff and, when it lasts, ends the run as {@link Outcome#RETRY}:
+ * nothing is committed, the job is run again from its last checkpoint after a pause. Only content
+ * faults (too little audio, no transcripts, a corrupt checkpoint) end it FAILED with the reason. A job
+ * that already produced its model is not trained again: its SUCCEEDED is published again (a
+ * redelivery after a crash between publication and commit), and no second model is published.
  */
 public final class TrainingJobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobRunner.class);
     private static final double USABLE_SECONDS_TOLERANCE = 0.25;
 
-    public enum Outcome { SUCCEEDED, FAILED, CANCELLED, ALREADY_DONE }
+    /** RETRY: a transient fault outlasted the retries; the job is not committed and runs again later. */
+    public enum Outcome { SUCCEEDED, FAILED, CANCELLED, ALREADY_DONE, RETRY }
 
     private final VoiceModelRuntime runtime;
     private final BlobStore blobs;
@@ -61,6 +72,7 @@ public final class TrainingJobRunner {
     private final TrainerWorkerConfig config;
     private final AtomicInteger currentStep;
     private final MeterRegistry metrics;
+    private final Retry retry;
 
     public TrainingJobRunner(VoiceModelRuntime runtime, BlobStore blobs, VoiceFeatureIndex features,
                              VoiceModelCatalog models, Producer<String, SpecificRecord> producer,
@@ -73,6 +85,7 @@ public final class TrainingJobRunner {
         this.config = config;
         this.metrics = metrics;
         this.currentStep = metrics.gauge("voxpipe_training_step", new AtomicInteger());
+        this.retry = new Retry("trainer-worker", config.retry(), metrics);
     }
 
     static String stateKey(String jobId) {
@@ -80,19 +93,21 @@ public final class TrainingJobRunner {
     }
 
     public Outcome run(TrainingJob job, BooleanSupplier revoked) {
-        if (models.producedBy(job.getVoiceId(), job.getJobId()).isPresent()) {
-            log.info("job {} already produced a model; nothing to do", job.getJobId());
-            return Outcome.ALREADY_DONE;
-        }
-        ResourceMeter meter = new ResourceMeter(config.powerWatts(), ai.djl.engine.Engine.getInstance().getGpuCount() > 0);
+        var done = models.producedBy(job.getVoiceId(), job.getJobId());
+        if (done.isPresent()) return republishSucceeded(job, done.get());
         JobLease lease;
         try {
-            lease = JobLease.acquire(blobs, job.getJobId(), job.getEpoch(), config.workerId());
-        } catch (IOException e) {
-            publish(progress(job, 0, TrainingState.FAILED, 0, 0, null, meter, null,
-                    "cannot take the job's lease in the blob store: " + DeadLetters.reason(e)));
-            return Outcome.FAILED;
+            lease = retry.store("taking the lease of job " + job.getJobId(),
+                    () -> JobLease.acquire(blobs, job.getJobId(), job.getEpoch(), config.workerId()));
+        } catch (Exception e) {
+            if (Faults.isTransient(e)) {
+                log.warn("job {} waits for the blob store: {}", job.getJobId(), DeadLetters.reason(e));
+                return Outcome.RETRY;
+            }
+            ResourceMeter none = new ResourceMeter(config.powerWatts(), false);
+            return failOrRetry(job, 0, none, "cannot take the job's lease in the blob store: " + DeadLetters.reason(e));
         }
+        ResourceMeter meter = new ResourceMeter(config.powerWatts(), ai.djl.engine.Engine.getInstance().getGpuCount() > 0);
         AtomicBoolean fenced = new AtomicBoolean();
         BooleanSupplier stop = () -> revoked.getAsBoolean() || fenced.get();
         try {
@@ -101,13 +116,16 @@ public final class TrainingJobRunner {
             double seconds = VoiceFeatureIndex.seconds(clips);
             if (stop.getAsBoolean()) return Outcome.CANCELLED;
             if (seconds < config.minimumSeconds()) {
-                return fail(job, lease, meter, String.format("voice %s has %.1f s of usable features; training needs"
+                return failOrRetry(job, lease.epoch(), meter, String.format("voice %s has %.1f s of usable features; training needs"
                         + " at least %.1f s", job.getVoiceId(), seconds, config.minimumSeconds()));
             }
+            // the index holds references: read the clips' full records (inline tensors, F0) back now
+            List<MelFeatures> refs = clips;
+            clips = retry.call("reading the features of voice " + job.getVoiceId(), () -> features.full(refs));
             List<float[][]> references = new ArrayList<>();
             List<TrainingUtterance> utterances = new ArrayList<>();
             for (MelFeatures clip : clips) {
-                float[][] mel = VoiceFeatureIndex.load(clip, blobs);
+                float[][] mel = retry.store("loading the features of clip " + clip.getClipId(), () -> VoiceFeatureIndex.load(clip, blobs));
                 references.add(mel);
                 String text = clip.getTranscript();
                 if (text != null && !text.isBlank()) utterances.add(new TrainingUtterance(mel, text, f0(clip)));
@@ -120,7 +138,7 @@ public final class TrainingJobRunner {
                 delta = runtime.zeroShot(references);
             } else {
                 if (utterances.isEmpty()) {
-                    return fail(job, lease, meter, "none of the voice's " + clips.size() + " clips has a transcript;"
+                    return failOrRetry(job, lease.epoch(), meter, "none of the voice's " + clips.size() + " clips has a transcript;"
                             + " upload samples with their transcript to fine-tune (zero-shot needs none)");
                 }
                 FineTuneResult result = fineTune(job, lease, utterances, meter, fenced, stop);
@@ -132,7 +150,8 @@ public final class TrainingJobRunner {
                 quality.put("transcribedClips", (double) utterances.size());
             }
             if (stop.getAsBoolean() || lease.isFenced()) return Outcome.CANCELLED;
-            BlobRef checkpoint = writeDelta(job, delta);
+            VoiceDelta finished = delta;
+            BlobRef checkpoint = retry.store("writing the model of job " + job.getJobId(), () -> writeDelta(job, finished));
             quality.put("deltaBytes", (double) delta.sizeBytes());
             quality.put("cpuSeconds", meter.cpuSeconds());
             quality.put("energyWh", meter.energyWh());
@@ -146,6 +165,9 @@ public final class TrainingJobRunner {
                     .setMetrics(quality)
                     .setEventTime(Instant.now())
                     .build();
+            // one publication per job id: a model another run of this job published meanwhile is the answer
+            var raced = models.producedBy(job.getVoiceId(), job.getJobId());
+            if (raced.isPresent()) return republishSucceeded(job, raced.get());
             publish(model.getVoiceId(), Topics.MODELS_READY, model);
             models.remember(model);
             publish(progress(job, lease.epoch(), TrainingState.SUCCEEDED, currentStep.get(), currentStep.get(),
@@ -153,9 +175,35 @@ public final class TrainingJobRunner {
             metrics.counter("voxpipe_training_jobs_total", "outcome", "succeeded").increment();
             return Outcome.SUCCEEDED;
         } catch (Exception e) {
+            if (Faults.isTransient(e)) {
+                log.warn("training job {} stopped by a transient fault; it runs again from its last checkpoint: {}",
+                        job.getJobId(), DeadLetters.reason(e));
+                metrics.counter("voxpipe_training_jobs_total", "outcome", "retry").increment();
+                return Outcome.RETRY;
+            }
             log.warn("training job {} failed", job.getJobId(), e);
-            return fail(job, lease, meter, DeadLetters.reason(e));
+            return failOrRetry(job, lease.epoch(), meter, DeadLetters.reason(e));
         }
+    }
+
+    /**
+     * A redelivered job that already produced its model: publish its SUCCEEDED again (the view keeps
+     * the first final state, so this is idempotent), never a second model.
+     */
+    private Outcome republishSucceeded(TrainingJob job, VoiceModelReady model) {
+        log.info("job {} already produced model version {}; publishing its SUCCEEDED again", job.getJobId(), model.getVersion());
+        Double loss = model.getMetrics() == null ? null : model.getMetrics().get("finalLoss");
+        Double steps = model.getMetrics() == null ? null : model.getMetrics().get("steps");
+        int step = steps == null ? 0 : steps.intValue();
+        try {
+            publish(progress(job, job.getEpoch(), TrainingState.SUCCEEDED, step, step, loss,
+                    new ResourceMeter(config.powerWatts(), false), model.getCheckpoint(),
+                    "model version " + model.getVersion() + " ready"));
+        } catch (RuntimeException e) {
+            if (Faults.isTransient(e)) return Outcome.RETRY;
+            throw e;
+        }
+        return Outcome.ALREADY_DONE;
     }
 
     private FineTuneResult fineTune(TrainingJob job, JobLease lease, List<TrainingUtterance> utterances,
@@ -237,8 +285,14 @@ public final class TrainingJobRunner {
         }
     }
 
-    private Outcome fail(TrainingJob job, JobLease lease, ResourceMeter meter, String reason) {
-        publish(progress(job, lease.epoch(), TrainingState.FAILED, currentStep.get(), 0, null, meter, null, reason));
+    /** Publishes FAILED with the reason; when even that cannot be published (the broker is away), the job runs again. */
+    private Outcome failOrRetry(TrainingJob job, int epoch, ResourceMeter meter, String reason) {
+        try {
+            publish(progress(job, epoch, TrainingState.FAILED, currentStep.get(), 0, null, meter, null, reason));
+        } catch (RuntimeException e) {
+            log.warn("cannot publish the failure of job {}; it runs again: {}", job.getJobId(), DeadLetters.reason(e));
+            return Outcome.RETRY;
+        }
         metrics.counter("voxpipe_training_jobs_total", "outcome", "failed").increment();
         return Outcome.FAILED;
     }

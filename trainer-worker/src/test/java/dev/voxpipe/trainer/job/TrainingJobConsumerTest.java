@@ -102,7 +102,11 @@ class TrainingJobConsumerTest {
         }, new ConsumerRecord<>(PARTITION.topic(), 0, 0L, "job-x", new byte[] {0, 0, 0}));
 
         assertTrue(awaitCondition(() -> consumer.committed(Set.of(PARTITION)).containsKey(PARTITION)), "skipped and committed");
-        assertEquals(1, producer.history().size());
+        assertEquals(2, producer.history().size());
+        TrainingProgress failed = (TrainingProgress) producer.history().get(1).value();
+        assertEquals("job-x", failed.getJobId(), "the dead-lettered job ends FAILED, not QUEUED forever");
+        assertEquals(TrainingState.FAILED, failed.getState());
+        assertTrue(failed.getMessage().contains("cannot be read"), failed.getMessage());
         DeadLetter letter = (DeadLetter) producer.history().get(0).value();
         assertEquals(Topics.DEAD_LETTERS, producer.history().get(0).topic());
         assertEquals("trainer-worker", letter.getStage());
