@@ -75,7 +75,14 @@ class ConsoleIT {
             web.await("#voice-title", t -> t.equals("Allison"), Duration.ofSeconds(10));
             // the file picker with the audio and a .txt transcript for each file
             web.type("#file-input", String.join("\n", files));
-            String dataset = web.await("#dataset", t -> t.contains("15 clips accepted"), Duration.ofMinutes(3));
+            String dataset;
+            try {
+                dataset = web.await("#dataset", t -> t.contains("15 clips accepted"), Duration.ofMinutes(3));
+            } catch (AssertionError e) {
+                // say what the page saw of its uploads (statuses, errors), not only the summary that did not move
+                throw new AssertionError(e.getMessage() + "\nuploads: " + web.text("#uploads")
+                        + "\npage errors: " + web.script("return JSON.stringify(window.__errors || [])"), e);
+            }
             assertTrue(dataset.contains("0 rejected"), dataset);
             web.await("#voice-meta", t -> t.contains("consent active"), Duration.ofSeconds(5));
             assertEquals(15, web.script("return document.querySelectorAll('#uploads tbody tr').length").asInt());
