@@ -123,6 +123,16 @@ public final class AcousticModel {
     public static final float LOG_F0_CENTRE = 5.0f;
     public static final float LOG_F0_SCALE = 0.5f;
 
+    /** ln F0 of a normalised log-F0 value (what the prosody predictor reads and writes). */
+    public static double logF0(float normalised) {
+        return normalised * LOG_F0_SCALE + LOG_F0_CENTRE;
+    }
+
+    /** The normalised value of ln F0. */
+    public static float normalisedLogF0(double logF0) {
+        return (float) ((logF0 - LOG_F0_CENTRE) / LOG_F0_SCALE);
+    }
+
     /**
      * The variance predictor (FastSpeech 2-style, at frame level): from the token states expanded to frames
      * [B, C, F] to [B, 3, F] = normalised log-F0, voicing logit, energy (mean normalised log-mel of the frame).

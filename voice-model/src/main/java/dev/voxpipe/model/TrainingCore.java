@@ -307,8 +307,7 @@ public final class TrainingCore {
             float[] track = f0[i];
             for (int t = 0; t < melLens[i] && track != null && t < track.length; t++) {
                 if (track[t] > 0 && Float.isFinite(track[t])) {
-                    pitch[(i * 2) * maxMel + t] = (float) ((Math.log(track[t]) - AcousticModel.LOG_F0_CENTRE)
-                            / AcousticModel.LOG_F0_SCALE);
+                    pitch[(i * 2) * maxMel + t] = AcousticModel.normalisedLogF0(Math.log(track[t]));
                     pitch[(i * 2 + 1) * maxMel + t] = 1f;
                 }
             }

@@ -432,12 +432,10 @@ public final class VoiceModelRuntime implements AutoCloseable {
         return cfg.learningRate() * warmUp * 0.5 * (1 + Math.cos(Math.PI * step / Math.max(1, cfg.maxSteps())));
     }
 
-    /** Random utterances (deterministic in seed and step) up to a frame budget. */
-    static TrainingCore.Batch fineTuneBatch(List<int[]> tokens, List<float[][]> mels, long seed, int step) {
-        return fineTuneBatch(tokens, mels, null, seed, step);
-    }
-
-    /** As above, with each utterance's F0 track ({@code f0}: null for models without prosody). */
+    /**
+     * Random utterances (deterministic in seed and step) up to a frame budget, with each one's F0 track ({@code f0}:
+     * null for models without prosody).
+     */
     static TrainingCore.Batch fineTuneBatch(List<int[]> tokens, List<float[][]> mels, List<float[]> f0, long seed,
                                             int step) {
         Random rng = new Random(seed * 1_000_003L + step);
@@ -531,12 +529,13 @@ public final class VoiceModelRuntime implements AutoCloseable {
             float[][] clips = new float[mels.size()][];
             Vocoder chosen = vocoder == Vocoder.HARMONIC && !hasPitchModel() && rendered.f0() == null
                     ? Vocoder.GRIFFIN_LIM : vocoder;
-            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC ? control.apply(pitchRange(voice)) : null;
+            // the pitch model reads F0 off the mel only for a model that predicts none
+            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC && rendered.f0() == null
+                    ? control.apply(pitchRange(voice)) : null;
             java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
                 try (NDManager m = root.newSubManager()) {
-                    clips[i] = rendered.f0() != null && chosen == Vocoder.HARMONIC
-                            ? HarmonicVocoder.synthesize(m, mels.get(i), rendered.f0().get(i), phaseSeed(sentences.get(i)))
-                            : vocode(m, mels.get(i), chosen, range, phaseSeed(sentences.get(i)));
+                    clips[i] = vocode(m, mels.get(i), chosen, rendered.f0() == null ? null : rendered.f0().get(i), range,
+                            phaseSeed(sentences.get(i)));
                 }
             });
             for (float[] a : clips) {
@@ -548,10 +547,14 @@ public final class VoiceModelRuntime implements AutoCloseable {
         return new SynthesisOutput(audio, seconds > 0 ? wall / seconds : 0);
     }
 
-    /** One sentence's log-mel through the chosen vocoder ({@code range}: the voice's pitch, for the harmonic one). */
-    static float[] vocode(NDManager m, float[][] logMel, Vocoder vocoder, PitchModel.F0Stats range, long seed) {
+    /**
+     * One sentence's log-mel through the chosen vocoder. The harmonic one takes the acoustic model's F0 when it
+     * predicts one ({@code f0Hz}), else the pitch model's reading of the mel in the voice's pitch {@code range}.
+     */
+    static float[] vocode(NDManager m, float[][] logMel, Vocoder vocoder, float[] f0Hz, PitchModel.F0Stats range,
+                          long seed) {
         if (vocoder == Vocoder.GRIFFIN_LIM) return Spectral.griffinLim(m, logMel, GRIFFIN_LIM_ITERATIONS, 0.99, seed);
-        return HarmonicVocoder.synthesize(m, logMel, pitchModel().f0(m, logMel, range), seed);
+        return HarmonicVocoder.synthesize(m, logMel, f0Hz != null ? f0Hz : pitchModel().f0(m, logMel, range), seed);
     }
 
     /** Input ids of a text with the base's own tokenizer (TorchScript models read graphemes). */
@@ -724,15 +727,16 @@ public final class VoiceModelRuntime implements AutoCloseable {
         float[] v = AcousticModel.variance(w, frameStates, fmask).toType(DataType.FLOAT32, false).toFloatArray();
         float[] input = new float[b * AcousticModel.PROSODY_CHANNELS * maxFrames];
         List<float[]> tracks = new ArrayList<>();
+        int channels = AcousticModel.PROSODY_CHANNELS;
         for (int i = 0; i < b; i++) {
-            int pitchAt = (i * 3) * maxFrames;
-            int voicingAt = (i * 3 + 1) * maxFrames;
-            int energyAt = (i * 3 + 2) * maxFrames;
+            int pitchAt = (i * channels) * maxFrames;
+            int voicingAt = (i * channels + 1) * maxFrames;
+            int energyAt = (i * channels + 2) * maxFrames;
             double sum = 0;
             int n = 0;
             for (int t = 0; t < frames[i]; t++) {
                 if (v[voicingAt + t] > 0) {
-                    sum += v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE;
+                    sum += AcousticModel.logF0(v[pitchAt + t]);
                     n++;
                 }
             }
@@ -742,16 +746,15 @@ public final class VoiceModelRuntime implements AutoCloseable {
             for (int t = 0; t < frames[i]; t++) {
                 input[energyAt + t] = v[energyAt + t];
                 if (v[voicingAt + t] > 0) {
-                    double logF0 = pitch.apply(v[pitchAt + t] * AcousticModel.LOG_F0_SCALE + AcousticModel.LOG_F0_CENTRE
-                            + shift, mean + shift);
+                    double logF0 = pitch.apply(AcousticModel.logF0(v[pitchAt + t]) + shift, mean + shift);
                     hz[t] = (float) Math.exp(logF0);
-                    input[pitchAt + t] = (float) ((logF0 - AcousticModel.LOG_F0_CENTRE) / AcousticModel.LOG_F0_SCALE);
+                    input[pitchAt + t] = AcousticModel.normalisedLogF0(logF0);
                     input[voicingAt + t] = 1f;
                 }
             }
             tracks.add(hz);
         }
-        return new Prosody(m.create(input, new Shape(b, AcousticModel.PROSODY_CHANNELS, maxFrames)), tracks);
+        return new Prosody(m.create(input, new Shape(b, channels, maxFrames)), tracks);
     }
 
     /**
