@@ -230,6 +230,29 @@ class IngestApiIT {
         assertEquals(422, api.get("/v1/voices?limit=0", key).statusCode());
     }
 
+    /** An unmounted blob volume is an outage: 503 with Retry-After (not a 400 blaming the upload), then 202 once back. */
+    @Test
+    void aBlobStoreOutageIsAnswered503AndTheRetrySucceeds() throws Exception {
+        String voiceId = api.createVoice(KEY_A, "Blob outage");
+        byte[] wav = TestSupport.wav(16000, 8000, 260);
+        Path root = dir.resolve("blobs");
+        Path away = dir.resolve("blobs-unmounted");
+        Files.move(root, away);
+        Files.writeString(root, "the volume is not mounted");
+        HttpResponse<String> refused;
+        try {
+            refused = api.postRaw("/v1/voices/" + voiceId + "/samples", KEY_A, "audio/wav", wav);
+        } finally {
+            Files.delete(root);
+            Files.move(away, root);
+        }
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("storage_unavailable", new JsonObject(refused.body()).getString("error"));
+        assertEquals("5", refused.headers().firstValue("Retry-After").orElse(""));
+        HttpResponse<String> retried = api.postRaw("/v1/voices/" + voiceId + "/samples", KEY_A, "audio/wav", wav);
+        assertEquals(202, retried.statusCode(), retried.body());
+    }
+
     @Test
     void uploadsStreamToTheBlobStoreAndAreAnnouncedOnKafka() throws Exception {
         String voiceId = api.createVoice(KEY_A, "Uploader");

@@ -48,13 +48,15 @@ public final class ChaosRun {
 
     /** The load and the faults. */
     public record Profile(String name, int voices, int promptsPerVoice, int trainings, int books, int kills,
-                          Duration killEvery, Duration brokerStop, Duration registryStop, int trainSteps) {
+                          Duration killEvery, Duration brokerStop, Duration registryStop, Duration blobStoreOutage, int trainSteps) {
         public static Profile shortRun() {
-            return new Profile("short", 4, 4, 2, 3, 4, Duration.ofSeconds(25), Duration.ofSeconds(20), Duration.ofSeconds(15), 10);
+            return new Profile("short", 4, 4, 2, 3, 4, Duration.ofSeconds(25), Duration.ofSeconds(20), Duration.ofSeconds(15),
+                    Duration.ofSeconds(10), 10);
         }
 
         public static Profile full() {
-            return new Profile("full", 50, 4, 10, 20, 20, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30), 20);
+            return new Profile("full", 50, 4, 10, 20, 20, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                    Duration.ofSeconds(30), 20);
         }
     }
 
@@ -191,13 +193,16 @@ public final class ChaosRun {
         }
     }
 
-    /** Kills a worker every {@code killEvery} (round-robin over the stages), and stops the broker and the registry once each. */
+    /**
+     * Kills a worker every {@code killEvery} (round-robin over the stages), and stops the broker and the registry once
+     * each, and takes the blob store away once.
+     */
     private void faults(AtomicBoolean loadDone) {
         try {
             int kills = 0;
             long start = System.nanoTime();
-            boolean brokerStopped = false, registryStopped = false;
-            while (kills < profile.kills() || !brokerStopped || !registryStopped) {
+            boolean brokerStopped = false, registryStopped = false, blobStoreAway = false;
+            while (kills < profile.kills() || !brokerStopped || !registryStopped || !blobStoreAway) {
                 Thread.sleep(profile.killEvery().toMillis());
                 long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
                 if (kills < profile.kills()) {
@@ -218,8 +223,12 @@ public final class ChaosRun {
                     suspend("apicurio", profile.registryStop());
                     faults.add("registry stopped " + profile.registryStop().toSeconds() + " s at " + elapsed + " s");
                     registryStopped = true;
+                } else if (!blobStoreAway && kills >= 4) {
+                    unmountBlobStore(profile.blobStoreOutage());
+                    faults.add("blob store away " + profile.blobStoreOutage().toSeconds() + " s at " + elapsed + " s");
+                    blobStoreAway = true;
                 }
-                if (loadDone.get() && kills >= profile.kills() && brokerStopped && registryStopped) break;
+                if (loadDone.get() && kills >= profile.kills() && brokerStopped && registryStopped && blobStoreAway) break;
             }
         } catch (Exception e) {
             faults.add("fault injection failed: " + e);
@@ -236,6 +245,24 @@ public final class ChaosRun {
             Thread.sleep(d.toMillis());
         } finally {
             signal("CONT", target.pid());
+        }
+    }
+
+    /**
+     * A blob-store outage as a cluster sees one when its volume is unmounted: the store's root directory (shared by
+     * ingest and every worker process) is moved aside and a file put in its place, so nothing can be read or written
+     * under it, then put back after {@code d}.
+     */
+    private void unmountBlobStore(Duration d) throws Exception {
+        Path root = Path.of(settings.get("voxpipe.blob.root"));
+        Path away = root.resolveSibling(root.getFileName() + ".unmounted");
+        Files.move(root, away, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.writeString(root, "unmounted by the chaos run");
+            Thread.sleep(d.toMillis());
+        } finally {
+            Files.deleteIfExists(root);
+            Files.move(away, root, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

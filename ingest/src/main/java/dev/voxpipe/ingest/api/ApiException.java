@@ -42,6 +42,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(503, "unavailable", message, null, retryAfterSeconds);
     }
 
+    /** The blob store is away (an unmounted volume, an unreachable S3 endpoint): nothing was stored, retry. */
+    public static ApiException storageUnavailable() {
+        return new ApiException(503, "storage_unavailable", "the blob store is unavailable; nothing was accepted, retry shortly",
+                null, 5);
+    }
+
     public int status() {
         return status;
     }

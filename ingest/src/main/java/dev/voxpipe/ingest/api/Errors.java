@@ -111,6 +111,10 @@ public final class Errors {
             case 431 -> new ApiException(431, "headers_too_large", "the request headers are larger than the server accepts");
             case 501 -> new ApiException(501, "not_implemented", "the method is not implemented");
             default -> {
+                if (failure != null && dev.voxpipe.core.fault.Faults.isTransient(failure)) {
+                    log.warn("infrastructure unavailable on {}: {}", path, failure.toString());
+                    yield ApiException.unavailable("a backing service (blob store, broker or registry) is unavailable; retry shortly", 5);
+                }
                 log.error("unexpected failure on {}", path, failure);
                 yield new ApiException(500, "internal", "internal error; see the service log");
             }

@@ -196,6 +196,8 @@ final class UploadApi {
                         "the body is not audio the pipeline can read (sniffed from its bytes; WAV, FLAC, MP3, Ogg Opus/Vorbis)",
                         new JsonObject().put("declaredContentType", contentType), null);
                 case EmptyUpload x -> ApiException.badRequest("the upload is empty");
+                // the store's outage, not the client's upload: nothing was accepted, and a retry will do
+                case dev.voxpipe.core.fault.Faults.StoreUnavailableException store -> ApiException.storageUnavailable();
                 case IOException io -> ApiException.badRequest("the upload did not complete");
                 default -> null;
             };

@@ -1,5 +1,6 @@
 package dev.voxpipe.core.blob;
 
+import dev.voxpipe.core.fault.Faults.StoreUnavailableException;
 import dev.voxpipe.core.io.BoundedInputStream;
 import dev.voxpipe.schemas.common.BlobRef;
 import java.io.IOException;
@@ -21,6 +22,10 @@ import java.util.UUID;
 /**
  * Blobs as files under one root. Writes go to a temporary file in the same file system, are
  * flushed to disk, then renamed into place, so a reader never sees half a blob.
+ *
+ * <p>The root is a mount in a cluster (a network file system, a volume): when it is gone or is no
+ * longer a directory, every call says the store is unavailable ({@link StoreUnavailableException},
+ * a transient fault), never that a blob is missing, which would dead-letter good records.
  */
 public final class FileSystemBlobStore implements BlobStore {
 
@@ -28,6 +33,10 @@ public final class FileSystemBlobStore implements BlobStore {
     private final Path staging;
 
     public FileSystemBlobStore(Path root) throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            // something else where the volume should be mounted: an outage, not a configuration to create
+            throw new StoreUnavailableException("file blob store at " + root + " is unavailable: it is not a directory (volume unmounted?)");
+        }
         this.root = Files.createDirectories(root).toRealPath();
         this.staging = Files.createDirectories(this.root.resolve(".staging"));
     }
@@ -38,6 +47,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public BlobRef put(InputStream content, String contentType) throws IOException {
+        requireAvailable();
         Path temp = staging.resolve(UUID.randomUUID() + ".part");
         try {
             HashingInputStream hashing = new HashingInputStream(content);
@@ -60,6 +70,7 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public BlobRef putAt(String key, InputStream content, String contentType) throws IOException {
         Path target = resolve(key);
+        requireAvailable();
         Path temp = staging.resolve(UUID.randomUUID() + ".part");
         try {
             HashingInputStream hashing = new HashingInputStream(content);
@@ -74,10 +85,11 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public InputStream open(String key) throws IOException {
+        Path path = resolve(key);
         try {
-            return Files.newInputStream(resolve(key));
-        } catch (NoSuchFileException e) {
-            throw new NoSuchBlobException(key, describe());
+            return Files.newInputStream(path);
+        } catch (IOException e) {
+            throw readFault(e, key);
         }
     }
 
@@ -85,10 +97,11 @@ public final class FileSystemBlobStore implements BlobStore {
     public InputStream openRange(String key, long offset, long length) throws IOException {
         if (offset < 0 || length < 0) throw new IllegalArgumentException("negative range " + offset + "+" + length);
         FileChannel channel;
+        Path path = resolve(key);
         try {
-            channel = FileChannel.open(resolve(key), StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchBlobException(key, describe());
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw readFault(e, key);
         }
         channel.position(offset);
         return new BoundedInputStream(Channels.newInputStream(channel), length);
@@ -97,18 +110,47 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public Optional<BlobStat> stat(String key) throws IOException {
         Path path = resolve(key);
-        if (!Files.isRegularFile(path)) return Optional.empty();
+        if (!Files.isRegularFile(path)) {
+            requireAvailable();
+            return Optional.empty();
+        }
         return Optional.of(new BlobStat(key, Files.size(path)));
     }
 
     @Override
     public boolean delete(String key) throws IOException {
-        return Files.deleteIfExists(resolve(key));
+        Path path = resolve(key);
+        requireAvailable();
+        return Files.deleteIfExists(path);
     }
 
     @Override
     public String describe() {
         return "file blob store at " + root;
+    }
+
+    /** A failed open: the store's outage if its root is gone, else a missing blob, else the error itself. */
+    private IOException readFault(IOException e, String key) throws StoreUnavailableException {
+        requireAvailable();
+        return e instanceof NoSuchFileException ? new NoSuchBlobException(key, describe()) : e;
+    }
+
+    /**
+     * Throws unless the root is a directory. The staging directory is made again if only it is gone (a root
+     * restored from a backup); a missing root is not made again, since that would hide an unmounted volume
+     * behind an empty store.
+     */
+    private void requireAvailable() throws StoreUnavailableException {
+        if (!Files.isDirectory(root)) {
+            throw new StoreUnavailableException(describe() + " is unavailable: " + root + " is not a directory (volume unmounted?)");
+        }
+        if (!Files.isDirectory(staging)) {
+            try {
+                Files.createDirectories(staging);
+            } catch (IOException e) {
+                throw new StoreUnavailableException(e);
+            }
+        }
     }
 
     /** Maps a validated key to a path and double-checks it stays under the root. */

@@ -1,6 +1,7 @@
 package dev.voxpipe.core.worker;
 
 import dev.voxpipe.core.config.VoxConfig;
+import dev.voxpipe.core.fault.Faults;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,28 @@ public final class WorkerMain {
         Thread.setDefaultUncaughtExceptionHandler(Workers.LOG_UNCAUGHT);
         WorkerContext context;
         Worker worker;
-        try {
-            context = WorkerContext.standalone(VoxConfig.fromEnvironment(), service, defaultMetricsPort);
-        } catch (RuntimeException e) {
-            log.error("{}: bad configuration: {}", service, e.getMessage()); // the message says which setting; no stack trace
-            System.exit(2);
-            return;
+        long pauseMillis = 1000;
+        while (true) {
+            try {
+                context = WorkerContext.standalone(VoxConfig.fromEnvironment(), service, defaultMetricsPort);
+                break;
+            } catch (RuntimeException e) {
+                if (Faults.isTransient(e)) {
+                    // the blob store (or another service the context opens) is away: wait for it, as the stages do
+                    log.warn("{}: cannot start yet, {}; retrying in {} ms", service, e.getMessage(), pauseMillis);
+                    try {
+                        Thread.sleep(pauseMillis);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    pauseMillis = Math.min(30_000, pauseMillis * 2);
+                    continue;
+                }
+                log.error("{}: bad configuration: {}", service, e.getMessage()); // the message says which setting; no stack trace
+                System.exit(2);
+                return;
+            }
         }
         try {
             worker = starter.start(context);
