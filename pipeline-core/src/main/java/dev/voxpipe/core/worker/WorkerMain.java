@@ -26,12 +26,12 @@ public final class WorkerMain {
 
     public static void run(String service, int defaultMetricsPort, Starter starter) {
         Thread.setDefaultUncaughtExceptionHandler(Workers.LOG_UNCAUGHT);
-        WorkerContext context;
+        WorkerContext opened;
         Worker worker;
         long pauseMillis = 1000;
         while (true) {
             try {
-                context = WorkerContext.standalone(VoxConfig.fromEnvironment(), service, defaultMetricsPort);
+                opened = WorkerContext.standalone(VoxConfig.fromEnvironment(), service, defaultMetricsPort);
                 break;
             } catch (RuntimeException e) {
                 if (Faults.isTransient(e)) {
@@ -51,6 +51,7 @@ public final class WorkerMain {
                 return;
             }
         }
+        WorkerContext context = opened;
         try {
             worker = starter.start(context);
         } catch (Exception e) {
