@@ -36,13 +36,21 @@ public final class HarmonicVocoder {
      *                          on, an onset frame's analysis window is half fade-in and reads as aperiodic: copy
      *                          synthesis lost 5-8 points of voiced frames, almost all at onsets, and one frame of
      *                          lead wins them back (validation split)
+     * @param matchIterations   passes that scale the output's spectrum, band by mel band, towards the target mel
+     *                          while keeping its phase and its shape within each band ({@link #matchEnvelope}): the
+     *                          envelope comes closer to the mel without replacing the harmonics by the mel's smooth
+     *                          magnitude (0: none)
      */
     public record Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz,
-                           int voicingLead) {
+                           int voicingLead, int matchIterations) {
         public Settings {
             if (!(maxVoicedHz > 500 && maxVoicedHz <= Spectral.SAMPLE_RATE / 2.0)) throw new IllegalArgumentException("maxVoicedHz " + maxVoicedHz);
             if (!(voicedNoiseShare >= 0 && voicedNoiseShare < 1)) throw new IllegalArgumentException("voicedNoiseShare " + voicedNoiseShare);
-            if (refineIterations < -1 || voicingLead < 0 || refineFromHz < 0) throw new IllegalArgumentException("negative iterations, cut or lead");
+            if (refineIterations < -1 || voicingLead < 0 || refineFromHz < 0 || matchIterations < 0) throw new IllegalArgumentException("negative iterations, cut or lead");
+        }
+
+        public Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz, int voicingLead) {
+            this(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, 0);
         }
 
         /** The defaults, each overridable by a system property {@code voxpipe.hnm.*} (for validation sweeps). */
@@ -51,7 +59,8 @@ public final class HarmonicVocoder {
                     Double.parseDouble(System.getProperty("voxpipe.hnm.voicedNoise", "0")),
                     Integer.getInteger("voxpipe.hnm.refine", 0),
                     Double.parseDouble(System.getProperty("voxpipe.hnm.refineFromHz", "1500")),
-                    Integer.getInteger("voxpipe.hnm.lead", 1));
+                    Integer.getInteger("voxpipe.hnm.lead", 1),
+                    Integer.getInteger("voxpipe.hnm.match", 0));
         }
     }
 
@@ -116,8 +125,48 @@ public final class HarmonicVocoder {
             } else {
                 out = signal;
             }
+            if (settings.matchIterations() > 0) {
+                out = matchEnvelope(m, out, floorAttenuatedMel(logMel), settings.matchIterations(), window, envelope);
+            }
             return Spectral.limitPeak(out);
         }
+    }
+
+    /** The most one matching pass scales a mel band by, either way (a band with next to no energy stays quiet). */
+    private static final float MAX_MATCH_GAIN = 8f;
+
+    /**
+     * Scales {@code audio}'s spectrum towards {@code targetMel} [T * MELS] (power): each pass measures the output's
+     * own power mel, takes each band's amplitude ratio to the target, spreads the ratios over the linear bins with
+     * the filterbank's weights (a bin under two triangles gets their weighted mean) and multiplies the complex
+     * spectrum by them before one inverse STFT. The phase, and the peaks and valleys within a band (the harmonics),
+     * are kept; only the band's level moves.
+     */
+    static float[] matchEnvelope(NDManager parent, float[] audio, float[] targetMel, int passes, NDArray window,
+                                 float[] envelope) {
+        int samples = audio.length;
+        for (int pass = 0; pass < passes; pass++) {
+            try (NDManager scope = parent.newSubManager()) {
+                NDArray spec = Spectral.stft(scope, audio, samples);
+                float[] pairs = spec.toFloatArray();
+                Spectral.scaleBandsToMel(pairs, targetMel, MAX_MATCH_GAIN);
+                audio = Spectral.istft(scope.create(pairs, spec.getShape()), window, envelope, samples);
+            }
+        }
+        return audio;
+    }
+
+    /** The power mel [T * MELS] of {@code logMel} with pause frames attenuated as {@link #silenceFloorBins} does. */
+    static float[] floorAttenuatedMel(float[][] logMel) {
+        float[] power = new float[logMel.length * Spectral.MELS];
+        for (int t = 0; t < logMel.length; t++) {
+            boolean silent = true;
+            for (int j = 0; j < Spectral.MELS && silent; j++) silent = logMel[t][j] <= LOG_MEL_FLOOR + 0.1f;
+            for (int j = 0; j < Spectral.MELS; j++) {
+                power[t * Spectral.MELS + j] = (float) Math.exp(logMel[t][j]) * (silent ? FLOOR_ATTENUATION : 1f);
+            }
+        }
+        return power;
     }
 
     /** The log-mel's clamp, ln(1e-5): a band there in the target was silent or below the feature stage's floor. */

@@ -220,6 +220,47 @@ public final class Spectral {
         return m.create(power, new Shape(frames, BINS));
     }
 
+    /**
+     * Multiplies each frame of a complex spectrum {@code pairs} [T * BINS * 2] so that its power mel comes closer to
+     * {@code targetMel} [T * MELS]: band j's amplitude ratio {@code sqrt(target / own)}, clipped to
+     * {@code 1/maxGain..maxGain}, spread over the linear bins by the filterbank's weights normalised per bin (a bin
+     * under no triangle, DC and Nyquist, is zeroed). Sparse, in Java: the dense [BINS x MELS] products cost more
+     * than the FFTs around them.
+     */
+    static void scaleBandsToMel(float[] pairs, float[] targetMel, float maxGain) {
+        int frames = pairs.length / (BINS * 2);
+        float[] own = new float[MELS];
+        float[] num = new float[BINS];
+        float[] den = new float[BINS];
+        for (int t = 0; t < frames; t++) {
+            int sOff = t * BINS * 2;
+            int mOff = t * MELS;
+            for (int j = 0; j < MELS; j++) {
+                float sum = 0;
+                for (int e = SPARSE_START[j]; e < SPARSE_START[j + 1]; e++) {
+                    int i = sOff + 2 * SPARSE_BIN[e];
+                    sum += SPARSE_WEIGHT[e] * (pairs[i] * pairs[i] + pairs[i + 1] * pairs[i + 1]);
+                }
+                own[j] = sum;
+            }
+            java.util.Arrays.fill(num, 0f);
+            java.util.Arrays.fill(den, 0f);
+            for (int j = 0; j < MELS; j++) {
+                float g = (float) Math.sqrt((targetMel[mOff + j] + 1e-10f) / (own[j] + 1e-10f));
+                g = Math.max(1f / maxGain, Math.min(maxGain, g));
+                for (int e = SPARSE_START[j]; e < SPARSE_START[j + 1]; e++) {
+                    num[SPARSE_BIN[e]] += SPARSE_WEIGHT[e] * g;
+                    den[SPARSE_BIN[e]] += SPARSE_WEIGHT[e];
+                }
+            }
+            for (int b = 0; b < BINS; b++) {
+                float gain = num[b] / (den[b] + 1e-12f);
+                pairs[sOff + 2 * b] *= gain;
+                pairs[sOff + 2 * b + 1] *= gain;
+            }
+        }
+    }
+
     /** The filterbank's non-zero entries, row by row: band j owns entries SPARSE_START[j]..SPARSE_START[j+1]. */
     private static final int[] SPARSE_START = new int[MELS + 1];
     private static final int[] SPARSE_BIN;

@@ -562,6 +562,16 @@ public final class VoiceModelRuntime implements AutoCloseable {
         return base == null ? CharTokenizer.encode(text) : base.config().tokens(text);
     }
 
+    /** What the acoustic model gives the vocoder: log-mels, and F0 tracks (Hz, 0 unvoiced) when it predicts them. */
+    public record Rendering(List<float[][]> logMels, List<float[]> f0Hz) {
+    }
+
+    /** The acoustic model alone: log-mels and, for a model with prosody, its F0 tracks ({@code null} otherwise). */
+    public Rendering rendering(VoiceDelta voice, List<String> sentences, double speed) {
+        Acoustic a = render(voice, sentences, speed, PitchControl.NONE);
+        return new Rendering(a.mels(), a.f0());
+    }
+
     /** The acoustic model alone: log-mel [frames][100] per sentence. */
     public List<float[][]> logMels(VoiceDelta voice, List<String> sentences, double speed) {
         return render(voice, sentences, speed, PitchControl.NONE).mels();

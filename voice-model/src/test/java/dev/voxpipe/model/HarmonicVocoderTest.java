@@ -53,6 +53,36 @@ class HarmonicVocoderTest {
         }
     }
 
+    /** Mean |log-mel difference| over the inner frames and every band. */
+    static double melDistance(float[][] a, float[][] b) {
+        double diff = 0;
+        for (int t = 5; t < a.length - 5; t++) {
+            for (int j = 0; j < Spectral.MELS; j++) diff += Math.abs(a[t][j] - b[t][j]);
+        }
+        return diff / ((a.length - 10) * (double) Spectral.MELS);
+    }
+
+    @Test
+    void matchingTheEnvelopeBringsTheMelCloserAndKeepsThePitch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] mel = Spectral.logMel(m, buzz(150));
+            float[] f0 = constant(mel.length, 150f);
+            HarmonicVocoder.Settings plain = new HarmonicVocoder.Settings(5000, 0, 0, 1500, 1, 0);
+            HarmonicVocoder.Settings matched = new HarmonicVocoder.Settings(5000, 0, 0, 1500, 1, 2);
+            float[] before = HarmonicVocoder.synthesize(m, mel, f0, 1, plain);
+            float[] after = HarmonicVocoder.synthesize(m, mel, f0, 1, matched);
+            double d0 = melDistance(Spectral.logMel(m, before), mel);
+            double d1 = melDistance(Spectral.logMel(m, after), mel);
+            assertTrue(d1 < 0.7 * d0, "log-mel distance " + d0 + " -> " + d1);
+            float[] tracked = PITCH.f0(after, Spectral.SAMPLE_RATE, Spectral.HOP);
+            assertTrue(voicedShare(tracked) > 0.8, "voiced share " + voicedShare(tracked));
+            double mean = 0;
+            int n = 0;
+            for (float v : tracked) if (v > 0) { mean += v; n++; }
+            assertEquals(150, mean / n, 3, "pitch after matching");
+        }
+    }
+
     @Test
     void unvoicedFramesAreNoiseAndTheOutputIsDeterministic() {
         try (NDManager m = NDManager.newBaseManager()) {

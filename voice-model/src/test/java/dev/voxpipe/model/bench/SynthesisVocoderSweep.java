@@ -19,7 +19,8 @@ import java.util.Locale;
  * The vocoder under a model's own output: one few-shot voice (the {@code voice.delta} a {@link CloneEvaluation} run
  * left), its held-out prompts' log-mels computed once, then vocoded by each variant into {@code OUT/<variant>}
  * beside {@code OUT/ref}, for {@code speech-tools clone-report}. Variants: {@code griffin-lim}, or
- * {@code hnm:REFINE:LEAD:NOISE[:MAXVOICEDHZ[:REFINEFROMHZ]]} (harmonic vocoder settings, F0 from the pitch model).
+ * {@code hnm:REFINE:LEAD:NOISE[:MAXVOICEDHZ[:REFINEFROMHZ[:MATCH]]]} (harmonic vocoder settings; F0 from the acoustic
+ * model when it predicts one, else from the pitch model).
  * <pre>SynthesisVocoderSweep --run DIR --out DIR --variants griffin-lim,hnm:-1:1:0,hnm:3:1:0</pre>
  */
 public final class SynthesisVocoderSweep {
@@ -38,7 +39,8 @@ public final class SynthesisVocoderSweep {
             voice = VoiceDelta.read(in);
         }
         List<String> texts = clips.stream().map(CloneEvaluation.Clip::text).toList();
-        List<float[][]> mels = runtime.logMels(voice, texts, 1.0);
+        VoiceModelRuntime.Rendering rendering = runtime.rendering(voice, texts, 1.0);
+        List<float[][]> mels = rendering.logMels();
         PitchModel.F0Stats range = runtime.pitchRange(voice);
         CloneEvaluation.writeSet(out.resolve("ref"), clips, clips.stream().map(CloneEvaluation.Clip::pcm).toList());
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "voice pitch range: mean %.0f Hz, std %.3f (ln)%n",
@@ -48,9 +50,15 @@ public final class SynthesisVocoderSweep {
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             List<float[]> f0 = new ArrayList<>();
             long p0 = System.nanoTime();
-            for (float[][] mel : mels) f0.add(VoiceModelRuntime.pitchModel().f0(m, mel, range));
-            double pitchSeconds = (System.nanoTime() - p0) / 1e9;
-            summary.append(String.format(Locale.ROOT, "pitch model RTF %.4f%n", pitchSeconds / seconds));
+            if (rendering.f0Hz() != null) {
+                // a model with prosody: the vocoder gets its own F0, as synthesis does
+                f0.addAll(rendering.f0Hz());
+                summary.append("F0 from the acoustic model\n");
+            } else {
+                for (float[][] mel : mels) f0.add(VoiceModelRuntime.pitchModel().f0(m, mel, range));
+                double pitchSeconds = (System.nanoTime() - p0) / 1e9;
+                summary.append(String.format(Locale.ROOT, "pitch model RTF %.4f%n", pitchSeconds / seconds));
+            }
             for (String variant : a.get("variants").split(",")) {
                 List<float[]> audio = new ArrayList<>();
                 long t0 = System.nanoTime();
@@ -61,7 +69,7 @@ public final class SynthesisVocoderSweep {
                         String[] p = variant.split(":");
                         HarmonicVocoder.Settings s = new HarmonicVocoder.Settings(p.length > 4 ? Double.parseDouble(p[4]) : 5000,
                                 Double.parseDouble(p[3]), Integer.parseInt(p[1]), p.length > 5 ? Double.parseDouble(p[5]) : 0,
-                                Integer.parseInt(p[2]));
+                                Integer.parseInt(p[2]), p.length > 6 ? Integer.parseInt(p[6]) : 0);
                         audio.add(HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, s));
                     }
                 }
