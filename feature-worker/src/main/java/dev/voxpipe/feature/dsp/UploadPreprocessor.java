@@ -39,7 +39,7 @@ public final class UploadPreprocessor {
 
     /** Without alignment or recognition: clips get the punctuation split of the transcript, or no text. */
     public UploadPreprocessor(PreprocessSettings settings) {
-        this(settings, new LabelSettings(false, false, "pocketsphinx_batch", LabelSettings.DEFAULT_MODEL_DIR, 0.7, 0.4, 6.0, 0.6, 0.85));
+        this(settings, LabelSettings.off());
     }
 
     public UploadPreprocessor(PreprocessSettings settings, LabelSettings labels) {

@@ -24,6 +24,13 @@ public record LabelSettings(boolean alignmentEnabled, boolean recognitionEnabled
         return new LabelSettings(true, true, "pocketsphinx_batch", DEFAULT_MODEL_DIR, 0.7, 0.4, 6.0, 0.6, 0.85);
     }
 
+    /** No alignment, no recognition: clips get the punctuation split of a transcript, or no text (DSP-only tests, benches). */
+    public static LabelSettings off() {
+        LabelSettings d = defaults();
+        return new LabelSettings(false, false, d.program(), d.modelDir(), d.minClipAlignment(), d.minTranscriptMatch(),
+                d.maxWordsPerSecond(), d.minEnglishWords(), d.recognitionThreshold());
+    }
+
     public Pocketsphinx recogniser() {
         return new Pocketsphinx(program, modelDir);
     }
