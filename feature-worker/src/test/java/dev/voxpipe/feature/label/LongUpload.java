@@ -19,7 +19,8 @@ import java.util.Random;
 public record LongUpload(PcmAudio audio, String transcript, List<Prompt> prompts) {
     public static final int RATE = 16_000;
 
-    public record Prompt(double start, double end, String text) {
+    /** @param name the prompt's name in the Asterisk sets (the same name in every language) */
+    public record Prompt(double start, double end, String text, String name) {
     }
 
     /** Held-out prompts in a fixed order until the recording is at least {@code seconds} long. */
@@ -47,7 +48,7 @@ public record LongUpload(PcmAudio audio, String transcript, List<Prompt> prompts
             if (!seen.add(u.text())) continue; // the same sentence twice would make the truth ambiguous
             if (skipped++ < skip) continue;
             float[] x = loader.audio(u, RATE).samples();
-            prompts.add(new Prompt(t, t + x.length / (double) RATE, u.text()));
+            prompts.add(new Prompt(t, t + x.length / (double) RATE, u.text(), u.name()));
             parts.add(x);
             t += x.length / (double) RATE;
             double pause = 0.4 + 0.8 * random.nextDouble();

@@ -46,6 +46,7 @@ class LongUploadLabellingTest {
     void aLongUploadsTranscriptIsAlignedToItsClipsWordForWord() {
         PreparedUpload prepared = PREPROCESSOR.prepare(upload.audio(), plainTranscript);
         LongUpload.Score score = upload.score(prepared.clips(), true);
+        System.out.println("one-minute alignment: " + score);
         assertTrue(score.textCoverage() >= 0.9, "speech in clips with text: " + score);
         assertTrue(score.wer() <= 0.05, "word error of clip texts: " + score);
         assertTrue(score.refWords() >= 80, score.toString());
@@ -81,6 +82,7 @@ class LongUploadLabellingTest {
     void aTranscriptOfAnotherRecordingIsRefusedWithTheReason() throws Exception {
         String other = LongUpload.build(60, 20L, 40).transcript();
         PreparedUpload prepared = PREPROCESSOR.prepare(upload.audio(), other.replaceAll("[.,;:!?]", ""));
+        System.out.println("another recording's transcript: " + prepared.labelNote());
         assertTrue(prepared.clips().stream().allMatch(c -> c.transcript() == null), "no clip keeps text");
         assertNotNull(prepared.labelNote());
         assertTrue(prepared.labelNote().startsWith("the transcript does not match the audio"), prepared.labelNote());
@@ -96,6 +98,46 @@ class LongUploadLabellingTest {
         PreparedUpload prepared = PREPROCESSOR.prepare(upload.audio(), french);
         assertTrue(prepared.labelNote().startsWith("the transcript does not look like English"), prepared.labelNote());
         assertTrue(prepared.clips().stream().allMatch(c -> c.transcript() == null));
+    }
+
+    @Test
+    void anEnglishTranscriptOfTheSameSpeakerReadingSpanishIsRefusedWithTheReason() throws Exception {
+        // Allison recorded the same prompts in Spanish (asterisk-core-sounds-es-g722): the English text is a translation
+        Path spanish = Path.of("/usr/share/asterisk/sounds/es_MX_f_Allison");
+        assumeTrue(java.nio.file.Files.isDirectory(spanish), "the Spanish prompts are not installed: apt-get install asterisk-core-sounds-es-g722");
+        java.util.List<float[]> parts = new java.util.ArrayList<>();
+        StringBuilder english = new StringBuilder();
+        for (LongUpload.Prompt p : upload.prompts()) {
+            Path file = spanish.resolve(p.name() + ".g722");
+            if (!java.nio.file.Files.isRegularFile(file)) continue;
+            parts.add(g722(file));
+            parts.add(new float[LongUpload.RATE * 6 / 10]);
+            english.append(p.text()).append(' ');
+        }
+        assumeTrue(parts.size() >= 10, "too few of the prompts were recorded in Spanish");
+        float[] joined = new float[parts.stream().mapToInt(a -> a.length).sum()];
+        int at = 0;
+        for (float[] a : parts) {
+            System.arraycopy(a, 0, joined, at, a.length);
+            at += a.length;
+        }
+        PreparedUpload prepared = PREPROCESSOR.prepare(new PcmAudio(joined, LongUpload.RATE), english.toString().replaceAll("[.,;:!?]", ""));
+        System.out.println("English transcript of Spanish speech: " + prepared.labelNote());
+        assertNotNull(prepared.labelNote());
+        assertTrue(prepared.labelNote().startsWith("the transcript does not match the audio")
+                && prepared.labelNote().contains("not English"), prepared.labelNote());
+        assertTrue(prepared.clips().stream().allMatch(c -> c.transcript() == null));
+    }
+
+    private static float[] g722(Path file) throws Exception {
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "g722", "-i", file.toString(),
+                "-ar", "16000", "-ac", "1", "-f", "wav", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] wav;
+        try (var in = p.getInputStream()) {
+            wav = in.readAllBytes();
+        }
+        assertEquals(0, p.waitFor());
+        return dev.voxpipe.dsp.WavIo.read(wav).resampled(LongUpload.RATE).samples();
     }
 
     @Test
