@@ -117,20 +117,19 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
 
     static LabelSettings labelSettings(VoxConfig c) {
         LabelSettings d = LabelSettings.defaults();
-        String p = PREFIX + "label.";
-        double threshold = c.getDouble(p + "recognition-threshold", d.recognitionThreshold());
+        double threshold = c.getDouble(PREFIX + "label.recognition-threshold", d.recognitionThreshold());
         if (threshold < 0 || threshold > 1) {
-            throw new IllegalArgumentException(p + "recognition-threshold must be within 0-1, not " + threshold);
+            throw new IllegalArgumentException(PREFIX + "label.recognition-threshold must be within 0-1, not " + threshold);
         }
         return new LabelSettings(
-                c.getBoolean(p + "alignment", d.alignmentEnabled()),
-                c.getBoolean(p + "recognition", d.recognitionEnabled()),
-                c.get(p + "pocketsphinx", d.program()),
-                java.nio.file.Path.of(c.get(p + "model-dir", d.modelDir().toString())),
-                c.getDouble(p + "min-clip-alignment", d.minClipAlignment()),
-                c.getDouble(p + "min-transcript-match", d.minTranscriptMatch()),
-                c.getDouble(p + "max-words-per-second", d.maxWordsPerSecond()),
-                c.getDouble(p + "min-english-words", d.minEnglishWords()),
+                c.getBoolean(PREFIX + "label.alignment", d.alignmentEnabled()),
+                c.getBoolean(PREFIX + "label.recognition", d.recognitionEnabled()),
+                c.get(PREFIX + "label.pocketsphinx", d.program()),
+                java.nio.file.Path.of(c.get(PREFIX + "label.model-dir", d.modelDir().toString())),
+                c.getDouble(PREFIX + "label.min-clip-alignment", d.minClipAlignment()),
+                c.getDouble(PREFIX + "label.min-transcript-match", d.minTranscriptMatch()),
+                c.getDouble(PREFIX + "label.max-words-per-second", d.maxWordsPerSecond()),
+                c.getDouble(PREFIX + "label.min-english-words", d.minEnglishWords()),
                 threshold);
     }
 }
