@@ -186,6 +186,9 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
                 accepted++;
                 usable += c.seconds();
                 labelSeconds.add(clip, c.seconds());
+                boolean hasText = clip.getTranscript() != null && !clip.getTranscript().isBlank();
+                metrics.labelled(hasText && clip.getLabelSource() != null ? clip.getLabelSource() : hasText ? "given" : "none",
+                        hasText && clip.getLabelTrainable(), c.seconds());
                 metrics.clipsAccepted.increment();
             } else {
                 metrics.clipsRejected.increment();
@@ -206,6 +209,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
                 uploadRejection, record.timestamp());
         if (prepared.labelNote() != null) {
             outcome.setLabelNote(DeadLetters.limit(prepared.labelNote()));
+            metrics.labelNote();
             log.info("upload {} of voice {}: {}", upload.getUploadId(), upload.getVoiceId(), prepared.labelNote());
         }
         updateSummary(upload.getTenantId(), upload.getVoiceId(), usable, accepted, rejections,
