@@ -143,6 +143,10 @@ class ClipLabelApiIT {
         assertTrue(published.getLabelTrainable() && published.getAccepted());
         assertEquals(audio.getKey(), published.getBlob().getKey(), "the same audio");
         assertEquals("Press one to accept.", new JsonObject(api.get(base + "/" + clipId, KEY_A).body()).getString("text"));
+        // the voice's dataset summary counts the edit at once (live, from the clip view)
+        JsonObject live = new JsonObject(api.get("/v1/voices/" + voiceId, KEY_A).body()).getJsonObject("dataset").getJsonObject("labels");
+        assertEquals(3.0, live.getDouble("textSeconds"), live.encode());
+        assertEquals(1.5, live.getJsonObject("secondsBySource").getDouble("edited"), live.encode());
 
         // confirm the aligned text as it is; bad edits are refused with the reason
         assertEquals(200, patch(base + "/" + aligned.getString("clipId"), KEY_A, new JsonObject().put("confirmed", true)).statusCode());

@@ -190,8 +190,18 @@ final class ClipApi {
                 .build();
     }
 
-    /** Seconds of the voice's accepted clips by label source and confidence, as labelled now (edits included). */
+    /** The live label seconds of a voice that has clips in the view; empty before the first clip arrives. */
+    static java.util.Optional<JsonObject> liveLabels(Views views, String voiceId, String tenantId) {
+        if (views.scan(ViewStores.CLIPS, "v/" + voiceId + "/", null, 1).isEmpty()) return java.util.Optional.empty();
+        return java.util.Optional.of(summary(views, voiceId, tenantId));
+    }
+
     private JsonObject summary(String voiceId, String tenantId) {
+        return summary(views, voiceId, tenantId);
+    }
+
+    /** Seconds of the voice's accepted clips by label source and confidence, as labelled now (edits included). */
+    private static JsonObject summary(Views views, String voiceId, String tenantId) {
         Map<String, Double> bySource = new TreeMap<>();
         Map<String, Double> byConfidence = new TreeMap<>();
         double text = 0;
