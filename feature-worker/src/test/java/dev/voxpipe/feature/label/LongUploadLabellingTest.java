@@ -141,6 +141,17 @@ class LongUploadLabellingTest {
     }
 
     @Test
+    void textBeyondTheEndOfTheRecordingIsNamedAndTheRestStillAligned() throws Exception {
+        String extra = LongUpload.build(20, 20L, 40).transcript().replaceAll("[.,;:!?]", "").toLowerCase(Locale.ROOT);
+        PreparedUpload prepared = PREPROCESSOR.prepare(upload.audio(), plainTranscript + " " + extra);
+        System.out.println("text beyond the recording: " + prepared.labelNote());
+        assertNotNull(prepared.labelNote());
+        assertTrue(prepared.labelNote().contains("at the end of the transcript were not heard"), prepared.labelNote());
+        LongUpload.Score score = upload.score(prepared.clips(), true);
+        assertTrue(score.textCoverage() >= 0.8 && score.wer() <= 0.1, "the recorded part is still aligned: " + score);
+    }
+
+    @Test
     void aTranscriptFarLongerThanTheAudioIsRefusedWithTheReason() {
         String longer = String.join(" ", java.util.Collections.nCopies(5, plainTranscript));
         PreparedUpload prepared = PREPROCESSOR.prepare(upload.audio(), longer);
