@@ -128,7 +128,8 @@ async function refreshVoice() {
     tr.insertCell().textContent = u.uploadId;
     tr.insertCell().textContent = (u.sizeBytes / 1024).toFixed(0) + " KiB";
     tr.insertCell().textContent = u.hasTranscript ? "yes" : "no";
-    tr.insertCell().textContent = u.state.toLowerCase() + (u.rejectionReason ? ": " + u.rejectionReason : "");
+    tr.insertCell().textContent = u.state.toLowerCase() + (u.rejectionReason ? ": " + u.rejectionReason : "")
+        + (u.labelNote ? " · text: " + u.labelNote : "");
   }
   const active = v.trainingJobs.find((j) => j.state === "QUEUED" || j.state === "RUNNING");
   if (active && !state.watching) watchJob(active.jobId);
