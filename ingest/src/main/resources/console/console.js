@@ -128,10 +128,63 @@ async function refreshVoice() {
     tr.insertCell().textContent = u.uploadId;
     tr.insertCell().textContent = (u.sizeBytes / 1024).toFixed(0) + " KiB";
     tr.insertCell().textContent = u.hasTranscript ? "yes" : "no";
-    tr.insertCell().textContent = u.state.toLowerCase() + (u.rejectionReason ? ": " + u.rejectionReason : "");
+    tr.insertCell().textContent = u.state.toLowerCase() + (u.rejectionReason ? ": " + u.rejectionReason : "")
+        + (u.labelNote ? " · text: " + u.labelNote : "");
   }
   const active = v.trainingJobs.find((j) => j.state === "QUEUED" || j.state === "RUNNING");
   if (active && !state.watching) watchJob(active.jobId);
+  await refreshClips();
+}
+
+/** The voice's clips: text, where it came from, confidence; play, fix or confirm each (issue 20). */
+async function refreshClips() {
+  const clips = await api("GET", "/v1/voices/" + state.voice + "/clips?limit=500");
+  const l = clips.labels;
+  const parts = Object.entries(l.secondsBySource).map(([k, s]) => k + " " + s.toFixed(1) + " s");
+  $("labels").textContent = "text training can use: " + l.textSeconds.toFixed(1) + " s of " + l.acceptedSeconds.toFixed(1)
+      + " s · by source: " + (parts.join(", ") || "none");
+  const body = $("clips").tBodies[0];
+  body.replaceChildren();
+  for (const c of clips.items) {
+    if (!c.accepted) continue;
+    const tr = body.insertRow();
+    tr.dataset.clipId = c.clipId;
+    tr.insertCell().textContent = c.clipId.replace(/^.*-c/, "#");
+    tr.insertCell().textContent = c.seconds.toFixed(1);
+    tr.insertCell().textContent = (c.source || "no text") + (c.trainable ? " ✓" : "");
+    tr.insertCell().textContent = c.confidence == null ? "" : c.confidence.toFixed(2);
+    const text = document.createElement("input");
+    text.className = "clip-text";
+    text.value = c.text || "";
+    text.placeholder = c.note || "what is said in this clip";
+    text.title = c.note || "";
+    tr.insertCell().append(text);
+    const actions = tr.insertCell();
+    const play = document.createElement("button");
+    play.type = "button";
+    play.textContent = "▶";
+    play.addEventListener("click", async () => {
+      const r = await fetch(c.audio, { headers: { Authorization: "Bearer " + state.key } });
+      new Audio(URL.createObjectURL(await r.blob())).play();
+    });
+    const save = document.createElement("button");
+    save.type = "button";
+    save.className = "clip-save";
+    save.textContent = c.text && !c.trainable ? "Confirm" : "Save";
+    text.addEventListener("input", () => { save.textContent = "Save"; });
+    save.addEventListener("click", async () => {
+      const fixed = text.value.trim();
+      const edit = fixed && fixed !== c.text ? { text: fixed } : { confirmed: true };
+      try {
+        await api("PATCH", "/v1/voices/" + state.voice + "/clips/" + c.clipId, edit);
+        await refreshClips();
+      } catch (e) {
+        text.title = e.message;
+        save.textContent = "Retry";
+      }
+    });
+    actions.append(play, save);
+  }
 }
 
 async function upload(blob, name) {

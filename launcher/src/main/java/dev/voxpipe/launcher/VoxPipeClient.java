@@ -59,6 +59,16 @@ public final class VoxPipeClient {
         return send("POST", "/v1/synthesis", body.toString(), "application/json", 202);
     }
 
+    /** The voice's clips with their labels (first page of {@code limit}). */
+    public JsonNode clips(String voiceId, int limit) throws Exception {
+        return send("GET", "/v1/voices/" + voiceId + "/clips?limit=" + limit, null, null, 200);
+    }
+
+    /** Replaces a clip's text; the next training uses it. */
+    public JsonNode editClip(String voiceId, String clipId, String text) throws Exception {
+        return send("PATCH", "/v1/voices/" + voiceId + "/clips/" + clipId, object().put("text", text).toString(), "application/json", 200);
+    }
+
     public JsonNode synthesis(String requestId) throws Exception {
         return send("GET", "/v1/synthesis/" + requestId, null, null, 200);
     }

@@ -9,6 +9,13 @@ import dev.voxpipe.dsp.slice.ClipQuality;
 import dev.voxpipe.dsp.slice.Segment;
 import dev.voxpipe.dsp.slice.SilenceSlicer;
 import dev.voxpipe.dsp.slice.TranscriptSpans;
+import dev.voxpipe.feature.label.ClipLabel;
+import dev.voxpipe.feature.label.ForcedAligner;
+import dev.voxpipe.feature.label.LabelResult;
+import dev.voxpipe.feature.label.LabelSettings;
+import dev.voxpipe.feature.label.LabelSource;
+import dev.voxpipe.feature.label.LabellingUnavailableException;
+import dev.voxpipe.feature.label.SpeechLabeller;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -18,16 +25,26 @@ import java.util.List;
  * The per-upload part of the chain: decode (format sniffed from bytes), resample to the model rate,
  * slice at silences, gate each clip, normalise accepted clips' loudness, and give clips their
  * transcript spans. The slicer sees the upload brought to the target loudness, so its -34 dB
- * threshold means the same for quiet and loud recordings. Thread-safe.
+ * threshold means the same for quiet and loud recordings. Then the clips get their labels: the transcript's spans
+ * when it splits at punctuation ({@code given}), else forced alignment of the transcript ({@code aligned}); an
+ * untranscribed upload's accepted clips get provisional text from English speech recognition ({@code recognised}).
+ * Thread-safe.
  */
 public final class UploadPreprocessor {
     private final PreprocessSettings settings;
     private final SilenceSlicer slicer;
     private final ClipQuality quality;
     private final TranscriptSpans spans;
+    private final LabelSettings labels;
 
+    /** Without alignment or recognition: clips get the punctuation split of the transcript, or no text. */
     public UploadPreprocessor(PreprocessSettings settings) {
+        this(settings, LabelSettings.off());
+    }
+
+    public UploadPreprocessor(PreprocessSettings settings, LabelSettings labels) {
         this.settings = settings;
+        this.labels = labels;
         this.slicer = new SilenceSlicer(settings.slicer());
         this.quality = new ClipQuality(settings.quality());
         this.spans = new TranscriptSpans(settings.transcriptToleranceSeconds());
@@ -63,6 +80,7 @@ public final class UploadPreprocessor {
             voiced[i] = loud * hop / (double) sr;
         }
         List<TranscriptSpans.Span> text = spans.assign(transcript, voiced);
+        double voicedTotal = java.util.Arrays.stream(voiced).sum();
         List<PreparedClip> clips = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
@@ -80,6 +98,56 @@ public final class UploadPreprocessor {
             Loudness.Normalized n = Loudness.normalize(raw, settings.targetLufs(), settings.maxTruePeakDbtp(), report.loudnessLufs(), report.truePeakDbtp());
             clips.add(new PreparedClip(i, s.start(), s.end(), sr, n.samples(), report, n.gainDb(), List.of(), span.text(), span.needsAlignment()));
         }
-        return new PreparedUpload(decoded.sampleRate(), sr, x.length / (double) sr, lufs, clips);
+        return label(new PreparedUpload(decoded.sampleRate(), sr, x.length / (double) sr, lufs, clips), x, transcript, voicedTotal);
+    }
+
+    private PreparedUpload label(PreparedUpload upload, float[] x, String transcript, double voicedSeconds) {
+        List<PreparedClip> clips = upload.clips();
+        boolean transcribed = transcript != null && !transcript.isBlank();
+        LabelResult result;
+        if (transcribed && clips.stream().noneMatch(PreparedClip::needsAlignment)) {
+            List<ClipLabel> given = clips.stream().map(c -> c.transcript() == null ? ClipLabel.none(null)
+                    : new ClipLabel(c.transcript(), LabelSource.GIVEN, 1.0, null, true)).toList();
+            result = new LabelResult(given, null);
+        } else if (transcribed) {
+            if (!labels.alignmentEnabled()) {
+                result = LabelResult.allNone(clips.size(), "the transcript could not be split onto the clips at punctuation"
+                        + " and forced alignment is off (voxpipe.feature.label.alignment)");
+            } else {
+                List<float[]> audio = clips.stream().map(c -> java.util.Arrays.copyOfRange(x, c.start(), c.end())).toList();
+                result = run(() -> new ForcedAligner(labels).align(transcript, audio, upload.sampleRate(), voicedSeconds), clips.size());
+            }
+        } else if (labels.recognitionEnabled() && upload.acceptedCount() > 0) {
+            List<PreparedClip> accepted = clips.stream().filter(PreparedClip::accepted).toList();
+            LabelResult heard = run(() -> new SpeechLabeller(labels).label(accepted.stream().map(PreparedClip::normalized).toList(),
+                    upload.sampleRate()), accepted.size());
+            List<ClipLabel> all = new java.util.ArrayList<>();
+            int k = 0;
+            for (PreparedClip c : clips) all.add(c.accepted() ? heard.clips().get(k++) : ClipLabel.none(null));
+            result = new LabelResult(all, heard.uploadNote() == null ? null : "no transcript, and " + heard.uploadNote());
+        } else {
+            return upload;
+        }
+        List<PreparedClip> labelled = new java.util.ArrayList<>(clips.size());
+        for (int i = 0; i < clips.size(); i++) labelled.add(clips.get(i).labelled(result.clips().get(i)));
+        return new PreparedUpload(upload.sourceSampleRate(), upload.sampleRate(), upload.durationSeconds(), upload.loudnessLufs(),
+                labelled, result.uploadNote());
+    }
+
+    @FunctionalInterface
+    private interface Labelling {
+        LabelResult run() throws LabellingUnavailableException, InterruptedException;
+    }
+
+    /** A labeller that cannot run leaves every clip without text and says why; the audio is still processed. */
+    private static LabelResult run(Labelling labelling, int clips) {
+        try {
+            return labelling.run();
+        } catch (LabellingUnavailableException e) {
+            return LabelResult.allNone(clips, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return LabelResult.allNone(clips, "labelling was interrupted");
+        }
     }
 }

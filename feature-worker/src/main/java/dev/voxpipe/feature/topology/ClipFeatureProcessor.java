@@ -100,7 +100,9 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
                     .setMelBins(settings.dsp().mel().nMels())
                     .setFrameCount(f.frames())
                     .setEncoding(settings.melEncoding())
-                    .setTranscript(clip.getTranscript())
+                    .setTranscript(trainingText(clip))
+                    .setLabelSource(clip.getLabelSource())
+                    .setLabelConfidence(clip.getLabelConfidence())
                     .setEventTime(Instant.ofEpochMilli(record.timestamp()));
             List<Float> f0 = new ArrayList<>(f.f0Hz().length);
             for (float v : f.f0Hz()) f0.add(v);
@@ -120,6 +122,16 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
         } finally {
             metrics.featureTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The text training uses: the clip's transcript unless its label is held back (low alignment confidence,
+     * recognised text below the threshold) until a person confirms or fixes it.
+     */
+    static String trainingText(SlicedClip clip) {
+        String text = clip.getTranscript();
+        if (text == null || text.isBlank() || !clip.getLabelTrainable()) return null;
+        return text;
     }
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {

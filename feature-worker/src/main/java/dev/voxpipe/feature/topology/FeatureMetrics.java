@@ -26,6 +26,17 @@ public final class FeatureMetrics {
         featureTime = Timer.builder("voxpipe_feature_clip_seconds").description("log-mel and F0 of one clip").register(r);
     }
 
+    /** Seconds of accepted clips by label source ({@code none} without text) and whether training uses the text. */
+    void labelled(String source, boolean trainable, double seconds) {
+        registry.counter("voxpipe_feature_labelled_audio_seconds_total", "source", source, "trainable", Boolean.toString(trainable))
+                .increment(seconds);
+    }
+
+    /** An upload whose clips got no text or only some, with a reason (bad transcript, recogniser missing). */
+    void labelNote() {
+        registry.counter("voxpipe_feature_label_notes_total").increment();
+    }
+
     public static FeatureMetrics noop() {
         return new FeatureMetrics(new SimpleMeterRegistry());
     }

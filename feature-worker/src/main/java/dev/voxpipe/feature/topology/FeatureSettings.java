@@ -8,6 +8,7 @@ import dev.voxpipe.dsp.decode.DecodeLimits;
 import dev.voxpipe.dsp.slice.QualityConfig;
 import dev.voxpipe.dsp.slice.SlicerConfig;
 import dev.voxpipe.feature.dsp.PreprocessSettings;
+import dev.voxpipe.feature.label.LabelSettings;
 import dev.voxpipe.schemas.TensorEncoding;
 
 /**
@@ -18,10 +19,17 @@ import dev.voxpipe.schemas.TensorEncoding;
  * @param melEncoding         FLOAT32_LE or FLOAT16_LE
  * @param maxRejectionsListed the dataset summary lists at most this many clip rejections (counts stay exact)
  * @param retry               in-place retries of transient faults ({@code voxpipe.retry.*})
+ * @param label               forced alignment and speech recognition ({@code voxpipe.feature.label.*})
  */
 public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed,
-                              Retry.Policy retry) {
+                              Retry.Policy retry, LabelSettings label) {
     public static final String PREFIX = "voxpipe.feature.";
+
+    /** With the default labelling ({@link LabelSettings#defaults}). */
+    public FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed,
+                           Retry.Policy retry) {
+        this(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, retry, LabelSettings.defaults());
+    }
 
     /** With the default retry policy for transient faults ({@link Retry.Policy#defaults}). */
     public FeatureSettings(String stage, PreprocessSettings dsp, int inlineMaxBytes, TensorEncoding melEncoding, int maxRejectionsListed) {
@@ -34,7 +42,11 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
     }
 
     public FeatureSettings withRetry(Retry.Policy policy) {
-        return new FeatureSettings(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, policy);
+        return new FeatureSettings(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, policy, label);
+    }
+
+    public FeatureSettings withLabel(LabelSettings labelSettings) {
+        return new FeatureSettings(stage, dsp, inlineMaxBytes, melEncoding, maxRejectionsListed, retry, labelSettings);
     }
 
     public static FeatureSettings defaults() {
@@ -99,6 +111,25 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
                 c.getInt(PREFIX + "inline-max-bytes", 256 * 1024),
                 TensorEncoding.valueOf(c.get(PREFIX + "mel-encoding", "FLOAT32_LE")),
                 c.getInt(PREFIX + "max-rejections-listed", 200),
-                Retry.Policy.from(c));
+                Retry.Policy.from(c),
+                labelSettings(c));
+    }
+
+    static LabelSettings labelSettings(VoxConfig c) {
+        LabelSettings d = LabelSettings.defaults();
+        double threshold = c.getDouble(PREFIX + "label.recognition-threshold", d.recognitionThreshold());
+        if (threshold < 0 || threshold > 1) {
+            throw new IllegalArgumentException(PREFIX + "label.recognition-threshold must be within 0-1, not " + threshold);
+        }
+        return new LabelSettings(
+                c.getBoolean(PREFIX + "label.alignment", d.alignmentEnabled()),
+                c.getBoolean(PREFIX + "label.recognition", d.recognitionEnabled()),
+                c.get(PREFIX + "label.pocketsphinx", d.program()),
+                java.nio.file.Path.of(c.get(PREFIX + "label.model-dir", d.modelDir().toString())),
+                c.getDouble(PREFIX + "label.min-clip-alignment", d.minClipAlignment()),
+                c.getDouble(PREFIX + "label.min-transcript-match", d.minTranscriptMatch()),
+                c.getDouble(PREFIX + "label.max-words-per-second", d.maxWordsPerSecond()),
+                c.getDouble(PREFIX + "label.min-english-words", d.minEnglishWords()),
+                threshold);
     }
 }

@@ -62,7 +62,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         this.settings = settings;
         this.deserializer = deserializer;
         this.blobs = blobs;
-        this.preprocessor = new UploadPreprocessor(settings.dsp());
+        this.preprocessor = new UploadPreprocessor(settings.dsp(), settings.label());
         this.metrics = metrics;
         this.retry = new Retry(settings.stage(), settings.retry(), metrics.registry);
     }
@@ -97,7 +97,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             log.info("upload {} of voice {} repeats the bytes of upload {}", upload.getUploadId(), upload.getVoiceId(), firstWithSameBytes);
             String why = "duplicate of upload " + firstWithSameBytes + " (same sha256), counted once";
             updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + why,
-                    record.timestamp(), outcome(upload, "REJECTED", 0, 0, 0, why, record.timestamp()));
+                    record.timestamp(), outcome(upload, "REJECTED", 0, 0, 0, why, record.timestamp()), new LabelSeconds());
             return;
         }
         long t0 = System.nanoTime();
@@ -138,6 +138,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     private void emitClips(Record<String, byte[]> record, RawAudioUploaded upload, PreparedUpload prepared) {
         Instant now = Instant.ofEpochMilli(record.timestamp());
         List<ClipRejection> rejections = new ArrayList<>();
+        LabelSeconds labelSeconds = new LabelSeconds();
         double usable = 0;
         int accepted = 0;
         int count = prepared.clips().size();
@@ -161,27 +162,33 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
                     .setClippingRatio(c.quality() == null ? 0 : c.quality().clippingRatio())
                     .setTranscript(c.transcript())
                     .setNeedsAlignment(c.needsAlignment())
+                    .setLabelSource(c.label().source() == null ? null : c.label().source().wire())
+                    .setLabelConfidence(c.label().confidence())
+                    .setLabelNote(c.label().note() == null ? null : DeadLetters.limit(c.label().note()))
+                    .setLabelTrainable(c.label().trainable())
                     .setEventTime(now);
             if (c.accepted()) {
                 byte[] pcm = WavIo.toPcm16(c.normalized());
-                if (pcm.length <= settings.inlineMaxBytes()) {
-                    b.setInlinePcm16(ByteBuffer.wrap(pcm));
-                } else {
-                    try {
-                        byte[] wav = WavIo.toWav16(new PcmAudio(c.normalized(), c.sampleRate()));
-                        b.setBlob(retry.store("storing clip " + clipId, () -> Payloads.store(blobs, wav, "audio/wav")));
-                    } catch (TransientFaultException e) {
-                        throw e; // nothing was committed: the whole upload is redone once the store is back
-                    } catch (Exception e) {
-                        // cannot store the clip: reject it rather than lose the upload
-                        b.setAccepted(false).setReasons(List.of("blob store write failed: " + DeadLetters.reason(e)));
-                    }
+                if (pcm.length <= settings.inlineMaxBytes()) b.setInlinePcm16(ByteBuffer.wrap(pcm));
+                // every accepted clip's audio is in the blob store too: the label API plays it (Range requests)
+                try {
+                    byte[] wav = WavIo.toWav16(new PcmAudio(c.normalized(), c.sampleRate()));
+                    b.setBlob(retry.store("storing clip " + clipId, () -> Payloads.store(blobs, wav, "audio/wav")));
+                } catch (TransientFaultException e) {
+                    throw e; // nothing was committed: the whole upload is redone once the store is back
+                } catch (Exception e) {
+                    // cannot store the clip: reject it rather than lose the upload
+                    b.setAccepted(false).setInlinePcm16(null).setReasons(List.of("blob store write failed: " + DeadLetters.reason(e)));
                 }
             }
             SlicedClip clip = b.build();
             if (clip.getAccepted()) {
                 accepted++;
                 usable += c.seconds();
+                labelSeconds.add(clip, c.seconds());
+                boolean hasText = clip.getTranscript() != null && !clip.getTranscript().isBlank();
+                metrics.labelled(hasText && clip.getLabelSource() != null ? clip.getLabelSource() : hasText ? "given" : "none",
+                        hasText && clip.getLabelTrainable(), c.seconds());
                 metrics.clipsAccepted.increment();
             } else {
                 metrics.clipsRejected.increment();
@@ -198,10 +205,15 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
                     .map(r -> r.replaceAll(":.*", "")).distinct().collect(Collectors.joining(", "));
             metrics.uploadsRejected.increment();
         }
+        UploadOutcome outcome = outcome(upload, accepted > 0 ? "PROCESSED" : "REJECTED", accepted, rejections.size(), usable,
+                uploadRejection, record.timestamp());
+        if (prepared.labelNote() != null) {
+            outcome.setLabelNote(DeadLetters.limit(prepared.labelNote()));
+            metrics.labelNote();
+            log.info("upload {} of voice {}: {}", upload.getUploadId(), upload.getVoiceId(), prepared.labelNote());
+        }
         updateSummary(upload.getTenantId(), upload.getVoiceId(), usable, accepted, rejections,
-                uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp(),
-                outcome(upload, accepted > 0 ? "PROCESSED" : "REJECTED", accepted, rejections.size(), usable, uploadRejection,
-                        record.timestamp()));
+                uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp(), outcome, labelSeconds);
     }
 
     private static UploadOutcome outcome(RawAudioUploaded upload, String state, int accepted, int rejected, double usable,
@@ -239,7 +251,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         metrics.uploadsRejected.increment();
         deadLetter(record, meta, e, upload.getTenantId(), upload.getVoiceId(), "upload " + upload.getUploadId() + ": " + reason);
         updateSummary(upload.getTenantId(), upload.getVoiceId(), 0, 0, List.of(), upload.getUploadId() + ": " + reason, record.timestamp(),
-                outcome(upload, "REJECTED", 0, 0, 0, reason, record.timestamp()));
+                outcome(upload, "REJECTED", 0, 0, 0, reason, record.timestamp()), new LabelSeconds());
     }
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, Exception e, String tenant, String voice, String reason) {
@@ -253,7 +265,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     }
 
     private void updateSummary(String tenant, String voice, double usable, int accepted, List<ClipRejection> rejections,
-                               String uploadRejection, long timestamp, UploadOutcome outcome) {
+                               String uploadRejection, long timestamp, UploadOutcome outcome, LabelSeconds labels) {
         VoiceDatasetSummary s = summaries.get(voice);
         if (s == null) {
             s = VoiceDatasetSummary.newBuilder().setTenantId(tenant).setVoiceId(voice).setUsableSeconds(0)
@@ -276,6 +288,9 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
                 .setRejections(listed)
                 .setUploadsRejected(uploads)
                 .setUploads(outcomes)
+                .setSecondsByLabelSource(labels.addTo(s.getSecondsByLabelSource(), labels.bySource))
+                .setSecondsByConfidence(labels.addTo(s.getSecondsByConfidence(), labels.byConfidence))
+                .setTextSeconds(s.getTextSeconds() + labels.trainable)
                 .setUpdatedAt(Instant.ofEpochMilli(Math.max(timestamp, s.getUpdatedAt().toEpochMilli())))
                 .build();
         summaries.put(voice, updated);

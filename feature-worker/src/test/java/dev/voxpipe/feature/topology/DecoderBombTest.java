@@ -57,7 +57,7 @@ class DecoderBombTest {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         try (FileSystemBlobStore blobs = new FileSystemBlobStore(dir.resolve("blobs"))) {
             FeatureSerdes serdes = new FeatureSerdes(registry);
-            StreamsBuilder b = FeatureTopology.build(new StreamsBuilder(), FeatureSettings.defaults(), serdes, blobs);
+            StreamsBuilder b = FeatureTopology.build(new StreamsBuilder(), FeatureSettings.defaults().withLabel(dev.voxpipe.feature.label.LabelSettings.off()), serdes, blobs);
             Properties p = new Properties();
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "decoder-bomb");
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -58,7 +58,7 @@ class FeatureTopologyDriverTest {
         registry = new InMemorySchemaRegistry();
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
         FeatureSerdes serdes = new FeatureSerdes(registry);
-        StreamsBuilder b = FeatureTopology.build(new StreamsBuilder(), FeatureSettings.defaults(), serdes, blobs);
+        StreamsBuilder b = FeatureTopology.build(new StreamsBuilder(), FeatureSettings.defaults().withLabel(dev.voxpipe.feature.label.LabelSettings.off()), serdes, blobs);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "feature-driver-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

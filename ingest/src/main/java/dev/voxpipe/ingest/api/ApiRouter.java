@@ -39,6 +39,7 @@ public final class ApiRouter {
         SynthesisApi synthesis = new SynthesisApi(services, workers, voices);
         AudioApi audio = new AudioApi(services, workers, synthesis);
         DeadLetterApi deadLetters = new DeadLetterApi(services);
+        ClipApi clips = new ClipApi(services, workers);
 
         docs.op(HttpMethod.GET, "/health/live", "Liveness: the process answers").tag("operations").open()
                 .responds(200, "Alive").handle(health::live);
@@ -83,6 +84,22 @@ public final class ApiRouter {
                 .responds(200, "{items, next}").responds(404, "No such voice in this tenant").handle(uploads::list);
         docs.op(HttpMethod.GET, "/v1/voices/:voiceId/samples/:uploadId", "One upload and whether the feature worker accepted it").tag("voices")
                 .responds(200, "The upload").responds(404, "No such upload in this tenant").handle(uploads::get);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId/clips", "List a voice's clips: text, label source (given, aligned, recognised, edited), confidence, audio link")
+                .tag("voices").query("limit", "page size").query("after", "the last clip id of the previous page")
+                .query("uploadId", "only this upload's clips")
+                .responds(200, "{items, next, labels: seconds by source and confidence, as labelled now}")
+                .responds(404, "No such voice in this tenant").responds(422, "Bad paging parameters").handle(clips::list);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId/clips/:clipId", "One clip with its label").tag("voices")
+                .responds(200, "The clip").responds(404, "No such clip in this voice").handle(clips::get);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId/clips/:clipId/audio", "The clip's normalised audio (16-bit WAV); Range supported")
+                .tag("voices").responds(200, "audio/wav").responds(206, "Partial content for a Range")
+                .responds(404, "No such clip, or a rejected clip (no audio kept)").responds(416, "Range not satisfiable").handle(clips::audio);
+        docs.op(HttpMethod.PATCH, "/v1/voices/:voiceId/clips/:clipId", "Fix or confirm a clip's text; its features are computed again and the next training uses it")
+                .tag("voices").body("application/json", ApiDocs.object(java.util.List.of(), "text", "string", "confirmed", "boolean"))
+                .responds(200, "The clip as edited (source edited, confidence 1)").responds(400, "Malformed JSON")
+                .responds(404, "No such clip in this voice").responds(409, "A rejected clip, a clip without text to confirm, or revoked consent")
+                .responds(415, "Not JSON").responds(422, "Neither text nor confirmed, or text too long")
+                .responds(503, "Kafka unavailable").handle(smallJson, clips::patch);
         docs.op(HttpMethod.POST, "/v1/voices/:voiceId/training", "Request a fine-tune of the voice").tag("training")
                 .body("application/json", ApiDocs.object(java.util.List.of(), "maxSteps", "integer",
                         "mode", "{\"type\":\"string\",\"enum\":[\"FEW_SHOT\",\"ZERO_SHOT\"]}", "baseModel", "string")).responds(202, "Queued; body has jobId").responds(404, "No such voice in this tenant")

@@ -321,7 +321,8 @@ final class UploadApi {
                     .put("clipsAccepted", outcome.getInteger("clipsAccepted"))
                     .put("clipsRejected", outcome.getInteger("clipsRejected"))
                     .put("usableSeconds", outcome.getDouble("usableSeconds"))
-                    .put("processedAt", outcome.getString("processedAt"));
+                    .put("processedAt", outcome.getString("processedAt"))
+                    .put("labelNote", outcome.getString("labelNote")); // issue 20: why its clips got no text, or only some
         }
         if (dataset != null) { // summaries written before uploads had their own outcome
             for (Object entry : dataset.getJsonArray("uploadsRejected", new JsonArray())) {

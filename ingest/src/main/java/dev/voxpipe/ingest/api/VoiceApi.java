@@ -155,6 +155,7 @@ final class VoiceApi {
         JsonObject dataset = views.get(ViewStores.DATASETS, voiceId).map(Requests::withoutTenant)
                 .orElse(new JsonObject().put("usableSeconds", 0.0).put("clipsAccepted", 0).put("clipsRejected", 0)
                         .put("rejections", new JsonArray()).put("uploadsRejected", new JsonArray()));
+        ClipApi.liveLabels(views, voiceId, principal.tenantId()).ifPresent(l -> dataset.put("labels", l)); // issue 20: edits included
         dataset.put("minimumTrainingSeconds", min)
                 .put("readyForTraining", dataset.getDouble("usableSeconds", 0.0) >= min);
         result.put("dataset", dataset);

@@ -89,7 +89,7 @@ public final class ViewDocs {
             uploads.put(str(o.getUploadId()), new JsonObject().put("state", str(o.getState()))
                     .put("clipsAccepted", o.getClipsAccepted()).put("clipsRejected", o.getClipsRejected())
                     .put("usableSeconds", o.getUsableSeconds()).put("reason", str(o.getReason()))
-                    .put("processedAt", time(o.getProcessedAt())));
+                    .put("processedAt", time(o.getProcessedAt())).put("labelNote", str(o.getLabelNote())));
         }
         return new JsonObject()
                 .put("tenantId", str(d.getTenantId()))
@@ -99,7 +99,22 @@ public final class ViewDocs {
                 .put("clipsRejected", d.getClipsRejected())
                 .put("rejections", rejections)
                 .put("uploadsRejected", uploadsRejected)
+                .put("labels", labels(d))
                 .put("updatedAt", time(d.getUpdatedAt()));
+    }
+
+    /** Seconds of accepted clips by label source and confidence band, and how many of them training uses (issue 20). */
+    static JsonObject labels(VoiceDatasetSummary d) {
+        java.util.Map<String, Double> sources = new java.util.TreeMap<>();
+        d.getSecondsByLabelSource().forEach((k, v) -> sources.put(str(k), v));
+        java.util.Map<String, Double> bands = new java.util.TreeMap<>();
+        d.getSecondsByConfidence().forEach((k, v) -> bands.put(str(k), v));
+        JsonObject bySource = new JsonObject();
+        sources.forEach(bySource::put);
+        JsonObject byConfidence = new JsonObject();
+        bands.forEach(byConfidence::put);
+        return new JsonObject().put("secondsBySource", bySource).put("secondsByConfidence", byConfidence)
+                .put("textSeconds", d.getTextSeconds());
     }
 
     public static JsonObject model(VoiceModelReady m) {

@@ -22,6 +22,9 @@ public final class ViewStores {
     /** {@code <requestId>} completion, or {@link #DELETED_MARKER} once the synthesis was deleted. */
     public static final String SYNTH_COMPLETED = "ingest-synthesis-completed";
 
+    /** {@code c/<clipId>} clip with its label; {@code v/<voiceId>/<clipId>} index ({@link ClipView}). */
+    public static final String CLIPS = "ingest-clips";
+
     /** The dead letters by tenant, and their count per stage ({@link DeadLetterView}). */
     public static final String DEAD_LETTERS = "ingest-dead-letters";
     public static final String DELETED_MARKER = "{\"deleted\":true}";

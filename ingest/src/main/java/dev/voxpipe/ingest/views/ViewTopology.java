@@ -152,6 +152,7 @@ public final class ViewTopology {
             store.put(v.getRequestId(), ViewDocs.completed(v).encode());
         });
         DeadLetterView.add(builder, registry); // issue 17: dead letters visible to their tenant, counted per stage
+        ClipView.add(builder, registry); // issue 20: a voice's clips with their labels
         return builder.build();
     }
 

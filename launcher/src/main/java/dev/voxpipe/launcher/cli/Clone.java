@@ -41,7 +41,8 @@ final class Clone {
         cli.bar("upload", samples.size(), samples.size(), "");
         cli.endBar();
         cli.done("voice " + voiceId + (missing == 0 ? "" : "; " + missing
-                + " file(s) without a transcript (they shape the speaker embedding only)"));
+                + " file(s) without a transcript (English speech recognition suggests their text; training uses it"
+                + " only when confident, check it at /v1/voices/" + voiceId + "/clips)"));
 
         cli.step("waiting for the features (decode, slice, quality gate, log-mel, F0)");
         JsonNode dataset = cli.awaitFeatures(voiceId, samples.size()).get("dataset");
@@ -52,6 +53,18 @@ final class Clone {
                     r.path("seconds").asDouble(), r.path("reasons")));
         }
         for (JsonNode r : dataset.path("uploadsRejected")) cli.info("upload rejected: " + r.asText());
+        JsonNode labels = dataset.path("labels");
+        if (labels.has("textSeconds")) {
+            StringBuilder bySource = new StringBuilder();
+            labels.path("secondsBySource").fields().forEachRemaining(e -> bySource.append(bySource.isEmpty() ? "" : ", ")
+                    .append(e.getKey()).append(String.format(Locale.ROOT, " %.1f s", e.getValue().asDouble())));
+            cli.info(String.format(Locale.ROOT, "text training can use: %.1f s (by source: %s)", labels.path("textSeconds").asDouble(),
+                    bySource.isEmpty() ? "none" : bySource));
+        }
+        dataset.path("uploadOutcomes").fields().forEachRemaining(e -> {
+            String note = e.getValue().path("labelNote").asText("");
+            if (!note.isEmpty()) cli.info("upload " + e.getKey() + ": " + note);
+        });
 
         if (train) {
             cli.step("fine-tuning the voice (few-shot)");
