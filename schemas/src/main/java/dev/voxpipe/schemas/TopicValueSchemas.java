@@ -19,11 +19,20 @@ public final class TopicValueSchemas {
             SynthesisChunk.getClassSchema(),
             SynthesisChunkResult.getClassSchema(),
             SynthesisCompleted.getClassSchema(),
-            DeadLetter.getClassSchema());
+            DeadLetter.getClassSchema(),
+            IdempotencyRecord.getClassSchema());
+
+    /** Records added after {@link ReleasedSchemas#LATEST_RELEASE}: no released version to stay compatible with yet. */
+    public static final java.util.Set<String> NEW_SINCE_RELEASE = java.util.Set.of("IdempotencyRecord");
 
     private TopicValueSchemas() {}
 
     public static List<String> recordNames() {
         return ALL.stream().map(Schema::getName).toList();
+    }
+
+    /** The records the latest release already had. */
+    public static List<String> releasedRecordNames() {
+        return recordNames().stream().filter(n -> !NEW_SINCE_RELEASE.contains(n)).toList();
     }
 }

@@ -51,7 +51,16 @@ final class SynthesisApi {
     void submit(RoutingContext ctx) {
         Principal principal = Requests.principal(ctx);
         JsonObject body = Requests.jsonBody(ctx);
-        enqueue(ctx.vertx().getOrCreateContext(), principal, body).onSuccess(doc -> {
+        String requestId = Idempotency.resourceId(ctx, "syn");
+        if (Idempotency.resumed(ctx)) { // an earlier attempt with this key had an unknown outcome: did it land?
+            JsonObject existing = views.get(ViewStores.SYNTH_REQUESTS, requestId).orElse(null);
+            if (existing != null && principal.tenantId().equals(existing.getString("tenantId"))) {
+                ctx.response().putHeader("Location", "/v1/synthesis/" + requestId);
+                Requests.json(ctx, 202, queued(existing));
+                return;
+            }
+        }
+        enqueue(ctx.vertx().getOrCreateContext(), principal, body, requestId, () -> Idempotency.beforePublish(ctx)).onSuccess(doc -> {
             ctx.response().putHeader("Location", "/v1/synthesis/" + doc.getString("requestId"));
             Requests.json(ctx, 202, queued(doc));
         }).onFailure(ctx::fail);
@@ -63,6 +72,12 @@ final class SynthesisApi {
      * {@code POST /v1/synthesis} and the GPT-SoVITS-compatible {@code /tts} both enqueue here.
      */
     Future<JsonObject> enqueue(Context context, Principal principal, JsonObject body) {
+        return enqueue(context, principal, body, Ids.next("syn"), Future::succeededFuture);
+    }
+
+    /** As above, with the request's id chosen by the caller and a step to complete before the event is published. */
+    Future<JsonObject> enqueue(Context context, Principal principal, JsonObject body, String requestId,
+                               java.util.function.Supplier<Future<Void>> beforePublish) {
         String voiceId = Requests.string(body, "voiceId", true, 64);
         Object textValue = body.getValue("text");
         if (textValue == null) throw ApiException.invalid("'text' is required", new JsonObject().put("field", "text"));
@@ -103,7 +118,6 @@ final class SynthesisApi {
             throw ApiException.invalid("'streaming' must be true or false", new JsonObject().put("field", "streaming"));
         }
         boolean streaming = Boolean.TRUE.equals(streamingValue);
-        String requestId = Ids.next("syn");
         java.util.concurrent.Callable<ReferenceClip> referenceTask = null;
         if (referenceValue != null) {
             if (modelVersion != null) {
@@ -136,7 +150,7 @@ final class SynthesisApi {
                     .setSentencePauseMs(sentencePause).setParagraphPauseMs(paragraphPause)
                     .setReference(ref).setStreaming(streaming)
                     .setEventTime(Instant.now()).build();
-            return services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event)
+            return beforePublish.get().compose(v -> services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event))
                     .map(md -> dev.voxpipe.ingest.views.ViewDocs.synthesisRequest(event, text.length()));
         })).onSuccess(doc -> views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc));
     }

@@ -24,6 +24,8 @@ public final class ViewStores {
 
     /** The dead letters by tenant, and their count per stage ({@link DeadLetterView}). */
     public static final String DEAD_LETTERS = "ingest-dead-letters";
+    /** {@code <tenantId>/<sha256 of the Idempotency-Key>} the key's request and answer ({@link IdempotencyView}). */
+    public static final String IDEMPOTENCY = "ingest-idempotency";
     public static final String DELETED_MARKER = "{\"deleted\":true}";
 
     private ViewStores() {}

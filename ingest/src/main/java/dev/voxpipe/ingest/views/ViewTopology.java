@@ -151,6 +151,7 @@ public final class ViewTopology {
             if (old != null && new JsonObject(old).getBoolean("succeeded")) return;
             store.put(v.getRequestId(), ViewDocs.completed(v).encode());
         });
+        IdempotencyView.add(builder, registry); // issue 22: Idempotency-Key records shared by every instance
         DeadLetterView.add(builder, registry); // issue 17: dead letters visible to their tenant, counted per stage
         return builder.build();
     }
