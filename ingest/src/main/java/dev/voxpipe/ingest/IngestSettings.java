@@ -39,7 +39,8 @@ public record IngestSettings(
         Duration uploadRateGrace,
         int maxFormFieldBytes,
         Duration apiKeysReloadInterval,
-        Duration idempotencyTtl) {
+        Duration idempotencyTtl,
+        Duration trainingHeartbeatTimeout) {
 
     public static final String PREFIX = "voxpipe.ingest.";
 
@@ -80,7 +81,9 @@ public record IngestSettings(
                 config.getDuration(PREFIX + "uploads.rate-grace", Duration.ofSeconds(10)),
                 config.getInt(PREFIX + "max-form-field-bytes", 512 * 1024),
                 config.getDuration(PREFIX + "api-keys-reload-interval", Duration.ofSeconds(10)),
-                config.getDuration(PREFIX + "idempotency-ttl", Duration.ofHours(24)));
+                config.getDuration(PREFIX + "idempotency-ttl", Duration.ofHours(24)),
+                // trainers report at least every 10 s (voxpipe.trainer.heartbeat-interval): six missed reports
+                config.getDuration(PREFIX + "training-heartbeat-timeout", Duration.ofSeconds(60)));
         settings.check();
         return settings;
     }
@@ -98,6 +101,9 @@ public record IngestSettings(
         }
         if (idempotencyTtl.isNegative() || idempotencyTtl.isZero() || idempotencyTtl.compareTo(dev.voxpipe.ingest.views.IdempotencyView.KEEP) > 0) {
             throw new IllegalArgumentException(PREFIX + "idempotency-ttl must be positive and at most " + dev.voxpipe.ingest.views.IdempotencyView.KEEP.toDays() + " days");
+        }
+        if (trainingHeartbeatTimeout.isNegative() || trainingHeartbeatTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + "training-heartbeat-timeout must be positive");
         }
         if (managementPort >= 0 && managementPort == port && port != 0) {
             throw new IllegalArgumentException(PREFIX + "management-port must differ from " + PREFIX + "port");

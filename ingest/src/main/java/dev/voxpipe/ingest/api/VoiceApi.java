@@ -193,12 +193,15 @@ final class VoiceApi {
         for (Map.Entry<String, String> e : views.scan(ViewStores.JOBS, prefix, null, 1000)) ids.add(e.getKey().substring(prefix.length()));
         for (String key : views.recentKeys(ViewStores.JOBS, prefix)) ids.add(key.substring(prefix.length()));
         for (String jobId : ids) {
-            views.get(ViewStores.JOBS, "j/" + jobId).ifPresent(job -> jobs.add(JobApi.status(views, job)));
+            views.get(ViewStores.JOBS, "j/" + jobId).ifPresent(job -> jobs.add(JobApi.status(views, job, services.settings().trainingHeartbeatTimeout())));
         }
         return jobs;
     }
 
-    /** Trainers report at least every 10 s; a job silent for this long no longer blocks a new one. */
+    /**
+     * A QUEUED job nobody reported on for this long no longer blocks a new one. A RUNNING job whose
+     * worker went silent is STALLED after the heartbeat timeout and blocks nothing (issue 22).
+     */
     private static final java.time.Duration STALE_JOB = java.time.Duration.ofMinutes(10);
 
     static boolean isActive(JsonObject jobStatus) {
@@ -223,7 +226,7 @@ final class VoiceApi {
             JsonObject existing = views.get(ViewStores.JOBS, "j/" + reserved).orElse(null);
             if (existing != null && principal.tenantId().equals(existing.getString("tenantId"))) {
                 ctx.response().putHeader("Location", "/v1/jobs/" + reserved);
-                Requests.json(ctx, 202, JobApi.status(views, existing));
+                Requests.json(ctx, 202, JobApi.status(views, existing, services.settings().trainingHeartbeatTimeout()));
                 return;
             }
         }
@@ -289,7 +292,7 @@ final class VoiceApi {
                 })
                 .onSuccess(md -> {
                     ctx.response().putHeader("Location", "/v1/jobs/" + jobId);
-                    Requests.json(ctx, 202, JobApi.status(views, dev.voxpipe.ingest.views.ViewDocs.job(event)));
+                    Requests.json(ctx, 202, JobApi.status(views, dev.voxpipe.ingest.views.ViewDocs.job(event), services.settings().trainingHeartbeatTimeout()));
                 })
                 .onFailure(ctx::fail);
     }
