@@ -289,7 +289,7 @@ $("synth-form").addEventListener("submit", async (e) => {
   sse("/v1/synthesis/" + s.requestId + "/events", (name, st) => {
     const p = st.progress;
     $("synth-bar").style.width = (100 * (p.fraction || 0)).toFixed(1) + "%";
-    $("synth-text-status").textContent = st.state.toLowerCase() + " · " + p.chunksDone + "/" + (p.chunksTotal || "?") + " chunks"
+    $("synth-text-status").textContent = st.state.toLowerCase() + " · " + (p.chunksSynthesized ?? p.chunksDone) + "/" + (p.chunksTotal || "?") + " chunks"
         + (p.etaSeconds != null && st.state !== "SUCCEEDED" ? " · ETA " + Math.round(p.etaSeconds) + " s" : "")
         + (st.result && st.result.durationSeconds ? " · " + st.result.durationSeconds.toFixed(1) + " s of audio" : "")
         + (st.result && st.result.reason ? " · " + st.result.reason.message : "");
@@ -351,7 +351,7 @@ async function loadLists() {
     tr.insertCell().textContent = s.requestId;
     tr.insertCell().textContent = s.voiceId;
     tr.insertCell().textContent = st.state.toLowerCase();
-    tr.insertCell().textContent = st.progress.chunksDone + "/" + (st.progress.chunksTotal || "?");
+    tr.insertCell().textContent = (st.progress.chunksSynthesized ?? st.progress.chunksDone) + "/" + (st.progress.chunksTotal || "?");
     tr.insertCell().textContent = st.result && st.result.durationSeconds ? st.result.durationSeconds.toFixed(1) + " s" : "";
   }
   const jb = $("jobs").tBodies[0];

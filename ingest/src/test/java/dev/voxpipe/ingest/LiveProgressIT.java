@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.localstack.LocalStackExtension;
+import dev.voxpipe.schemas.SynthesisChunk;
+import dev.voxpipe.schemas.SynthesisChunkResult;
+import dev.voxpipe.schemas.SynthesisProgress;
 import dev.voxpipe.schemas.TrainingProgress;
+import dev.voxpipe.schemas.common.BlobRef;
 import dev.voxpipe.schemas.TrainingState;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -72,6 +76,68 @@ class LiveProgressIT {
             trainer.send(Topics.TRAINING_PROGRESS, jobId, running(voiceId, jobId, Instant.now()));
             TestSupport.await("RUNNING again", WAIT, () -> "RUNNING".equals(job(api, jobId).getString("state")));
         }
+    }
+
+    @Test
+    void aBooksTotalShowsOnceSplitAndItsProgressRisesChunkByChunkBeforeAnyCommit(LocalStack stack) throws Exception {
+        try (IngestApp app = TestSupport.start(config(stack));
+             TestSupport.Upstream upstream = new TestSupport.Upstream(stack.bootstrapServers(), stack.registryUrl())) {
+            TestSupport.Api api = new TestSupport.Api(app.port());
+            String voiceId = TestSupport.trainedVoice(api, upstream, KEY_A, "tenant-a", WAIT);
+            HttpResponse<String> submitted = api.postJson("/v1/synthesis", KEY_A,
+                    new JsonObject().put("voiceId", voiceId).put("text", "One. Two. Three."));
+            assertEquals(202, submitted.statusCode(), submitted.body());
+            String requestId = new JsonObject(submitted.body()).getString("requestId");
+            JsonObject queued = progress(api, requestId);
+            assertNull(queued.getValue("chunksTotal"));
+
+            // the audiobook app splits the book: its total shows at once, nothing is synthesised yet
+            int chunks = 3;
+            for (int i = 0; i < chunks; i++) {
+                upstream.send(Topics.SYNTHESIS_CHUNKS, requestId + "/" + i, SynthesisChunk.newBuilder().setRequestId(requestId)
+                        .setTenantId("tenant-a").setVoiceId(voiceId).setChunkIndex(i).setChunkCount(chunks).setText("Chunk " + i + ".")
+                        .setEventTime(Instant.now()).build());
+            }
+            TestSupport.await("the total from the split", WAIT, () -> Integer.valueOf(chunks).equals(progress(api, requestId).getInteger("chunksTotal")));
+            assertEquals("QUEUED", status(api, requestId).getString("state"));
+            assertEquals(0, progress(api, requestId).getInteger("chunksSynthesized"));
+
+            // the synth worker reports each chunk as it is done, inside one uncommitted batch: progress rises one by one
+            for (int i = 0; i < chunks; i++) {
+                upstream.send(Topics.SYNTHESIS_PROGRESS, requestId, SynthesisProgress.newBuilder().setRequestId(requestId)
+                        .setTenantId("tenant-a").setVoiceId(voiceId).setChunkIndex(i).setChunkCount(chunks).setWorkerId("synth-1")
+                        .setEventTime(Instant.now()).build());
+                int expected = i + 1;
+                TestSupport.await("chunk " + i + " synthesised", WAIT, () -> progress(api, requestId).getInteger("chunksSynthesized") == expected);
+                JsonObject now = status(api, requestId);
+                assertEquals("IN_PROGRESS", now.getString("state"));
+                assertEquals(expected / (double) chunks, now.getJsonObject("progress").getDouble("fraction"), 1e-9);
+                assertEquals(0, now.getJsonObject("progress").getInteger("chunksDone"), "no result is committed yet: no audio counted");
+            }
+            // a redone batch reports a chunk again: it counts once
+            upstream.send(Topics.SYNTHESIS_PROGRESS, requestId, SynthesisProgress.newBuilder().setRequestId(requestId)
+                    .setTenantId("tenant-a").setVoiceId(voiceId).setChunkIndex(0).setChunkCount(chunks).setWorkerId("synth-2")
+                    .setEventTime(Instant.now()).build());
+            // the batch commits: the results count as done (the audio follows them), the progress stays
+            upstream.send(Topics.SYNTHESIS_CHUNK_RESULTS, requestId, SynthesisChunkResult.newBuilder().setRequestId(requestId)
+                    .setTenantId("tenant-a").setVoiceId(voiceId).setChunkIndex(0).setChunkCount(chunks).setSucceeded(true)
+                    .setAudio(new BlobRef("synthesis/" + requestId + "/chunks/0.wav", "00", 44L, "audio/wav")).setSampleCount(0)
+                    .setEventTime(Instant.now()).build());
+            TestSupport.await("the committed chunk", WAIT, () -> progress(api, requestId).getInteger("chunksDone") == 1);
+            assertEquals(chunks, progress(api, requestId).getInteger("chunksSynthesized"));
+        }
+    }
+
+    private static JsonObject status(TestSupport.Api api, String requestId) {
+        try {
+            return new JsonObject(api.get("/v1/synthesis/" + requestId, KEY_A).body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonObject progress(TestSupport.Api api, String requestId) {
+        return status(api, requestId).getJsonObject("progress");
     }
 
     static Map<String, String> config(LocalStack stack) throws Exception {

@@ -20,10 +20,11 @@ public final class TopicValueSchemas {
             SynthesisChunkResult.getClassSchema(),
             SynthesisCompleted.getClassSchema(),
             DeadLetter.getClassSchema(),
-            IdempotencyRecord.getClassSchema());
+            IdempotencyRecord.getClassSchema(),
+            SynthesisProgress.getClassSchema());
 
     /** Records added after {@link ReleasedSchemas#LATEST_RELEASE}: no released version to stay compatible with yet. */
-    public static final java.util.Set<String> NEW_SINCE_RELEASE = java.util.Set.of("IdempotencyRecord");
+    public static final java.util.Set<String> NEW_SINCE_RELEASE = java.util.Set.of("IdempotencyRecord", "SynthesisProgress");
 
     private TopicValueSchemas() {}
 

@@ -13,7 +13,8 @@ public record SynthWorkerConfig(
         int attemptsPerChunk,
         Duration modelWait,
         Duration transactionTimeout,
-        Duration retryPause) {
+        Duration retryPause,
+        int renderSliceChunks) {
 
     public static SynthWorkerConfig from(VoxConfig config) {
         return new SynthWorkerConfig(
@@ -24,6 +25,8 @@ public record SynthWorkerConfig(
                 config.getInt("voxpipe.synth.attempts-per-chunk", 2),
                 config.getDuration("voxpipe.synth.model-wait", Duration.ofSeconds(20)),
                 config.getDuration("voxpipe.synth.transaction-timeout", Duration.ofSeconds(30)),
-                config.getDuration("voxpipe.synth.retry-pause", Duration.ofSeconds(2)));
+                config.getDuration("voxpipe.synth.retry-pause", Duration.ofSeconds(2)),
+                // chunks rendered per model call: 1 makes a book's progress rise chunk by chunk (issue 22)
+                config.getInt("voxpipe.synth.render-slice-chunks", 1));
     }
 }

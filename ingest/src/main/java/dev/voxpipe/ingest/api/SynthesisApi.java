@@ -179,7 +179,7 @@ final class SynthesisApi {
         result.remove("requestedMillis");
         String base = "/v1/synthesis/" + request.getString("requestId");
         return result.put("state", "QUEUED")
-                .put("progress", new JsonObject().put("chunksDone", 0).put("chunksTotal", null).put("chunksFailed", 0)
+                .put("progress", new JsonObject().put("chunksDone", 0).put("chunksSynthesized", 0).put("chunksTotal", null).put("chunksFailed", 0)
                         .put("fraction", null).put("etaSeconds", null))
                 .put("links", new JsonObject().put("self", base).put("events", base + "/events").put("audio", base + "/audio"));
     }
@@ -206,21 +206,30 @@ final class SynthesisApi {
         JsonObject summary = views.get(ViewStores.SYNTH_CHUNKS, "s/" + requestId).orElse(null);
         JsonObject completed = views.get(ViewStores.SYNTH_COMPLETED, requestId).orElse(null);
         int done = summary == null ? 0 : summary.getInteger("done", 0);
+        // issue 22: the total as soon as the split is committed; progress chunk by chunk from the
+        // synth worker's signal, ahead of the committed results (done), which the audio follows
         Integer total = summary == null ? null : summary.getInteger("total");
+        JsonObject provisional = views.get(ViewStores.SYNTH_PROGRESS, "s/" + requestId).orElse(null);
+        if (total == null) total = splitTotal(requestId);
+        if (total == null && provisional != null) total = provisional.getInteger("total");
         if (completed != null && completed.getInteger("chunkCount") != null && completed.getInteger("chunkCount") > 0) {
             total = completed.getInteger("chunkCount");
         }
+        int synthesized = Math.max(done, provisional == null ? 0 : provisional.getInteger("synthesized", 0));
+        if (total != null) synthesized = Math.min(synthesized, total);
+        if (completed != null && completed.getBoolean("succeeded") && total != null) synthesized = total;
         String state = completed != null ? (completed.getBoolean("succeeded") ? "SUCCEEDED" : "FAILED")
-                : done > 0 ? "IN_PROGRESS" : "QUEUED";
+                : synthesized > 0 ? "IN_PROGRESS" : "QUEUED";
         JsonObject progress = new JsonObject()
                 .put("chunksDone", done)
+                .put("chunksSynthesized", synthesized)
                 .put("chunksTotal", total)
                 .put("chunksFailed", summary == null ? 0 : summary.getInteger("failed", 0))
-                .put("fraction", total == null || total == 0 ? null : Math.min(1.0, done / (double) total));
+                .put("fraction", total == null || total == 0 ? null : Math.min(1.0, synthesized / (double) total));
         Double eta = null;
-        if (completed == null && total != null && done > 0) {
+        if (completed == null && total != null && synthesized > 0) {
             double elapsed = Math.max(0.001, (System.currentTimeMillis() - request.getLong("requestedMillis", 0L)) / 1000.0);
-            eta = Math.max(0, (total - done) * elapsed / done);
+            eta = Math.max(0, (total - synthesized) * elapsed / synthesized);
         } else if (completed != null) {
             eta = 0.0;
         }
@@ -238,6 +247,11 @@ final class SynthesisApi {
             result.put("result", r);
         }
         return result;
+    }
+
+    /** The number of chunks the request was split into, once the split is committed; null before. */
+    private Integer splitTotal(String requestId) {
+        return views.getRaw(ViewStores.SYNTH_SPLIT, requestId).map(Integer::valueOf).orElse(null);
     }
 
     /** {@code DELETE /v1/synthesis/{id}}: its audio (chunks and book) and text leave the blob store; 404 afterwards. */

@@ -121,6 +121,15 @@ public final class Views implements AutoCloseable {
         recent.keySet().removeIf(k -> k.startsWith(full));
     }
 
+    /** A store's value as it is stored (for the stores whose values are not JSON documents). */
+    public Optional<String> getRaw(String store, String key) {
+        try {
+            return Optional.ofNullable(store(store).get(key));
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.unavailable("the status views are not ready; retry shortly", retryAfterSeconds);
+        }
+    }
+
     public Optional<JsonObject> get(String store, String key) {
         String value;
         try {
