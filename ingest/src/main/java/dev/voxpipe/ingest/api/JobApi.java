@@ -35,6 +35,7 @@ final class JobApi {
         } else {
             JsonObject p = Requests.withoutTenant(progress);
             p.remove("eventMillis");
+            p.remove("progressedMillis");
             // No internals: the worker's id is a host name and its message may hold exception text.
             p.remove("workerId");
             String workerMessage = (String) p.remove("message");

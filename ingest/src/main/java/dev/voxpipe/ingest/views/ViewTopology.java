@@ -108,7 +108,14 @@ public final class ViewTopology {
                 if (prevEpoch > v.getEpoch()) return;
                 if (prevEpoch == v.getEpoch() && isFinal(prev.getString("state")) && !isFinal(doc.getString("state"))) return;
                 if (prevEpoch == v.getEpoch() && prev.getLong("eventMillis", 0L) > doc.getLong("eventMillis")) return;
+                // a heartbeat (the same report again, issue 22) says the worker lives, not that the job advanced:
+                // the stall watchdog reads progressedMillis, the STALLED state eventMillis
+                if (prevEpoch == v.getEpoch() && doc.getString("state").equals(prev.getString("state"))
+                        && doc.getInteger("step").equals(prev.getInteger("step"))) {
+                    doc.put("progressedMillis", prev.getLong("progressedMillis", prev.getLong("eventMillis", 0L)));
+                }
             }
+            if (!doc.containsKey("progressedMillis")) doc.put("progressedMillis", doc.getLong("eventMillis"));
             store.put(v.getJobId(), doc.encode());
         });
         add(builder, registry, ViewStores.SYNTH_REQUESTS, Topics.SYNTHESIS_REQUESTS, SynthesisRequest.class, (store, key, v) -> {

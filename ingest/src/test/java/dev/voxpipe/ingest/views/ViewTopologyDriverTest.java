@@ -150,6 +150,17 @@ class ViewTopologyDriverTest {
     }
 
     @Test
+    void aHeartbeatSaysTheWorkerLivesButNotThatTheJobAdvanced() {
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 10, 1000));
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 10, 11_000)); // the same report again: a heartbeat
+        JsonObject doc = new JsonObject(store(ViewStores.PROGRESS).get("j1"));
+        assertEquals(11_000L, doc.getLong("eventMillis"), "heard from at the heartbeat");
+        assertEquals(1000L, doc.getLong("progressedMillis"), "advanced at the first report");
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 15, 21_000));
+        assertEquals(21_000L, new JsonObject(store(ViewStores.PROGRESS).get("j1")).getLong("progressedMillis"));
+    }
+
+    @Test
     void chunkResultsCountOnceAndASuccessReplacesAFailure() {
         chunkResults.pipeInput("r1", chunk(0, true));
         chunkResults.pipeInput("r1", chunk(0, true)); // redelivered
