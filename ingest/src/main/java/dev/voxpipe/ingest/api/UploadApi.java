@@ -247,9 +247,10 @@ final class UploadApi {
         return new IOException("the upload was interrupted", e);
     }
 
-    /** The upload an earlier upload of this voice with the same bytes, if the views know one. */
     /** An upload the request created ({@code fresh}), or found created by an earlier attempt with its Idempotency-Key. */
     private record Accepted(JsonObject doc, String uploadId, String sha256, long sizeBytes, boolean fresh) {}
+
+    /** The upload an earlier upload of this voice with the same bytes, if the views know one. */
 
     private String duplicateOf(String voiceId, String uploadId, String sha) {
         String prefix = "v/" + voiceId + "/";
