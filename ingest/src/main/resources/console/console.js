@@ -6,18 +6,47 @@
 const $ = (id) => document.getElementById(id);
 const state = { key: sessionStorage.getItem("voxpipe.key"), voice: null, syntheses: [], pendingTranscripts: {} };
 
+/** A fresh Idempotency-Key for one user action (crypto.randomUUID needs a secure context: fall back on getRandomValues). */
+function newIdempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Every POST carries an Idempotency-Key and is retried with the same key while the service answers
+// 503 (whatever its "outcome"), 429 or idempotency_key_in_use, or the network fails: a retry never
+// creates a second voice, sample, job or synthesis.
 async function api(method, path, body, headers = {}) {
   const init = { method, headers: { Authorization: "Bearer " + state.key, ...headers } };
+  if (method === "POST") init.headers["Idempotency-Key"] = newIdempotencyKey();
   if (body !== undefined) {
     if (body instanceof Blob || body instanceof ArrayBuffer) init.body = body;
     else { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
   }
-  const r = await fetch(path, init);
-  const text = await r.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
-  if (!r.ok) throw new Error((json && json.message) || ("HTTP " + r.status));
-  return json;
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    let r;
+    try {
+      r = await fetch(path, init);
+    } catch (e) {
+      if (method !== "POST" || Date.now() > deadline) throw e;
+      await sleep(1000);
+      continue;
+    }
+    const text = await r.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
+    const again = method === "POST" && (r.status === 503 || r.status === 429
+        || (r.status === 409 && json && json.error === "idempotency_key_in_use"));
+    if (again && Date.now() < deadline) {
+      const after = Number(r.headers.get("Retry-After"));
+      await sleep(Math.min(10, Number.isFinite(after) && after > 0 ? after : 1) * 1000);
+      continue;
+    }
+    if (!r.ok) throw new Error((json && json.message) || ("HTTP " + r.status));
+    return json;
+  }
 }
 
 /** Reads a Server-Sent Events stream with fetch; calls onEvent(name, data) until it ends. */
@@ -313,7 +342,7 @@ $("synth-form").addEventListener("submit", async (e) => {
   sse("/v1/synthesis/" + s.requestId + "/events", (name, st) => {
     const p = st.progress;
     $("synth-bar").style.width = (100 * (p.fraction || 0)).toFixed(1) + "%";
-    $("synth-text-status").textContent = st.state.toLowerCase() + " · " + p.chunksDone + "/" + (p.chunksTotal || "?") + " chunks"
+    $("synth-text-status").textContent = st.state.toLowerCase() + " · " + (p.chunksSynthesized ?? p.chunksDone) + "/" + (p.chunksTotal || "?") + " chunks"
         + (p.etaSeconds != null && st.state !== "SUCCEEDED" ? " · ETA " + Math.round(p.etaSeconds) + " s" : "")
         + (st.result && st.result.durationSeconds ? " · " + st.result.durationSeconds.toFixed(1) + " s of audio" : "")
         + (st.result && st.result.reason ? " · " + st.result.reason.message : "");
@@ -375,7 +404,7 @@ async function loadLists() {
     tr.insertCell().textContent = s.requestId;
     tr.insertCell().textContent = s.voiceId;
     tr.insertCell().textContent = st.state.toLowerCase();
-    tr.insertCell().textContent = st.progress.chunksDone + "/" + (st.progress.chunksTotal || "?");
+    tr.insertCell().textContent = (st.progress.chunksSynthesized ?? st.progress.chunksDone) + "/" + (st.progress.chunksTotal || "?");
     tr.insertCell().textContent = st.result && st.result.durationSeconds ? st.result.durationSeconds.toFixed(1) + " s" : "";
   }
   const jb = $("jobs").tBodies[0];

@@ -112,7 +112,8 @@ public final class IngestApp implements Worker {
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(8, settings.blobWorkerThreads() / 4)));
         Services services = new Services(settings, views, publisher, blobs, metrics, keys, new ConcurrentHashMap<>(),
-                uploads, new TrainingClaims(), new dev.voxpipe.ingest.erase.Eraser(config, registry, blobs, views, publisher));
+                uploads, new TrainingClaims(), new dev.voxpipe.ingest.erase.Eraser(config, registry, blobs, views, publisher),
+                new dev.voxpipe.ingest.api.Idempotency(views, publisher, settings.idempotencyTtl(), settings.retryAfterSeconds()));
         AtomicReference<ApiRouter.Built> router = new AtomicReference<>();
         AtomicReference<Integer> port = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger managementPort = new java.util.concurrent.atomic.AtomicInteger(-1);

@@ -38,7 +38,9 @@ public record IngestSettings(
         long uploadMinBytesPerSecond,
         Duration uploadRateGrace,
         int maxFormFieldBytes,
-        Duration apiKeysReloadInterval) {
+        Duration apiKeysReloadInterval,
+        Duration idempotencyTtl,
+        Duration trainingHeartbeatTimeout) {
 
     public static final String PREFIX = "voxpipe.ingest.";
 
@@ -78,7 +80,10 @@ public record IngestSettings(
                 config.getLong(PREFIX + "uploads.min-bytes-per-second", 8 * 1024),
                 config.getDuration(PREFIX + "uploads.rate-grace", Duration.ofSeconds(10)),
                 config.getInt(PREFIX + "max-form-field-bytes", 512 * 1024),
-                config.getDuration(PREFIX + "api-keys-reload-interval", Duration.ofSeconds(10)));
+                config.getDuration(PREFIX + "api-keys-reload-interval", Duration.ofSeconds(10)),
+                config.getDuration(PREFIX + "idempotency-ttl", Duration.ofHours(24)),
+                // trainers report at least every 10 s (voxpipe.trainer.heartbeat-interval): six missed reports
+                config.getDuration(PREFIX + "training-heartbeat-timeout", Duration.ofSeconds(60)));
         settings.check();
         return settings;
     }
@@ -93,6 +98,12 @@ public record IngestSettings(
         }
         if (uploadIdleTimeout.isZero() || uploadIdleTimeout.isNegative()) {
             throw new IllegalArgumentException(PREFIX + "uploads.idle-timeout must be positive");
+        }
+        if (idempotencyTtl.isNegative() || idempotencyTtl.isZero() || idempotencyTtl.compareTo(dev.voxpipe.ingest.views.IdempotencyView.KEEP) > 0) {
+            throw new IllegalArgumentException(PREFIX + "idempotency-ttl must be positive and at most " + dev.voxpipe.ingest.views.IdempotencyView.KEEP.toDays() + " days");
+        }
+        if (trainingHeartbeatTimeout.isNegative() || trainingHeartbeatTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + "training-heartbeat-timeout must be positive");
         }
         if (managementPort >= 0 && managementPort == port && port != 0) {
             throw new IllegalArgumentException(PREFIX + "management-port must differ from " + PREFIX + "port");

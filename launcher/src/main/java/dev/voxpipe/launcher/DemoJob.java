@@ -123,7 +123,7 @@ public final class DemoJob {
             JsonNode status = client.synthesis(requestId);
             String state = status.get("state").asText();
             JsonNode p = status.get("progress");
-            progress.bar("synthesis", p.path("chunksDone").asInt(0), Math.max(1, p.path("chunksTotal").asInt(0)), "chunks  ");
+            progress.bar("synthesis", p.path("chunksSynthesized").asInt(p.path("chunksDone").asInt(0)), Math.max(1, p.path("chunksTotal").asInt(0)), "chunks  ");
             if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
                 progress.endBar();
                 return status;

@@ -11,18 +11,34 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 
-/** A small client of ingest's HTTP API, as a platform's backend would call it. */
+/**
+ * A small client of ingest's HTTP API, as a platform's backend would call it. Every POST carries a
+ * fresh {@code Idempotency-Key} and is retried with the same key while the answer says to come back
+ * (503, whatever its outcome, 429, 409 {@code idempotency_key_in_use}, or no answer at all), so a
+ * retry never creates a second voice, upload, job or synthesis.
+ */
 public final class VoxPipeClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VoxPipeClient.class);
+    /** Longest pause between two tries, whatever Retry-After says. */
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(10);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String apiKey;
+    private final Duration retryFor;
 
     public VoxPipeClient(String baseUrl, String apiKey) {
+        this(baseUrl, apiKey, Duration.ofMinutes(2));
+    }
+
+    /** {@code retryFor}: how long a POST keeps being retried (with its key) before the last answer is thrown. */
+    public VoxPipeClient(String baseUrl, String apiKey, Duration retryFor) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
+        this.retryFor = retryFor;
     }
 
     public static ObjectNode object() {
@@ -39,8 +55,9 @@ public final class VoxPipeClient {
         String query = transcript == null ? "" : "?transcript=" + URLEncoder.encode(transcript, StandardCharsets.UTF_8);
         HttpRequest request = request("/v1/voices/" + voiceId + "/samples" + query)
                 .header("Content-Type", contentType)
+                .header("Idempotency-Key", UUID.randomUUID().toString())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(audio)).build();
-        return expect(http.send(request, HttpResponse.BodyHandlers.ofString()), 202);
+        return expect(sendRetrying(request), 202);
     }
 
     public JsonNode voice(String voiceId) throws Exception {
@@ -96,7 +113,46 @@ public final class VoxPipeClient {
         } else {
             builder.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         }
-        return expect(http.send(builder.build(), HttpResponse.BodyHandlers.ofString()), expected);
+        if (!method.equals("POST")) return expect(http.send(builder.build(), HttpResponse.BodyHandlers.ofString()), expected);
+        builder.header("Idempotency-Key", UUID.randomUUID().toString());
+        return expect(sendRetrying(builder.build()), expected);
+    }
+
+    /**
+     * Sends a keyed POST, again with the same key while the service asks to come back or does not
+     * answer, for at most {@code retryFor}; the key makes every try after the first harmless.
+     */
+    private HttpResponse<String> sendRetrying(HttpRequest request) throws Exception {
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            Duration pause;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (!comeBackLater(response) || System.nanoTime() > deadline) return response;
+                pause = response.headers().firstValue("Retry-After").map(VoxPipeClient::seconds).orElse(Duration.ofSeconds(1));
+                log.info("{} {} answered {}; try {} again with the same Idempotency-Key in {} ms", request.method(),
+                        request.uri().getPath(), response.statusCode(), attempt + 1, Math.min(pause.toMillis(), MAX_PAUSE.toMillis()));
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) throw e;
+                pause = Duration.ofSeconds(1);
+                log.info("{} {} got no answer ({}); try {} again with the same Idempotency-Key", request.method(),
+                        request.uri().getPath(), e.toString(), attempt + 1);
+            }
+            Thread.sleep(Math.max(100, Math.min(pause.toMillis(), MAX_PAUSE.toMillis())));
+        }
+    }
+
+    private static boolean comeBackLater(HttpResponse<String> response) {
+        int status = response.statusCode();
+        return status == 503 || status == 429 || (status == 409 && response.body().contains("idempotency_key_in_use"));
+    }
+
+    private static Duration seconds(String retryAfter) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(retryAfter.strip()));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(1);
+        }
     }
 
     private static JsonNode expect(HttpResponse<String> response, int expected) throws IOException {

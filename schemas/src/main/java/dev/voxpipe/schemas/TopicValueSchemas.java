@@ -19,11 +19,21 @@ public final class TopicValueSchemas {
             SynthesisChunk.getClassSchema(),
             SynthesisChunkResult.getClassSchema(),
             SynthesisCompleted.getClassSchema(),
-            DeadLetter.getClassSchema());
+            DeadLetter.getClassSchema(),
+            IdempotencyRecord.getClassSchema(),
+            SynthesisProgress.getClassSchema());
+
+    /** Records added after {@link ReleasedSchemas#LATEST_RELEASE}: no released version to stay compatible with yet. */
+    public static final java.util.Set<String> NEW_SINCE_RELEASE = java.util.Set.of("IdempotencyRecord", "SynthesisProgress");
 
     private TopicValueSchemas() {}
 
     public static List<String> recordNames() {
         return ALL.stream().map(Schema::getName).toList();
+    }
+
+    /** The records the latest release already had. */
+    public static List<String> releasedRecordNames() {
+        return recordNames().stream().filter(n -> !NEW_SINCE_RELEASE.contains(n)).toList();
     }
 }

@@ -16,9 +16,10 @@ class SchemaEvolutionTest {
     @Test
     void everyCurrentSchemaReadsItsReleasedVersion() {
         Map<String, Schema> released = ReleasedSchemas.load(
-                ReleasedSchemas.LATEST_RELEASE, TopicValueSchemas.recordNames());
-        assertEquals(TopicValueSchemas.ALL.size(), released.size());
+                ReleasedSchemas.LATEST_RELEASE, TopicValueSchemas.releasedRecordNames());
+        assertEquals(TopicValueSchemas.ALL.size() - TopicValueSchemas.NEW_SINCE_RELEASE.size(), released.size());
         for (Schema current : TopicValueSchemas.ALL) {
+            if (TopicValueSchemas.NEW_SINCE_RELEASE.contains(current.getName())) continue;
             Schema writer = released.get(current.getName());
             var result = SchemaCompatibility.checkReaderWriterCompatibility(current, writer);
             assertEquals(SchemaCompatibilityType.COMPATIBLE, result.getType(),

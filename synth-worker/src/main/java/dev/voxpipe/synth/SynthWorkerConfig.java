@@ -13,7 +13,8 @@ public record SynthWorkerConfig(
         int attemptsPerChunk,
         Duration modelWait,
         Duration transactionTimeout,
-        Duration retryPause) {
+        Duration retryPause,
+        int renderSliceChunks) {
 
     public static SynthWorkerConfig from(VoxConfig config) {
         return new SynthWorkerConfig(
@@ -24,6 +25,10 @@ public record SynthWorkerConfig(
                 config.getInt("voxpipe.synth.attempts-per-chunk", 2),
                 config.getDuration("voxpipe.synth.model-wait", Duration.ofSeconds(20)),
                 config.getDuration("voxpipe.synth.transaction-timeout", Duration.ofSeconds(30)),
-                config.getDuration("voxpipe.synth.retry-pause", Duration.ofSeconds(2)));
+                config.getDuration("voxpipe.synth.retry-pause", Duration.ofSeconds(2)),
+                // chunks rendered per model call (issue 22): the progress step and the native-memory peak; 2 keeps
+                // the batch's throughput on 2 cores at 0.7x its RSS, 1 is chunk by chunk at about 2x the CPU time
+                // (bench/synth-memory, README "Native memory")
+                config.getInt("voxpipe.synth.render-slice-chunks", 2));
     }
 }

@@ -66,7 +66,7 @@ public final class TrainerWorkerApp {
                     settings.retryPause());
             // A running job may take up to a minute to reach a checkpoint and stop.
             LoopWorker worker = LoopWorker.start(context, "trainer-poll", consumer, Duration.ofSeconds(90),
-                    consumer::shutdownExecutor, closeProducer, features, models, gate);
+                    consumer::shutdownExecutor, runner, closeProducer, features, models, gate);
             log.info("trainer-worker {} started", settings.workerId());
             return worker;
         } catch (InterruptedException | RuntimeException e) {

@@ -21,7 +21,8 @@ public record TrainerWorkerConfig(
         Duration featureWait,
         double minimumSeconds,
         Retry.Policy retry,
-        Duration retryPause) {
+        Duration retryPause,
+        Duration heartbeatInterval) {
 
     public static TrainerWorkerConfig from(VoxConfig config) {
         return new TrainerWorkerConfig(
@@ -35,7 +36,9 @@ public record TrainerWorkerConfig(
                 config.getDuration("voxpipe.trainer.feature-wait", Duration.ofMinutes(3)),
                 config.getDouble("voxpipe.trainer.minimum-seconds", 10.0),
                 Retry.Policy.from(config),
-                config.getDuration("voxpipe.trainer.retry-pause", Duration.ofSeconds(10)));
+                config.getDuration("voxpipe.trainer.retry-pause", Duration.ofSeconds(10)),
+                // ingest shows a RUNNING job silent for voxpipe.ingest.training-heartbeat-timeout (60 s) as STALLED
+                config.getDuration("voxpipe.trainer.heartbeat-interval", Duration.ofSeconds(10)));
     }
 
     static String defaultWorkerId() {

@@ -23,7 +23,8 @@ public final class ApiDocs {
     private static final Pattern PARAM = Pattern.compile(":([A-Za-z][A-Za-z0-9_]*)");
 
     public record Operation(String summary, String tag, boolean authenticated, Map<Integer, String> responses,
-                            String requestBody, JsonObject bodySchema, Map<String, String> query) {}
+                            String requestBody, JsonObject bodySchema, Map<String, String> query,
+                            boolean idempotent) {}
 
     private final Router router;
     private final Map<String, Operation> operations = new LinkedHashMap<>();
@@ -46,6 +47,7 @@ public final class ApiDocs {
         private JsonObject bodySchema = new JsonObject();
         private final Map<Integer, String> responses = new LinkedHashMap<>();
         private final Map<String, String> query = new LinkedHashMap<>();
+        private boolean idempotent;
 
         Builder(HttpMethod method, String path, String summary) {
             this.method = method;
@@ -58,6 +60,16 @@ public final class ApiDocs {
         public Builder body(String mediaType) { this.requestBody = mediaType; return this; }
         public Builder body(String mediaType, JsonObject schema) { this.requestBody = mediaType; this.bodySchema = schema; return this; }
         public Builder query(String name, String description) { query.put(name, description); return this; }
+        /** Accepts the Idempotency-Key header (issue 22). */
+        public Builder idempotent() {
+            this.idempotent = true;
+            responses.merge(409, "A request with the same Idempotency-Key is still running (idempotency_key_in_use)",
+                    (a, b) -> a + "; or a request with the same Idempotency-Key is still running (idempotency_key_in_use)");
+            responses.merge(422, "The Idempotency-Key was used for another request (idempotency_key_reused)",
+                    (a, b) -> a + "; or the Idempotency-Key was used for another request (idempotency_key_reused)");
+            responses.merge(503, "Kafka unavailable", (a, b) -> a);
+            return this;
+        }
         public Builder responds(int status, String description) { responses.put(status, description); return this; }
 
         @SafeVarargs
@@ -69,7 +81,7 @@ public final class ApiDocs {
                 responses.putIfAbsent(429, "Rate limit exceeded; see Retry-After");
             }
             operations.put(key(method, path), new Operation(summary, tag, authenticated, Map.copyOf(responses),
-                    requestBody, bodySchema, Map.copyOf(query)));
+                    requestBody, bodySchema, Map.copyOf(query), idempotent));
             return route;
         }
     }
@@ -107,6 +119,11 @@ public final class ApiDocs {
                     operation.put("summary", "(undocumented)").put("x-undocumented", true)
                             .put("responses", new JsonObject().put("default", new JsonObject().put("description", "unknown")));
                 } else {
+                    if (op.idempotent()) {
+                        parameters.add(new JsonObject().put("name", Idempotency.HEADER).put("in", "header").put("required", false)
+                                .put("description", "1-255 visible ASCII characters, unique per request (a UUID): a retry with the same key and body gets the first answer, with another body 422; kept 24 h per tenant")
+                                .put("schema", new JsonObject().put("type", "string").put("maxLength", Idempotency.MAX_KEY_LENGTH)));
+                    }
                     op.query().forEach((name, description) -> parameters.add(new JsonObject().put("name", name)
                             .put("in", "query").put("required", false).put("description", description)
                             .put("schema", new JsonObject().put("type", "string"))));

@@ -12,13 +12,24 @@ public final class ApiException extends RuntimeException {
     private final String code;
     private final JsonObject details;
     private final Integer retryAfterSeconds;
+    private final String outcome;
+
+    /** A write's outcome: nothing was accepted; a retry (best with the same Idempotency-Key) is safe. */
+    public static final String NOT_ACCEPTED = "not_accepted";
+    /** A write's outcome: Kafka may or may not have it (a timeout); retry with the same Idempotency-Key. */
+    public static final String UNKNOWN = "unknown";
 
     public ApiException(int status, String code, String message, JsonObject details, Integer retryAfterSeconds) {
+        this(status, code, message, details, retryAfterSeconds, null);
+    }
+
+    public ApiException(int status, String code, String message, JsonObject details, Integer retryAfterSeconds, String outcome) {
         super(message, null, false, false); // no stack trace: it is never shown and costs time
         this.status = status;
         this.code = code;
         this.details = details == null ? new JsonObject() : details;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.outcome = outcome;
     }
 
     public ApiException(int status, String code, String message) {
@@ -45,7 +56,17 @@ public final class ApiException extends RuntimeException {
     /** The blob store is away (an unmounted volume, an unreachable S3 endpoint): nothing was stored, retry. */
     public static ApiException storageUnavailable() {
         return new ApiException(503, "storage_unavailable", "the blob store is unavailable; nothing was accepted, retry shortly",
-                null, 5);
+                null, 5, NOT_ACCEPTED);
+    }
+
+    /** 503 of a write whose outcome is {@link #NOT_ACCEPTED} or {@link #UNKNOWN}. */
+    public static ApiException unavailable(String message, int retryAfterSeconds, String outcome) {
+        return new ApiException(503, "unavailable", message, null, retryAfterSeconds, outcome);
+    }
+
+    /** {@link #NOT_ACCEPTED}, {@link #UNKNOWN}, or null when the error is not about a write. */
+    public String outcome() {
+        return outcome;
     }
 
     public int status() {

@@ -53,8 +53,8 @@ public final class ApiRouter {
                         "language", "string",
                         "consent", ApiDocs.object(java.util.List.of("attestedBy", "statement"), "attestedBy", "string", "statement", "string").encode())).responds(201, "Created; body is the voice").responds(400, "Malformed JSON")
                 .responds(413, "Body too large").responds(415, "Not JSON").responds(422, "Invalid or missing fields (e.g. consent)")
-                .responds(503, "Kafka unavailable; retry after Retry-After")
-                .handle(smallJson, voices::create);
+                .responds(503, "Kafka unavailable; retry after Retry-After; outcome says whether the voice may still be created")
+                .idempotent().handle(smallJson, services.idempotency().handler("voice"), voices::create);
         docs.op(HttpMethod.GET, "/v1/voices", "List the tenant's voices, oldest first").tag("voices")
                 .query("limit", "page size").query("after", "the last voice id of the previous page")
                 .responds(200, "{items, next}").responds(422, "Bad paging parameters").handle(voices::list);
@@ -69,8 +69,8 @@ public final class ApiRouter {
                 .responds(413, "Larger than the upload limit, the body limit, or a form field limit")
                 .responds(415, "The bytes are not a supported audio format")
                 .responds(429, "This key already has its maximum of uploads in progress")
-                .responds(503, "Kafka unavailable or every upload slot in use; nothing was accepted")
-                .handle(uploads::upload);
+                .responds(503, "Kafka unavailable or every upload slot in use; outcome says whether the upload may still be recorded")
+                .idempotent().handle(uploads::upload);
         docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId", "Delete the voice and everything it owns: uploads, clips, features, models, training state, synthesised audio")
                 .tag("voices").responds(200, "Deleted; body counts what was removed").responds(404, "No such voice in this tenant")
                 .responds(503, "Kafka or the blob store unavailable; nothing is lost, retry").handle(voices::delete);
@@ -105,7 +105,7 @@ public final class ApiRouter {
                         "mode", "{\"type\":\"string\",\"enum\":[\"FEW_SHOT\",\"ZERO_SHOT\"]}", "baseModel", "string")).responds(202, "Queued; body has jobId").responds(404, "No such voice in this tenant")
                 .responds(409, "Not enough usable audio (numbers in details) or a job already running")
                 .responds(422, "Invalid options").responds(503, "Kafka unavailable")
-                .handle(smallJson, voices::train);
+                .idempotent().handle(smallJson, services.idempotency().handler("job"), voices::train);
         docs.op(HttpMethod.GET, "/v1/jobs/:jobId", "Training progress: state, step, loss, ETA").tag("training")
                 .responds(200, "The job").responds(404, "No such job in this tenant").handle(jobs::get);
         docs.op(HttpMethod.GET, "/v1/jobs/:jobId/events", "Training progress as Server-Sent Events").tag("training")
@@ -123,7 +123,7 @@ public final class ApiRouter {
                 .responds(400, "Malformed JSON").responds(404, "No such voice in this tenant")
                 .responds(409, "The voice has no trained model").responds(413, "Text or body over the limit")
                 .responds(415, "Not JSON").responds(422, "Invalid fields (format, speed, ...); a zero-shot reference outside 3-10 s (reference_length)").responds(503, "Kafka unavailable")
-                .handle(synthesisJson, synthesis::submit);
+                .idempotent().handle(synthesisJson, services.idempotency().handler("syn"), synthesis::submit);
         docs.op(HttpMethod.GET, "/v1/synthesis/:requestId", "Synthesis state and progress (chunks done/total, ETA)").tag("synthesis")
                 .responds(200, "The status").responds(404, "No such synthesis in this tenant").handle(synthesis::get);
         docs.op(HttpMethod.DELETE, "/v1/synthesis/:requestId", "Delete the synthesis: its audio and text leave the blob store").tag("synthesis")

@@ -30,6 +30,7 @@ public final class Errors {
         if (e.retryAfterSeconds() != null) response.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
         if (e.status() == 401) response.putHeader("WWW-Authenticate", "Bearer realm=\"voxpipe\"");
         JsonObject body = new JsonObject().put("error", e.code()).put("message", e.getMessage()).put("details", e.details());
+        if (e.outcome() != null) body.put("outcome", e.outcome());
         return response.setStatusCode(e.status())
                 .putHeader("Content-Type", "application/json")
                 .end(body.toBuffer());

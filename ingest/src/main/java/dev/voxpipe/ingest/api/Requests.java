@@ -78,7 +78,12 @@ final class Requests {
         }
     }
 
+    /** Answers with JSON; an accepted answer to a request with an Idempotency-Key is recorded first. */
     static void json(RoutingContext ctx, int status, JsonObject body) {
+        Idempotency.send(ctx, status, body);
+    }
+
+    static void sendJson(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
     }
 

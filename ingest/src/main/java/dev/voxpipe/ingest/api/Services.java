@@ -14,4 +14,4 @@ import java.util.concurrent.ConcurrentMap;
 /** What the HTTP verticles share: injected at deployment, never looked up globally. */
 public record Services(IngestSettings settings, Views views, EventPublisher publisher, BlobStore blobs,
                        IngestMetrics metrics, ApiKeys apiKeys, ConcurrentMap<String, TokenBucket> buckets,
-                       UploadSlots uploads, TrainingClaims trainingClaims, Eraser eraser) {}
+                       UploadSlots uploads, TrainingClaims trainingClaims, Eraser eraser, Idempotency idempotency) {}

@@ -51,7 +51,16 @@ final class SynthesisApi {
     void submit(RoutingContext ctx) {
         Principal principal = Requests.principal(ctx);
         JsonObject body = Requests.jsonBody(ctx);
-        enqueue(ctx.vertx().getOrCreateContext(), principal, body).onSuccess(doc -> {
+        String requestId = Idempotency.resourceId(ctx, "syn");
+        if (Idempotency.resumed(ctx)) { // an earlier attempt with this key had an unknown outcome: did it land?
+            JsonObject existing = views.get(ViewStores.SYNTH_REQUESTS, requestId).orElse(null);
+            if (existing != null && principal.tenantId().equals(existing.getString("tenantId"))) {
+                ctx.response().putHeader("Location", "/v1/synthesis/" + requestId);
+                Requests.json(ctx, 202, queued(existing));
+                return;
+            }
+        }
+        enqueue(ctx.vertx().getOrCreateContext(), principal, body, requestId, () -> Idempotency.beforePublish(ctx)).onSuccess(doc -> {
             ctx.response().putHeader("Location", "/v1/synthesis/" + doc.getString("requestId"));
             Requests.json(ctx, 202, queued(doc));
         }).onFailure(ctx::fail);
@@ -63,6 +72,12 @@ final class SynthesisApi {
      * {@code POST /v1/synthesis} and the GPT-SoVITS-compatible {@code /tts} both enqueue here.
      */
     Future<JsonObject> enqueue(Context context, Principal principal, JsonObject body) {
+        return enqueue(context, principal, body, Ids.next("syn"), Future::succeededFuture);
+    }
+
+    /** As above, with the request's id chosen by the caller and a step to complete before the event is published. */
+    Future<JsonObject> enqueue(Context context, Principal principal, JsonObject body, String requestId,
+                               java.util.function.Supplier<Future<Void>> beforePublish) {
         String voiceId = Requests.string(body, "voiceId", true, 64);
         Object textValue = body.getValue("text");
         if (textValue == null) throw ApiException.invalid("'text' is required", new JsonObject().put("field", "text"));
@@ -103,7 +118,6 @@ final class SynthesisApi {
             throw ApiException.invalid("'streaming' must be true or false", new JsonObject().put("field", "streaming"));
         }
         boolean streaming = Boolean.TRUE.equals(streamingValue);
-        String requestId = Ids.next("syn");
         java.util.concurrent.Callable<ReferenceClip> referenceTask = null;
         if (referenceValue != null) {
             if (modelVersion != null) {
@@ -136,7 +150,7 @@ final class SynthesisApi {
                     .setSentencePauseMs(sentencePause).setParagraphPauseMs(paragraphPause)
                     .setReference(ref).setStreaming(streaming)
                     .setEventTime(Instant.now()).build();
-            return services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event)
+            return beforePublish.get().compose(v -> services.publisher().publish(context, Topics.SYNTHESIS_REQUESTS, requestId, event))
                     .map(md -> dev.voxpipe.ingest.views.ViewDocs.synthesisRequest(event, text.length()));
         })).onSuccess(doc -> views.remember(ViewStores.SYNTH_REQUESTS, requestId, doc));
     }
@@ -165,7 +179,7 @@ final class SynthesisApi {
         result.remove("requestedMillis");
         String base = "/v1/synthesis/" + request.getString("requestId");
         return result.put("state", "QUEUED")
-                .put("progress", new JsonObject().put("chunksDone", 0).put("chunksTotal", null).put("chunksFailed", 0)
+                .put("progress", new JsonObject().put("chunksDone", 0).put("chunksSynthesized", 0).put("chunksTotal", null).put("chunksFailed", 0)
                         .put("fraction", null).put("etaSeconds", null))
                 .put("links", new JsonObject().put("self", base).put("events", base + "/events").put("audio", base + "/audio"));
     }
@@ -192,21 +206,30 @@ final class SynthesisApi {
         JsonObject summary = views.get(ViewStores.SYNTH_CHUNKS, "s/" + requestId).orElse(null);
         JsonObject completed = views.get(ViewStores.SYNTH_COMPLETED, requestId).orElse(null);
         int done = summary == null ? 0 : summary.getInteger("done", 0);
+        // issue 22: the total as soon as the split is committed; progress chunk by chunk from the
+        // synth worker's signal, ahead of the committed results (done), which the audio follows
         Integer total = summary == null ? null : summary.getInteger("total");
+        JsonObject provisional = views.get(ViewStores.SYNTH_PROGRESS, "s/" + requestId).orElse(null);
+        if (total == null) total = splitTotal(requestId);
+        if (total == null && provisional != null) total = provisional.getInteger("total");
         if (completed != null && completed.getInteger("chunkCount") != null && completed.getInteger("chunkCount") > 0) {
             total = completed.getInteger("chunkCount");
         }
+        int synthesized = Math.max(done, provisional == null ? 0 : provisional.getInteger("synthesized", 0));
+        if (total != null) synthesized = Math.min(synthesized, total);
+        if (completed != null && completed.getBoolean("succeeded") && total != null) synthesized = total;
         String state = completed != null ? (completed.getBoolean("succeeded") ? "SUCCEEDED" : "FAILED")
-                : done > 0 ? "IN_PROGRESS" : "QUEUED";
+                : synthesized > 0 ? "IN_PROGRESS" : "QUEUED";
         JsonObject progress = new JsonObject()
                 .put("chunksDone", done)
+                .put("chunksSynthesized", synthesized)
                 .put("chunksTotal", total)
                 .put("chunksFailed", summary == null ? 0 : summary.getInteger("failed", 0))
-                .put("fraction", total == null || total == 0 ? null : Math.min(1.0, done / (double) total));
+                .put("fraction", total == null || total == 0 ? null : Math.min(1.0, synthesized / (double) total));
         Double eta = null;
-        if (completed == null && total != null && done > 0) {
+        if (completed == null && total != null && synthesized > 0) {
             double elapsed = Math.max(0.001, (System.currentTimeMillis() - request.getLong("requestedMillis", 0L)) / 1000.0);
-            eta = Math.max(0, (total - done) * elapsed / done);
+            eta = Math.max(0, (total - synthesized) * elapsed / synthesized);
         } else if (completed != null) {
             eta = 0.0;
         }
@@ -224,6 +247,11 @@ final class SynthesisApi {
             result.put("result", r);
         }
         return result;
+    }
+
+    /** The number of chunks the request was split into, once the split is committed; null before. */
+    private Integer splitTotal(String requestId) {
+        return views.getRaw(ViewStores.SYNTH_SPLIT, requestId).map(Integer::valueOf).orElse(null);
     }
 
     /** {@code DELETE /v1/synthesis/{id}}: its audio (chunks and book) and text leave the blob store; 404 afterwards. */

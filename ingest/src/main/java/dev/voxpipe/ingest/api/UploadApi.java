@@ -72,6 +72,7 @@ final class UploadApi {
         String voiceId = ctx.pathParam("voiceId");
         JsonObject voice = Requests.voice(views, principal, voiceId);
         Requests.requireConsent(voice);
+        String idempotencyKey = Idempotency.key(ctx); // a malformed key is refused before any byte is read
         var settings = services.settings();
         long max = settings.maxUploadBytes();
         String contentType = request.getHeader("Content-Type");
@@ -158,23 +159,42 @@ final class UploadApi {
                 return Future.failedFuture(ApiException.invalid("the transcript is longer than " + MAX_TRANSCRIPT + " characters",
                         new JsonObject().put("field", "transcript")));
             }
-            JsonObject consent = voice.getJsonObject("consent");
-            String uploadId = Ids.next("upl");
-            RawAudioUploaded event = RawAudioUploaded.newBuilder()
-                    .setTenantId(principal.tenantId()).setVoiceId(voiceId).setUploadId(uploadId).setBlob(s.blob())
-                    .setDeclaredFormat(s.blob().getContentType() == null ? "unknown" : s.blob().getContentType())
-                    .setSniffedFormat(s.format()).setTranscript(transcript == null || transcript.isBlank() ? null : transcript)
-                    .setConsent(ViewDocs.consent(consent))
-                    .setEventTime(Instant.now()).build();
-            return services.publisher().publish(context, Topics.AUDIO_UPLOADED, voiceId, event).map(md -> event);
-        }).onSuccess(event -> {
-            JsonObject doc = ViewDocs.upload(event);
-            JsonObject answer = Requests.withoutTenant(doc);
-            String duplicateOf = duplicateOf(voiceId, event);
-            views.remember(ViewStores.UPLOADS, "u/" + event.getUploadId(), doc);
-            views.remember(ViewStores.UPLOADS, "v/" + voiceId + "/" + event.getUploadId(), new JsonObject());
-            services.metrics().uploadAccepted(event.getBlob().getSizeBytes());
-            ctx.response().putHeader("Location", "/v1/voices/" + voiceId + "/samples/" + event.getUploadId());
+            String finalTranscript = transcript;
+            // The same request: the same bytes (their digest) and transcript, on the same path and query.
+            Future<Boolean> proceed = idempotencyKey == null ? Future.succeededFuture(true)
+                    : services.idempotency().begin(ctx, "upl", idempotencyKey, Idempotency.requestHash(request.method().name(),
+                            request.path(), request.query(), (s.blob().getSha256() + "\n" + (transcript == null ? "" : transcript))
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return proceed.compose(go -> {
+                if (!go) return Future.<Accepted>succeededFuture(null); // the key's first answer was replayed
+                String uploadId = Idempotency.resourceId(ctx, "upl");
+                if (Idempotency.resumed(ctx)) { // an earlier attempt with this key had an unknown outcome: did it land?
+                    JsonObject existing = views.get(ViewStores.UPLOADS, "u/" + uploadId).orElse(null);
+                    if (existing != null && principal.tenantId().equals(existing.getString("tenantId"))) {
+                        return Future.succeededFuture(new Accepted(existing, uploadId, existing.getString("sha256"), 0, false));
+                    }
+                }
+                JsonObject consent = voice.getJsonObject("consent");
+                RawAudioUploaded event = RawAudioUploaded.newBuilder()
+                        .setTenantId(principal.tenantId()).setVoiceId(voiceId).setUploadId(uploadId).setBlob(s.blob())
+                        .setDeclaredFormat(s.blob().getContentType() == null ? "unknown" : s.blob().getContentType())
+                        .setSniffedFormat(s.format()).setTranscript(finalTranscript == null || finalTranscript.isBlank() ? null : finalTranscript)
+                        .setConsent(ViewDocs.consent(consent))
+                        .setEventTime(Instant.now()).build();
+                return Idempotency.beforePublish(ctx)
+                        .compose(v -> services.publisher().publish(context, Topics.AUDIO_UPLOADED, voiceId, event))
+                        .map(md -> new Accepted(ViewDocs.upload(event), uploadId, event.getBlob().getSha256(), event.getBlob().getSizeBytes(), true));
+            });
+        }).onSuccess(accepted -> {
+            if (accepted == null) return;
+            JsonObject answer = Requests.withoutTenant(accepted.doc());
+            String duplicateOf = duplicateOf(voiceId, accepted.uploadId(), accepted.sha256());
+            if (accepted.fresh()) {
+                views.remember(ViewStores.UPLOADS, "u/" + accepted.uploadId(), accepted.doc());
+                views.remember(ViewStores.UPLOADS, "v/" + voiceId + "/" + accepted.uploadId(), new JsonObject());
+                services.metrics().uploadAccepted(accepted.sizeBytes());
+            }
+            ctx.response().putHeader("Location", "/v1/voices/" + voiceId + "/samples/" + accepted.uploadId());
             // The same bytes twice count once toward the training minimum (the feature worker
             // dedupes by sha256); say so at once rather than let the client believe it added audio.
             answer.put("duplicateOf", duplicateOf);
@@ -229,15 +249,18 @@ final class UploadApi {
         return new IOException("the upload was interrupted", e);
     }
 
+    /** An upload the request created ({@code fresh}), or found created by an earlier attempt with its Idempotency-Key. */
+    private record Accepted(JsonObject doc, String uploadId, String sha256, long sizeBytes, boolean fresh) {}
+
     /** The upload an earlier upload of this voice with the same bytes, if the views know one. */
-    private String duplicateOf(String voiceId, RawAudioUploaded event) {
-        String sha = event.getBlob().getSha256();
+
+    private String duplicateOf(String voiceId, String uploadId, String sha) {
         String prefix = "v/" + voiceId + "/";
         TreeSet<String> ids = new TreeSet<>();
         for (Map.Entry<String, String> e : views.scan(ViewStores.UPLOADS, prefix, null, 10_000)) ids.add(e.getKey().substring(prefix.length()));
         for (String key : views.recentKeys(ViewStores.UPLOADS, prefix)) ids.add(key.substring(prefix.length()));
         for (String id : ids) {
-            if (id.equals(event.getUploadId())) continue;
+            if (id.equals(uploadId)) continue;
             JsonObject other = views.get(ViewStores.UPLOADS, "u/" + id).orElse(null);
             if (other != null && sha.equals(other.getString("sha256"))) return id;
         }

@@ -68,13 +68,22 @@ final class VoiceApi {
         String attestedBy = Requests.string(consent, "attestedBy", true, 200);
         String statement = Requests.string(consent, "statement", true, 4000);
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what Avro keeps
-        String voiceId = Ids.next("voice");
+        String voiceId = Idempotency.resourceId(ctx, "voice");
+        if (Idempotency.resumed(ctx)) { // an earlier attempt with this key had an unknown outcome: did it land?
+            JsonObject existing = views.get(ViewStores.VOICES, "v/" + voiceId).orElse(null);
+            if (existing != null && principal.tenantId().equals(existing.getString("tenantId"))) {
+                ctx.response().putHeader("Location", "/v1/voices/" + voiceId);
+                Requests.json(ctx, 201, Requests.withoutTenant(existing));
+                return;
+            }
+        }
         VoiceCreated event = VoiceCreated.newBuilder()
                 .setTenantId(principal.tenantId()).setVoiceId(voiceId).setName(name).setLanguage(language)
                 .setConsent(ConsentAttestation.newBuilder().setAttestedBy(attestedBy).setStatement(statement).setAttestedAt(now)
                         .setAttestedWithKey(principal.keyLabel()).build())
                 .setCreatedAt(now).build();
-        services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.VOICES, voiceId, event)
+        Idempotency.beforePublish(ctx)
+                .compose(v -> services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.VOICES, voiceId, event))
                 .onSuccess(md -> {
                     JsonObject doc = dev.voxpipe.ingest.views.ViewDocs.voice(event);
                     views.remember(ViewStores.VOICES, "v/" + voiceId, doc);
@@ -185,12 +194,15 @@ final class VoiceApi {
         for (Map.Entry<String, String> e : views.scan(ViewStores.JOBS, prefix, null, 1000)) ids.add(e.getKey().substring(prefix.length()));
         for (String key : views.recentKeys(ViewStores.JOBS, prefix)) ids.add(key.substring(prefix.length()));
         for (String jobId : ids) {
-            views.get(ViewStores.JOBS, "j/" + jobId).ifPresent(job -> jobs.add(JobApi.status(views, job)));
+            views.get(ViewStores.JOBS, "j/" + jobId).ifPresent(job -> jobs.add(JobApi.status(views, job, services.settings().trainingHeartbeatTimeout())));
         }
         return jobs;
     }
 
-    /** Trainers report at least every 10 s; a job silent for this long no longer blocks a new one. */
+    /**
+     * A QUEUED job nobody reported on for this long no longer blocks a new one. A RUNNING job whose
+     * worker went silent is STALLED after the heartbeat timeout and blocks nothing (issue 22).
+     */
     private static final java.time.Duration STALE_JOB = java.time.Duration.ofMinutes(10);
 
     static boolean isActive(JsonObject jobStatus) {
@@ -210,6 +222,15 @@ final class VoiceApi {
         Principal principal = Requests.principal(ctx);
         String voiceId = ctx.pathParam("voiceId");
         Requests.requireConsent(Requests.voice(views, principal, voiceId));
+        if (Idempotency.resumed(ctx)) { // an earlier attempt with this key had an unknown outcome: did its job land?
+            String reserved = Idempotency.resourceId(ctx, "job");
+            JsonObject existing = views.get(ViewStores.JOBS, "j/" + reserved).orElse(null);
+            if (existing != null && principal.tenantId().equals(existing.getString("tenantId"))) {
+                ctx.response().putHeader("Location", "/v1/jobs/" + reserved);
+                Requests.json(ctx, 202, JobApi.status(views, existing, services.settings().trainingHeartbeatTimeout()));
+                return;
+            }
+        }
         JsonObject body = Requests.optionalJsonBody(ctx);
         Double maxSteps = Requests.number(body, "maxSteps");
         if (maxSteps != null && (maxSteps < 0 || maxSteps > 10_000_000 || maxSteps != Math.floor(maxSteps))) {
@@ -234,7 +255,7 @@ final class VoiceApi {
                             .put("clipsAccepted", dataset.getInteger("clipsAccepted", 0))
                             .put("clipsRejected", dataset.getInteger("clipsRejected", 0)), null);
         }
-        String jobId = Ids.next("job");
+        String jobId = Idempotency.resourceId(ctx, "job");
         // Claim the voice before checking for an active job: the check and the publication are
         // separate steps, and two concurrent requests must not both pass the check.
         TrainingClaims claims = services.trainingClaims();
@@ -259,7 +280,8 @@ final class VoiceApi {
                 .setEpoch(0).setMode(mode).setBaseModel(baseModel == null ? "base" : baseModel)
                 .setMaxSteps(maxSteps == null ? 0 : maxSteps.intValue()).setUsableSeconds(usable)
                 .setRequestedAt(Instant.now()).build();
-        services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.TRAINING_JOBS, jobId, event)
+        Idempotency.beforePublish(ctx)
+                .compose(v -> services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.TRAINING_JOBS, jobId, event))
                 .onComplete(done -> {
                     if (done.succeeded()) {
                         JsonObject doc = dev.voxpipe.ingest.views.ViewDocs.job(event);
@@ -271,7 +293,7 @@ final class VoiceApi {
                 })
                 .onSuccess(md -> {
                     ctx.response().putHeader("Location", "/v1/jobs/" + jobId);
-                    Requests.json(ctx, 202, JobApi.status(views, dev.voxpipe.ingest.views.ViewDocs.job(event)));
+                    Requests.json(ctx, 202, JobApi.status(views, dev.voxpipe.ingest.views.ViewDocs.job(event), services.settings().trainingHeartbeatTimeout()));
                 })
                 .onFailure(ctx::fail);
     }

@@ -69,7 +69,7 @@ public final class EventPublisher implements AutoCloseable {
         adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         adminProps.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        this.probe = new ScheduledProbe(Admin.create(adminProps), probeInterval);
+        this.probe = new ScheduledProbe(Admin.create(adminProps), probeInterval, this::failInFlight);
     }
 
     /** True while the broker answered the last probe and the last send did not fail. */
@@ -81,57 +81,135 @@ public final class EventPublisher implements AutoCloseable {
         return probe.reachable();
     }
 
+    /** A send not yet settled: completed once, by Kafka's callback or by the probe finding the broker gone. */
+    private static final class InFlight {
+        final Context context;
+        final Promise<RecordMetadata> promise;
+        final AtomicBoolean settled = new AtomicBoolean();
+
+        InFlight(Context context, Promise<RecordMetadata> promise) {
+            this.context = context;
+            this.promise = promise;
+        }
+    }
+
+    private final java.util.Set<InFlight> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Completes on the caller's context once Kafka acknowledged the record. A failure is a 503
+     * {@link ApiException} whose {@link ApiException#outcome()} says whether the record may still be
+     * saved: {@code not_accepted} when it never left (broker known down, serialisation, a record
+     * Kafka refuses), {@code unknown} when it was sent and no answer came (a timeout, or the probe
+     * found the broker gone while waiting: those sends are answered at once, not after the delivery
+     * timeout).
+     */
     public Future<RecordMetadata> publish(Context context, String topic, String key, SpecificRecord value) {
         Promise<RecordMetadata> promise = Promise.promise();
         if (!probe.reachable()) {
             metrics.publishFailed();
-            promise.fail(unavailable("Kafka is unreachable"));
+            promise.fail(notAccepted("Kafka is unreachable"));
             return promise.future();
         }
         long started = System.nanoTime();
+        InFlight send = new InFlight(context, promise);
+        inFlight.add(send);
         try {
             sender.execute(() -> {
+                if (send.settled.get()) return; // answered already: the broker went away while this waited
+                if (!probe.reachable()) {
+                    fail(send, topic, notAccepted("Kafka is unreachable"), null);
+                    return;
+                }
+                byte[] bytes;
                 try {
-                    byte[] bytes = serializer.serialize(topic, value);
+                    bytes = serializer.serialize(topic, value);
+                } catch (RuntimeException e) {
+                    fail(send, topic, notAccepted("the event could not be serialised"), e);
+                    return;
+                }
+                try {
                     producer.send(new ProducerRecord<>(topic, key, bytes), (metadata, error) -> {
                         if (error == null) {
                             lastSendFailed.set(false);
                             metrics.published(topic, System.nanoTime() - started);
-                            context.runOnContext(v -> promise.complete(metadata));
+                            if (send.settled.compareAndSet(false, true)) {
+                                inFlight.remove(send);
+                                context.runOnContext(v -> promise.complete(metadata));
+                            }
                         } else {
-                            failed(context, promise, topic, error);
+                            fail(send, topic, outcomeOf(error), error);
                         }
                     });
                 } catch (RuntimeException e) {
-                    failed(context, promise, topic, e);
+                    fail(send, topic, outcomeOf(e), e);
                 }
             });
         } catch (RejectedExecutionException e) {
-            promise.fail(unavailable("the service is shutting down"));
+            inFlight.remove(send);
+            promise.fail(notAccepted("the service is shutting down"));
         }
         return promise.future();
     }
 
-    private void failed(Context context, Promise<RecordMetadata> promise, String topic, Throwable error) {
-        lastSendFailed.set(true);
-        metrics.publishFailed();
-        log.warn("could not publish to {}: {}", topic, error.toString());
-        context.runOnContext(v -> promise.fail(unavailable("the event could not be committed to Kafka")));
+    /** Sends in flight now (for tests and the fail-fast path). */
+    public int inFlight() {
+        return inFlight.size();
     }
 
-    private ApiException unavailable(String why) {
-        return ApiException.unavailable(why + "; nothing was accepted, retry later", retryAfterSeconds);
+    /**
+     * The probe found the broker gone: every send still waiting is answered now with an unknown
+     * outcome (it may have reached the broker), instead of after the delivery timeout, so a write
+     * is never slower than readiness to say the broker is down.
+     */
+    void failInFlight() {
+        for (InFlight send : inFlight) {
+            fail(send, "(any)", unknown("Kafka stopped answering while the event was being sent"), null);
+        }
+    }
+
+    private void fail(InFlight send, String topic, ApiException answer, Throwable error) {
+        if (!send.settled.compareAndSet(false, true)) return;
+        inFlight.remove(send);
+        lastSendFailed.set(true);
+        metrics.publishFailed();
+        log.warn("could not publish to {} (outcome {}): {}", topic, answer.outcome(), error == null ? answer.getMessage() : error.toString());
+        send.context.runOnContext(v -> send.promise.fail(answer));
+    }
+
+    /**
+     * A record Kafka refused for what it is never reached a log; after a timeout or a lost
+     * connection (retriable errors) the broker may have written it.
+     */
+    ApiException outcomeOf(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.ExecutionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof org.apache.kafka.common.errors.RetriableException || e instanceof org.apache.kafka.common.errors.TimeoutException
+                || e instanceof org.apache.kafka.common.errors.InterruptException) {
+            return unknown("Kafka did not confirm the event in time");
+        }
+        return notAccepted("Kafka refused the event");
+    }
+
+    private ApiException notAccepted(String why) {
+        return ApiException.unavailable(why + "; nothing was accepted, retry later", retryAfterSeconds, ApiException.NOT_ACCEPTED);
+    }
+
+    private ApiException unknown(String why) {
+        return ApiException.unavailable(why + "; it may still be saved: retry with the same Idempotency-Key to have it exactly once",
+                retryAfterSeconds, ApiException.UNKNOWN);
     }
 
     @Override
     public void close() {
+        // With the broker gone there is nothing to flush to: do not wait on a send blocked on metadata.
+        boolean brokerGone = !probe.reachable();
         sender.shutdown();
         try {
+            if (brokerGone) sender.shutdownNow();
             sender.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(5));
+        producer.close(brokerGone ? Duration.ZERO : Duration.ofSeconds(5));
         probe.close();
     }
 
@@ -139,10 +217,12 @@ public final class EventPublisher implements AutoCloseable {
     private static final class ScheduledProbe implements AutoCloseable {
         private final Admin admin;
         private final java.util.concurrent.ScheduledExecutorService timer;
+        private final Runnable onUnreachable;
         private volatile boolean reachable = true; // optimistic until the first probe says otherwise
 
-        ScheduledProbe(Admin admin, Duration interval) {
+        ScheduledProbe(Admin admin, Duration interval, Runnable onUnreachable) {
             this.admin = admin;
+            this.onUnreachable = onUnreachable;
             this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ingest-broker-probe");
                 t.setDaemon(true);
@@ -160,6 +240,7 @@ public final class EventPublisher implements AutoCloseable {
             }
             if (ok != reachable) log.info("Kafka broker is {}", ok ? "reachable again" : "unreachable");
             reachable = ok;
+            if (!ok) onUnreachable.run();
         }
 
         boolean reachable() {

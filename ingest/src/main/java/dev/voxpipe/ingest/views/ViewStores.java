@@ -27,6 +27,15 @@ public final class ViewStores {
 
     /** The dead letters by tenant, and their count per stage ({@link DeadLetterView}). */
     public static final String DEAD_LETTERS = "ingest-dead-letters";
+    /** {@code <requestId>} the number of chunks a synthesis was split into, as soon as the split is committed (issue 22). */
+    public static final String SYNTH_SPLIT = "ingest-synthesis-split";
+    /**
+     * {@code c/<requestId>/<chunkIndex, 8 digits>} a chunk the synth worker reported synthesised (before its
+     * batch commits); {@code s/<requestId>} their count ({@code synthesized}, {@code total}, {@code lastAt}).
+     */
+    public static final String SYNTH_PROGRESS = "ingest-synthesis-progress";
+    /** {@code <tenantId>/<sha256 of the Idempotency-Key>} the key's request and answer ({@link IdempotencyView}). */
+    public static final String IDEMPOTENCY = "ingest-idempotency";
     public static final String DELETED_MARKER = "{\"deleted\":true}";
 
     private ViewStores() {}

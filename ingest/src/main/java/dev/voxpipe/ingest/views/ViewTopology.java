@@ -5,7 +5,9 @@ import dev.voxpipe.core.serde.SchemaRegistryClient;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.schemas.RawAudioUploaded;
 import dev.voxpipe.schemas.SynthesisChunkResult;
+import dev.voxpipe.schemas.SynthesisChunk;
 import dev.voxpipe.schemas.SynthesisCompleted;
+import dev.voxpipe.schemas.SynthesisProgress;
 import dev.voxpipe.schemas.SynthesisRequest;
 import dev.voxpipe.schemas.TrainingJob;
 import dev.voxpipe.schemas.TrainingProgress;
@@ -106,7 +108,14 @@ public final class ViewTopology {
                 if (prevEpoch > v.getEpoch()) return;
                 if (prevEpoch == v.getEpoch() && isFinal(prev.getString("state")) && !isFinal(doc.getString("state"))) return;
                 if (prevEpoch == v.getEpoch() && prev.getLong("eventMillis", 0L) > doc.getLong("eventMillis")) return;
+                // a heartbeat (the same report again, issue 22) says the worker lives, not that the job advanced:
+                // the stall watchdog reads progressedMillis, the STALLED state eventMillis
+                if (prevEpoch == v.getEpoch() && doc.getString("state").equals(prev.getString("state"))
+                        && doc.getInteger("step").equals(prev.getInteger("step"))) {
+                    doc.put("progressedMillis", prev.getLong("progressedMillis", prev.getLong("eventMillis", 0L)));
+                }
             }
+            if (!doc.containsKey("progressedMillis")) doc.put("progressedMillis", doc.getLong("eventMillis"));
             store.put(v.getJobId(), doc.encode());
         });
         add(builder, registry, ViewStores.SYNTH_REQUESTS, Topics.SYNTHESIS_REQUESTS, SynthesisRequest.class, (store, key, v) -> {
@@ -151,6 +160,25 @@ public final class ViewTopology {
             if (old != null && new JsonObject(old).getBoolean("succeeded")) return;
             store.put(v.getRequestId(), ViewDocs.completed(v).encode());
         });
+        // issue 22: a book's total as soon as its split is committed, read off its chunks (their text is not kept)
+        add(builder, registry, ViewStores.SYNTH_SPLIT, Topics.SYNTHESIS_CHUNKS, SynthesisChunk.class, (store, key, v) -> {
+            if (v == null || store.get(v.getRequestId()) != null) return;
+            store.put(v.getRequestId(), Integer.toString(v.getChunkCount()));
+        });
+        // issue 22: chunk by chunk, from the synth worker's signal sent outside its transactions; each index counts once
+        add(builder, registry, ViewStores.SYNTH_PROGRESS, Topics.SYNTHESIS_PROGRESS, SynthesisProgress.class, (store, key, v) -> {
+            if (v == null) return;
+            String chunkKey = ViewStores.chunkKey(v.getRequestId(), v.getChunkIndex());
+            if (store.get(chunkKey) != null) return; // a batch redone after a crash reports its chunks again
+            store.put(chunkKey, "1");
+            String summaryKey = "s/" + v.getRequestId();
+            String s = store.get(summaryKey);
+            JsonObject summary = s == null ? new JsonObject().put("synthesized", 0) : new JsonObject(s);
+            summary.put("synthesized", summary.getInteger("synthesized") + 1).put("total", v.getChunkCount())
+                    .put("lastAt", Math.max(summary.getLong("lastAt", 0L), v.getEventTime().toEpochMilli()));
+            store.put(summaryKey, summary.encode());
+        });
+        IdempotencyView.add(builder, registry); // issue 22: Idempotency-Key records shared by every instance
         DeadLetterView.add(builder, registry); // issue 17: dead letters visible to their tenant, counted per stage
         ClipView.add(builder, registry); // issue 20: a voice's clips with their labels
         return builder.build();

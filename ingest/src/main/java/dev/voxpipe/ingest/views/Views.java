@@ -103,6 +103,13 @@ public final class Views implements AutoCloseable {
         recent.put(store + "\u0000" + key, new Recent(doc.encode(), now));
     }
 
+    /** What this instance itself wrote under the key in the last two minutes, whatever the store holds. */
+    public Optional<JsonObject> recent(String store, String key) {
+        Recent r = recent.get(store + "\u0000" + key);
+        if (r == null || System.nanoTime() - r.atNanos >= RECENT_TTL_NANOS) return Optional.empty();
+        return Optional.of(new JsonObject(r.value));
+    }
+
     /** Drops what this instance remembered under a key (a deletion must not be answered from memory). */
     public void forget(String store, String key) {
         recent.remove(store + "\u0000" + key);
@@ -112,6 +119,15 @@ public final class Views implements AutoCloseable {
     public void forgetPrefix(String store, String prefix) {
         String full = store + "\u0000" + prefix;
         recent.keySet().removeIf(k -> k.startsWith(full));
+    }
+
+    /** A store's value as it is stored (for the stores whose values are not JSON documents). */
+    public Optional<String> getRaw(String store, String key) {
+        try {
+            return Optional.ofNullable(store(store).get(key));
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.unavailable("the status views are not ready; retry shortly", retryAfterSeconds);
+        }
     }
 
     public Optional<JsonObject> get(String store, String key) {

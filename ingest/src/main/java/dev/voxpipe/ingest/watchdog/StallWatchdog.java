@@ -118,7 +118,8 @@ public final class StallWatchdog {
             if (requested <= 0 || now - requested <= s.queuedDeadline().toMillis()) return Optional.empty();
             why = "no training worker took the job within " + hours(s.queuedDeadline()) + "; " + REASON_MARK;
         } else {
-            long last = progress.getLong("eventMillis", 0L);
+            // the last time the job advanced: a heartbeat repeating the same step keeps the worker alive, not the job (issue 22)
+            long last = progress.getLong("progressedMillis", progress.getLong("eventMillis", 0L));
             if (last <= 0 || now - last <= s.stallDeadline().toMillis()) return Optional.empty();
             epoch = Math.max(epoch, progress.getInteger("epoch", 0));
             why = "no progress from the training worker for " + s.stallDeadline().toMinutes() + " min (last: "

@@ -150,6 +150,17 @@ class ViewTopologyDriverTest {
     }
 
     @Test
+    void aHeartbeatSaysTheWorkerLivesButNotThatTheJobAdvanced() {
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 10, 1000));
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 10, 11_000)); // the same report again: a heartbeat
+        JsonObject doc = new JsonObject(store(ViewStores.PROGRESS).get("j1"));
+        assertEquals(11_000L, doc.getLong("eventMillis"), "heard from at the heartbeat");
+        assertEquals(1000L, doc.getLong("progressedMillis"), "advanced at the first report");
+        progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 15, 21_000));
+        assertEquals(21_000L, new JsonObject(store(ViewStores.PROGRESS).get("j1")).getLong("progressedMillis"));
+    }
+
+    @Test
     void chunkResultsCountOnceAndASuccessReplacesAFailure() {
         chunkResults.pipeInput("r1", chunk(0, true));
         chunkResults.pipeInput("r1", chunk(0, true)); // redelivered
@@ -211,5 +222,33 @@ class ViewTopologyDriverTest {
         return SynthesisChunkResult.newBuilder().setRequestId("r1").setTenantId("acme").setVoiceId("v1")
                 .setChunkIndex(index).setChunkCount(3).setSucceeded(ok).setError(ok ? null : "synthesis failed")
                 .setEventTime(Instant.ofEpochMilli(100 + index)).build();
+    }
+    @Test
+    void anIdempotencyKeyKeepsItsCompletedAnswerAndOldKeysArePruned() {
+        TestInputTopic<String, SpecificRecord> keys = driver.createInputTopic(Topics.INGEST_IDEMPOTENCY, Serdes.String().serializer(),
+                new AvroWireSerializer<>(registryOf(), true));
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        keys.pipeInput("acme/k1", idempotency("h1", dev.voxpipe.schemas.IdempotencyState.PENDING, start));
+        keys.pipeInput("acme/k1", idempotency("h1", dev.voxpipe.schemas.IdempotencyState.COMPLETED, start));
+        keys.pipeInput("acme/k1", idempotency("h1", dev.voxpipe.schemas.IdempotencyState.PENDING, start)); // a late duplicate
+        KeyValueStore<String, String> store = store(ViewStores.IDEMPOTENCY);
+        JsonObject kept = new JsonObject(store.get("acme/k1"));
+        assertEquals("COMPLETED", kept.getString("state"), "a late PENDING never hides the answer");
+        assertEquals(201, kept.getInteger("status"));
+        assertEquals("voice_1", kept.getString("resourceId"));
+
+        // eight days later another key arrives: the first one is past the store's window and goes
+        keys.pipeInput("acme/k2", idempotency("h2", dev.voxpipe.schemas.IdempotencyState.PENDING, start.plus(java.time.Duration.ofDays(8))));
+        assertNull(store.get("acme/k1"));
+        assertTrue(store.get("acme/k2") != null);
+        keys.pipeInput("acme/k2", (SpecificRecord) null);
+        assertNull(store.get("acme/k2"), "a tombstone forgets the key");
+    }
+
+    private static dev.voxpipe.schemas.IdempotencyRecord idempotency(String hash, dev.voxpipe.schemas.IdempotencyState state, Instant at) {
+        boolean done = state == dev.voxpipe.schemas.IdempotencyState.COMPLETED;
+        return dev.voxpipe.schemas.IdempotencyRecord.newBuilder().setTenantId("acme").setRequestHash(hash).setState(state)
+                .setResourceId("voice_1").setStatus(done ? 201 : 0).setBody(done ? "{\"voiceId\":\"voice_1\"}" : null)
+                .setCreatedAt(at).build();
     }
 }

@@ -49,6 +49,16 @@ class StallWatchdogTest {
     }
 
     @Test
+    void heartbeatsWithoutAdvanceDoNotKeepAJobFromTheWatchdog() {
+        // the worker lives (heard from a minute ago) but its step has not moved for 70 min
+        JsonObject hung = progress("RUNNING", T0 + 70 * MIN, 1).put("progressedMillis", T0);
+        TrainingProgress failed = StallWatchdog.judgeJob(job(), hung, T0 + 71 * MIN, S).orElseThrow();
+        assertTrue(failed.getMessage().contains("no progress from the training worker"), failed.getMessage());
+        JsonObject advancing = progress("RUNNING", T0 + 70 * MIN, 1).put("progressedMillis", T0 + 69 * MIN);
+        assertTrue(StallWatchdog.judgeJob(job(), advancing, T0 + 71 * MIN, S).isEmpty());
+    }
+
+    @Test
     void finalJobsAreLeftAlone() {
         assertTrue(StallWatchdog.judgeJob(job(), progress("SUCCEEDED", T0, 1), T0 + 1000 * 60 * MIN, S).isEmpty());
         assertTrue(StallWatchdog.judgeJob(job(), progress("FAILED", T0, 1), T0 + 1000 * 60 * MIN, S).isEmpty());

@@ -23,8 +23,10 @@ public record TopicSpec(String name, int partitions, boolean compacted, Duration
     /** Topic-level configs as Kafka names them. */
     public Map<String, String> configs() {
         Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
-                compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        // compacted with a retention: both policies, so old keys also leave the topic
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, !compacted ? TopicConfig.CLEANUP_POLICY_DELETE
+                : retention == null ? TopicConfig.CLEANUP_POLICY_COMPACT
+                : TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
         configs.put(TopicConfig.RETENTION_MS_CONFIG,
                 retention == null ? "-1" : Long.toString(retention.toMillis()));
         configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));

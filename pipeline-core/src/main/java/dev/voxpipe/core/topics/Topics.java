@@ -23,6 +23,10 @@ public final class Topics {
     public static final String SYNTHESIS_CHUNK_RESULTS = "voxpipe.synthesis.chunk-results";
     public static final String SYNTHESIS_COMPLETED = "voxpipe.synthesis.completed";
     public static final String DEAD_LETTERS = "voxpipe.dead-letters";
+    /** A chunk was synthesised: progress only, outside the synth worker's transactions (issue 22). */
+    public static final String SYNTHESIS_PROGRESS = "voxpipe.synthesis.progress";
+    /** Ingest's Idempotency-Key records, keyed by tenant + key digest (issue 22). */
+    public static final String INGEST_IDEMPOTENCY = "voxpipe.ingest.idempotency";
 
     private static final int MIB = 1024 * 1024;
     private static final Duration WEEK = Duration.ofDays(7);
@@ -44,7 +48,11 @@ public final class Topics {
             new TopicSpec(SYNTHESIS_CHUNKS, 32, false, WEEK, MIB, "SynthesisChunk"),
             new TopicSpec(SYNTHESIS_CHUNK_RESULTS, 16, false, WEEK, MIB, "SynthesisChunkResult"),
             new TopicSpec(SYNTHESIS_COMPLETED, 8, false, Duration.ofDays(30), MIB, "SynthesisCompleted"),
-            new TopicSpec(DEAD_LETTERS, 4, false, Duration.ofDays(30), 16 * MIB, "DeadLetter"));
+            new TopicSpec(DEAD_LETTERS, 4, false, Duration.ofDays(30), 16 * MIB, "DeadLetter"),
+            // compacted (a key's PENDING then COMPLETED keep one record) and deleted after 7 days:
+            // keys are honoured 24 h, and a record older than that is only ignored
+            new TopicSpec(INGEST_IDEMPOTENCY, 8, true, WEEK, MIB, "IdempotencyRecord"),
+            new TopicSpec(SYNTHESIS_PROGRESS, 8, false, WEEK, MIB, "SynthesisProgress"));
 
     private Topics() {}
 

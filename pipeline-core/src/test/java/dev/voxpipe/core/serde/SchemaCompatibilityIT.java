@@ -30,7 +30,7 @@ class SchemaCompatibilityIT {
     @Test
     void currentSchemasAreBackwardCompatibleWithTheLastRelease(LocalStack stack) {
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
-        Map<String, Schema> released = ReleasedSchemas.load(ReleasedSchemas.LATEST_RELEASE, TopicValueSchemas.recordNames());
+        Map<String, Schema> released = ReleasedSchemas.load(ReleasedSchemas.LATEST_RELEASE, TopicValueSchemas.releasedRecordNames());
         Map<String, Schema> current = TopicValueSchemas.ALL.stream()
                 .collect(Collectors.toMap(Schema::getName, Function.identity()));
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -38,8 +38,12 @@ class SchemaCompatibilityIT {
         for (TopicSpec topic : Topics.ALL) {
             String subject = "compat-" + run + "." + topic.valueSubject();
             registry.setCompatibility(subject, "BACKWARD");
-            registry.register(subject, released.get(topic.valueRecord()));
             Schema now = current.get(topic.valueRecord());
+            if (TopicValueSchemas.NEW_SINCE_RELEASE.contains(topic.valueRecord())) { // no release to be compatible with yet
+                registry.register(subject, now);
+                continue;
+            }
+            registry.register(subject, released.get(topic.valueRecord()));
             assertTrue(registry.isCompatibleWithLatest(subject, now),
                     topic.valueRecord() + " is not BACKWARD compatible with release " + ReleasedSchemas.LATEST_RELEASE);
             registry.register(subject, now);

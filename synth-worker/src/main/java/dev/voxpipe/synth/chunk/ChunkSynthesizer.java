@@ -53,6 +53,31 @@ public final class ChunkSynthesizer {
     private final DistributionSummary rtf;
     private final MeterRegistry metrics;
     private final Retry retry;
+    private ChunkProgress progress = ChunkProgress.NONE;
+    private int renderSliceChunks = Integer.MAX_VALUE;
+
+    /**
+     * Told about each synthesised chunk as soon as its slice is rendered and its audio stored, before
+     * the batch's transaction commits (issue 22): progress only, never a result.
+     */
+    @FunctionalInterface
+    public interface ChunkProgress {
+        ChunkProgress NONE = result -> {};
+
+        void synthesized(SynthesisChunkResult result);
+    }
+
+    /**
+     * Reports each chunk to {@code progress} as it is done, rendering a voice's chunks
+     * {@code renderSliceChunks} at a time (1: progress rises chunk by chunk; more: larger model calls,
+     * progress in steps of that many).
+     */
+    public ChunkSynthesizer withProgress(ChunkProgress progress, int renderSliceChunks) {
+        if (renderSliceChunks < 1) throw new IllegalArgumentException("renderSliceChunks must be at least 1");
+        this.progress = progress;
+        this.renderSliceChunks = renderSliceChunks;
+        return this;
+    }
 
     public ChunkSynthesizer(VoiceModelRuntime runtime, VoiceModelCatalog models, VoiceCache voices, BlobStore blobs,
                             String workerId, int attempts, Duration modelWait, MeterRegistry metrics) {
@@ -145,8 +170,42 @@ public final class ChunkSynthesizer {
         VoiceDelta voice() throws Exception;
     }
 
+    /** A voice's chunks, a slice at a time, each slice reported to {@link ChunkProgress} once done. */
     private List<SynthesisChunkResult> synthesizeWith(List<SynthesisChunk> chunks, double speed, PitchControl pitch,
                                                       VoiceSource source) {
+        VoiceDelta[] loaded = {null}; // loaded once for the group, not once per slice
+        Exception[] unloadable = {null}; // a voice that cannot be loaded fails every slice at once
+        VoiceSource once = () -> {
+            if (unloadable[0] != null) throw unloadable[0];
+            if (loaded[0] == null) {
+                try {
+                    loaded[0] = source.voice();
+                } catch (Exception e) {
+                    if (!Faults.isTransient(e)) unloadable[0] = e;
+                    throw e;
+                }
+            }
+            return loaded[0];
+        };
+        List<SynthesisChunkResult> results = new ArrayList<>(chunks.size());
+        for (int from = 0; from < chunks.size(); from += renderSliceChunks) {
+            List<SynthesisChunkResult> slice = synthesizeSlice(
+                    chunks.subList(from, Math.min(chunks.size(), from + renderSliceChunks)), speed, pitch, once);
+            for (SynthesisChunkResult result : slice) {
+                if (!result.getSucceeded()) continue;
+                try {
+                    progress.synthesized(result);
+                } catch (RuntimeException e) {
+                    // progress is a courtesy: it never fails or redoes a chunk
+                }
+            }
+            results.addAll(slice);
+        }
+        return results;
+    }
+
+    private List<SynthesisChunkResult> synthesizeSlice(List<SynthesisChunk> chunks, double speed, PitchControl pitch,
+                                                       VoiceSource source) {
         Exception last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * that already produced its model is not trained again: its SUCCEEDED is published again (a
  * redelivery after a crash between publication and commit), and no second model is published.
  */
-public final class TrainingJobRunner {
+public final class TrainingJobRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobRunner.class);
     private static final double USABLE_SECONDS_TOLERANCE = 0.25;
@@ -73,6 +73,7 @@ public final class TrainingJobRunner {
     private final AtomicInteger currentStep;
     private final MeterRegistry metrics;
     private final Retry retry;
+    private final ProgressHeartbeat heartbeat;
 
     public TrainingJobRunner(VoiceModelRuntime runtime, BlobStore blobs, VoiceFeatureIndex features,
                              VoiceModelCatalog models, Producer<String, SpecificRecord> producer,
@@ -86,6 +87,14 @@ public final class TrainingJobRunner {
         this.metrics = metrics;
         this.currentStep = metrics.gauge("voxpipe_training_step", new AtomicInteger());
         this.retry = new Retry("trainer-worker", config.retry(), metrics);
+        // the heartbeat publishes directly: a beat is not itself a report that restarts the beat's clock for others
+        this.heartbeat = new ProgressHeartbeat(config.heartbeatInterval(), p -> publish(p.getJobId(), Topics.TRAINING_PROGRESS, p));
+    }
+
+    /** Stops the heartbeat timer. */
+    @Override
+    public void close() {
+        heartbeat.close();
     }
 
     static String stateKey(String jobId) {
@@ -110,8 +119,15 @@ public final class TrainingJobRunner {
         ResourceMeter meter = new ResourceMeter(config.powerWatts(), ai.djl.engine.Engine.getInstance().getGpuCount() > 0);
         AtomicBoolean fenced = new AtomicBoolean();
         BooleanSupplier stop = () -> revoked.getAsBoolean() || fenced.get();
+        // a resumed job reports where it resumes and its real total from its first report (issue 22)
+        int totalSteps = job.getMode() == TrainingMode.ZERO_SHOT ? 0 : maxSteps(job);
         try {
-            publish(progress(job, lease.epoch(), TrainingState.RUNNING, 0, 0, null, meter, null, "gathering features"));
+            FineTuneState resume = job.getMode() == TrainingMode.ZERO_SHOT ? null
+                    : retry.store("reading the checkpoint of job " + job.getJobId(), () -> loadState(job.getJobId()));
+            int resumedAt = resume == null ? 0 : Math.min(resume.step(), totalSteps);
+            currentStep.set(resumedAt);
+            publish(progress(job, lease.epoch(), TrainingState.RUNNING, resumedAt, totalSteps, null, meter, null,
+                    resumedAt > 0 ? "resuming from step " + resumedAt : "gathering features"));
             List<MelFeatures> clips = awaitFeatures(job, stop);
             double seconds = VoiceFeatureIndex.seconds(clips);
             if (stop.getAsBoolean()) return Outcome.CANCELLED;
@@ -131,6 +147,7 @@ public final class TrainingJobRunner {
                 if (text != null && !text.isBlank()) utterances.add(new TrainingUtterance(mel, text, f0(clip)));
             }
             VoiceDelta delta;
+            int finalStep = 0;
             Map<String, Double> quality = new LinkedHashMap<>();
             quality.put("usableSeconds", seconds);
             quality.put("clips", (double) clips.size());
@@ -141,8 +158,9 @@ public final class TrainingJobRunner {
                     return failOrRetry(job, lease.epoch(), meter, "none of the voice's " + clips.size() + " clips has a transcript;"
                             + " upload samples with their transcript to fine-tune (zero-shot needs none)");
                 }
-                FineTuneResult result = fineTune(job, lease, utterances, meter, fenced, stop);
+                FineTuneResult result = fineTune(job, lease, utterances, meter, fenced, stop, resume, totalSteps);
                 if (result == null) return Outcome.CANCELLED;
+                finalStep = result.steps();
                 delta = result.delta();
                 quality.put("finalLoss", result.finalLoss());
                 quality.put("steps", (double) result.steps());
@@ -170,7 +188,7 @@ public final class TrainingJobRunner {
             if (raced.isPresent()) return republishSucceeded(job, raced.get());
             publish(model.getVoiceId(), Topics.MODELS_READY, model);
             models.remember(model);
-            publish(progress(job, lease.epoch(), TrainingState.SUCCEEDED, currentStep.get(), currentStep.get(),
+            publish(progress(job, lease.epoch(), TrainingState.SUCCEEDED, finalStep, totalSteps,
                     quality.get("finalLoss"), meter, checkpoint, "model version " + model.getVersion() + " ready"));
             metrics.counter("voxpipe_training_jobs_total", "outcome", "succeeded").increment();
             return Outcome.SUCCEEDED;
@@ -183,7 +201,15 @@ public final class TrainingJobRunner {
             }
             log.warn("training job {} failed", job.getJobId(), e);
             return failOrRetry(job, lease.epoch(), meter, DeadLetters.reason(e));
+        } finally {
+            heartbeat.stopped(job.getJobId());
         }
+    }
+
+    /** The job's step budget: its own, else the worker's default, else the fine-tune default. */
+    private int maxSteps(TrainingJob job) {
+        return job.getMaxSteps() > 0 ? job.getMaxSteps()
+                : config.defaultMaxSteps() > 0 ? config.defaultMaxSteps() : FineTuneConfig.defaults().maxSteps();
     }
 
     /**
@@ -207,13 +233,11 @@ public final class TrainingJobRunner {
     }
 
     private FineTuneResult fineTune(TrainingJob job, JobLease lease, List<TrainingUtterance> utterances,
-                                    ResourceMeter meter, AtomicBoolean fenced, BooleanSupplier stop) throws IOException {
+                                    ResourceMeter meter, AtomicBoolean fenced, BooleanSupplier stop,
+                                    FineTuneState resume, int maxSteps) throws IOException {
         FineTuneConfig defaults = FineTuneConfig.defaults();
-        int maxSteps = job.getMaxSteps() > 0 ? job.getMaxSteps()
-                : config.defaultMaxSteps() > 0 ? config.defaultMaxSteps() : defaults.maxSteps();
         FineTuneConfig fineTune = new FineTuneConfig(maxSteps, config.checkpointEverySteps(),
                 defaults.learningRate(), defaults.seed(), config.minimumSeconds());
-        FineTuneState resume = loadState(job.getJobId());
         if (resume != null) log.info("job {} resumes from step {}", job.getJobId(), resume.step());
         int firstStep = resume == null ? 0 : resume.step();
         long[] lastPublished = {0};
@@ -326,6 +350,7 @@ public final class TrainingJobRunner {
 
     private void publish(TrainingProgress progress) {
         publish(progress.getJobId(), Topics.TRAINING_PROGRESS, progress);
+        heartbeat.published(progress); // RUNNING: repeated while the job is silent; final: the beat ends
     }
 
     /** Waits for the broker's acknowledgement: progress and results must not be lost silently. */
