@@ -1,0 +1,46 @@
+package dev.voxpipe.trainer.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.voxpipe.schemas.EnergySource;
+import dev.voxpipe.trainer.energy.EnergyCounter;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** A job's energy: measured from counters while they answer, an estimate without them or once one fails. */
+class ResourceMeterTest {
+
+    @Test
+    void measuresFromCountersAndFallsBackToTheEstimateWhenOneFails() {
+        AtomicReference<Double> joules = new AtomicReference<>(1000.0);
+        EnergyCounter counter = new EnergyCounter() {
+            @Override
+            public double joules() throws IOException {
+                if (joules.get() < 0) throw new IOException("counter gone");
+                return joules.get();
+            }
+
+            @Override
+            public String describe() {
+                return "fake";
+            }
+        };
+        ResourceMeter meter = new ResourceMeter(65, false, List.of(counter));
+        joules.set(1000.0 + 7200.0);                        // 2 Wh since the job started
+        assertEquals(2.0, meter.energyWh(), 1e-9);
+        assertEquals(EnergySource.MEASURED, meter.energySource());
+        joules.set(-1.0);
+        double estimate = meter.energyWh();
+        assertEquals(EnergySource.ESTIMATED, meter.energySource());
+        assertEquals(65 * meter.wallSeconds() / 3600, estimate, 65 * 0.5 / 3600);
+    }
+
+    @Test
+    void withoutCountersTheFigureIsAnEstimate() {
+        ResourceMeter meter = new ResourceMeter(65, false);
+        meter.energyWh();
+        assertEquals(EnergySource.ESTIMATED, meter.energySource());
+    }
+}
