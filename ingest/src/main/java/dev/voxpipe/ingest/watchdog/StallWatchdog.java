@@ -119,6 +119,8 @@ public final class StallWatchdog {
             why = "no training worker took the job within " + hours(s.queuedDeadline()) + "; " + REASON_MARK;
         } else {
             long last = progress.getLong("eventMillis", 0L);
+            // a deferred job is silent by design until its window opens
+            if ("DEFERRED".equals(state)) last = Math.max(last, millis(progress.getString("deferredUntil")));
             if (last <= 0 || now - last <= s.stallDeadline().toMillis()) return Optional.empty();
             epoch = Math.max(epoch, progress.getInteger("epoch", 0));
             why = "no progress from the training worker for " + s.stallDeadline().toMinutes() + " min (last: "
