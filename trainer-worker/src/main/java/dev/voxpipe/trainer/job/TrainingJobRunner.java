@@ -234,6 +234,10 @@ public final class TrainingJobRunner {
 
     /** Wh per finished job, by source, for the dashboard (Prometheus: voxpipe_training_energy_wh_sum / _count). */
     private void recordEnergy(TrainingProgress finished) {
+        recordEnergy(metrics, finished);
+    }
+
+    static void recordEnergy(MeterRegistry metrics, TrainingProgress finished) {
         String source = finished.getEnergySource().name().toLowerCase(java.util.Locale.ROOT);
         DistributionSummary.builder("voxpipe_training_energy_wh")
                 .description("Energy per finished training job (Wh), measured or estimated")

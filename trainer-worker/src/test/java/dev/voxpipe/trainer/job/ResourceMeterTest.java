@@ -37,6 +37,20 @@ class ResourceMeterTest {
         assertEquals(65 * meter.wallSeconds() / 3600, estimate, 65 * 0.5 / 3600);
     }
 
+    /** The name the Grafana dashboard queries is the one Prometheus scrapes. */
+    @Test
+    void energyPerJobIsScrapedUnderTheDashboardsName() {
+        var prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        dev.voxpipe.schemas.TrainingProgress done = dev.voxpipe.schemas.TrainingProgress.newBuilder().setJobId("j").setTenantId("t")
+                .setVoiceId("v").setState(dev.voxpipe.schemas.TrainingState.SUCCEEDED).setStep(1).setTotalSteps(1)
+                .setEnergyWh(0.25).setEnergySource(EnergySource.MEASURED).setEventTime(java.time.Instant.EPOCH).build();
+        TrainingJobRunner.recordEnergy(prometheus, done);
+        String scrape = prometheus.scrape();
+        org.junit.jupiter.api.Assertions.assertTrue(scrape.contains("voxpipe_training_energy_wh_sum{source=\"measured\"} 0.25"), scrape);
+        org.junit.jupiter.api.Assertions.assertTrue(scrape.contains("voxpipe_training_energy_wh_count{source=\"measured\"} 1"), scrape);
+    }
+
     @Test
     void withoutCountersTheFigureIsAnEstimate() {
         ResourceMeter meter = new ResourceMeter(65, false);
