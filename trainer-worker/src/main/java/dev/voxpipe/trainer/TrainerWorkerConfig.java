@@ -37,7 +37,8 @@ public record TrainerWorkerConfig(
         String nvidiaSmi,
         String carbonForecast,
         Duration carbonExpectedRun,
-        double carbonMinimumSaving) {
+        double carbonMinimumSaving,
+        int loraRank) {
 
     /**
      * Rendered at every audition: short, phonetically varied, the same for every voice so that checkpoints and
@@ -48,6 +49,7 @@ public record TrainerWorkerConfig(
 
     public TrainerWorkerConfig {
         if (microBatches < 1) throw new IllegalArgumentException("voxpipe.trainer.gradient-accumulation must be >= 1, not " + microBatches);
+        if (loraRank < 0) throw new IllegalArgumentException("voxpipe.trainer.lora-rank must be >= 0 (0: full adaptation)");
         if (auditionEverySteps < 0) throw new IllegalArgumentException("voxpipe.trainer.audition-every-steps must be >= 0");
         if (auditionSentences.size() > 3) {
             throw new IllegalArgumentException("voxpipe.trainer.audition-sentences holds at most 3 sentences, not " + auditionSentences.size());
@@ -79,7 +81,8 @@ public record TrainerWorkerConfig(
                 config.get("voxpipe.trainer.nvidia-smi", "nvidia-smi"),
                 config.get("voxpipe.trainer.carbon.forecast", ""),
                 config.getDuration("voxpipe.trainer.carbon.expected-run", Duration.ofMinutes(15)),
-                config.getDouble("voxpipe.trainer.carbon.minimum-saving", 0.05));
+                config.getDouble("voxpipe.trainer.carbon.minimum-saving", 0.05),
+                config.getInt("voxpipe.trainer.lora-rank", dev.voxpipe.model.FineTuneConfig.DEFAULT_LORA_RANK));
     }
 
     /** '|'-separated sentences; blank: no auditions. */

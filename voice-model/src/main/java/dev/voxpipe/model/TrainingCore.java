@@ -112,6 +112,8 @@ public final class TrainingCore {
     private final Adam adam;
     private final double clipNorm;
     private final boolean mixedPrecision;
+    /** Weights trained as LoRA factors ({@link LowRank}): frozen base plus trainable A, B. */
+    private final Set<String> lowRank;
 
     /**
      * @param store      all parameters (trainable ones are those accepted by {@code isTrainable})
@@ -120,6 +122,18 @@ public final class TrainingCore {
     public TrainingCore(ModelConfig config, NDManager paramManager, ParamStore store,
                         Function<String, Boolean> isTrainable, Map<String, ParamStore.Tensor> extra,
                         double weightDecay, double clipNorm, boolean mixedPrecision) {
+        this(config, paramManager, store, isTrainable, extra, weightDecay, clipNorm, mixedPrecision, Set.of());
+    }
+
+    /**
+     * @param lowRank weights trained as LoRA factors: each stays frozen in {@code store} and its factors
+     *                ({@link LowRank#a}, {@link LowRank#b}) must be trainable (in {@code extra} or accepted by
+     *                {@code isTrainable})
+     */
+    public TrainingCore(ModelConfig config, NDManager paramManager, ParamStore store,
+                        Function<String, Boolean> isTrainable, Map<String, ParamStore.Tensor> extra,
+                        double weightDecay, double clipNorm, boolean mixedPrecision, Set<String> lowRank) {
+        this.lowRank = Set.copyOf(lowRank);
         this.config = config;
         this.paramManager = paramManager;
         this.adam = new Adam(weightDecay);
@@ -235,6 +249,15 @@ public final class TrainingCore {
         double pros = 0;
         double scale = mixedPrecision ? 1024.0 : 1.0;
         try (GradientCollector collector = engine.newGradientCollector()) {
+            // LoRA weights are composed while the collector records, so the gradient reaches the factors
+            for (String w : lowRank) {
+                NDArray a = trainable.get(LowRank.a(w));
+                NDArray b = trainable.get(LowRank.b(w));
+                if (a == null || b == null || !frozen.containsKey(w)) {
+                    throw new IllegalStateException("LoRA weight " + w + " needs a frozen base and trainable factors");
+                }
+                all.put(w, LowRank.compose(frozen.get(w), a, b));
+            }
             Weights used = mixedPrecision ? halfPrecision(weights) : weights;
             NDArray embedding = trainable.get("voice.embedding");
             NDArray usedEmbedding = embedding == null ? null

@@ -368,6 +368,14 @@ public final class VoiceModelRuntime implements AutoCloseable {
             ParamStore store = new ParamStore();
             base.params().tensors().forEach(store::put);
             Map<String, ParamStore.Tensor> extra = new LinkedHashMap<>();
+            java.util.Set<String> lowRank = LowRank.targets(base.params(), AcousticModel::isVoiceAdapter, cfg.loraRank());
+            if (resumeFrom != null && resumeFrom.trainable().keySet().stream().anyMatch(k -> k.startsWith(LowRank.PREFIX))
+                    == lowRank.isEmpty()) {
+                throw new IllegalArgumentException("the fine-tune state was trained with another LoRA rank than " + cfg.loraRank());
+            }
+            if (resumeFrom == null) {
+                extra.putAll(LowRank.initial(base.params(), lowRank, cfg.loraRank(), cfg.seed()));
+            }
             if (resumeFrom != null) {
                 resumeFrom.trainable().forEach((k, v) -> {
                     if (k.equals("voice.embedding")) {
@@ -381,8 +389,9 @@ public final class VoiceModelRuntime implements AutoCloseable {
                 extra.put("voice.embedding", new ParamStore.Tensor(new long[]{init.length}, init));
             }
             try (NDManager scope = root.newSubManager()) {
-                TrainingCore core = new TrainingCore(base.config(), scope, store, AcousticModel::isVoiceAdapter, extra,
-                        0.0, 1.0, false);
+                TrainingCore core = new TrainingCore(base.config(), scope, store,
+                        name -> name.startsWith(LowRank.PREFIX) || AcousticModel.isVoiceAdapter(name) && !lowRank.contains(name),
+                        extra, 0.0, 1.0, false, lowRank);
                 int step = 0;
                 if (resumeFrom != null) {
                     try {

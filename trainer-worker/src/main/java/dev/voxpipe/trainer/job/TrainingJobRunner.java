@@ -327,7 +327,7 @@ public final class TrainingJobRunner {
                 : config.defaultMaxSteps() > 0 ? config.defaultMaxSteps() : defaults.maxSteps();
         FineTuneConfig fineTune = new FineTuneConfig(maxSteps, config.checkpointEverySteps(),
                 defaults.learningRate(), defaults.seed(), config.minimumSeconds(), config.microBatches(),
-                config.auditionEverySteps());
+                config.auditionEverySteps(), config.loraRank());
         FineTuneState resume = loadState(job.getJobId());
         if (resume != null) log.info("job {} resumes from step {}", job.getJobId(), resume.step());
         int firstStep = resume == null ? 0 : resume.step();
