@@ -149,6 +149,11 @@ async function refreshVoice() {
   }
   for (const r of d.uploadsRejected) { const li = document.createElement("li"); li.textContent = r; rej.append(li); }
   $("train").disabled = !d.readyForTraining || v.model.state === "TRAINING";
+  $("voice-sample").hidden = !v.model.sampleUrl;
+  if (v.model.sampleUrl && $("voice-sample").dataset.url !== v.model.sampleUrl + v.model.latestVersion) {
+    $("voice-sample").dataset.url = v.model.sampleUrl + v.model.latestVersion;
+    audioUrl(v.model.sampleUrl).then((u) => { $("voice-sample-audio").src = u; }).catch(() => { $("voice-sample").hidden = true; });
+  }
   const samples = await api("GET", "/v1/voices/" + state.voice + "/samples?limit=200");
   const body = $("uploads").tBodies[0];
   body.replaceChildren();
@@ -160,7 +165,7 @@ async function refreshVoice() {
     tr.insertCell().textContent = u.state.toLowerCase() + (u.rejectionReason ? ": " + u.rejectionReason : "")
         + (u.labelNote ? " · text: " + u.labelNote : "");
   }
-  const active = v.trainingJobs.find((j) => j.state === "QUEUED" || j.state === "RUNNING");
+  const active = v.trainingJobs.find((j) => j.state === "QUEUED" || j.state === "RUNNING" || j.state === "DEFERRED");
   if (active && !state.watching) watchJob(active.jobId);
   await refreshClips();
 }
@@ -280,22 +285,59 @@ function wav(buffer) {
 
 // ---- training with live progress (SSE)
 $("train").addEventListener("click", async () => {
-  const job = await api("POST", "/v1/voices/" + state.voice + "/training", {});
+  const local = $("train-deadline").value; // datetime-local: the browser's time zone
+  const job = await api("POST", "/v1/voices/" + state.voice + "/training", local ? { deadline: new Date(local).toISOString() } : {});
   watchJob(job.jobId);
 });
+
+/** Audio the API serves behind the key, as an object URL for an <audio> element. */
+async function audioUrl(path) {
+  const r = await fetch(path, { headers: { Authorization: "Bearer " + state.key } });
+  if (!r.ok) throw new Error("HTTP " + r.status);
+  return URL.createObjectURL(await r.blob());
+}
+
+/** Lists the job's auditions (new ones appended), each with a player: the voice improving step by step. */
+async function showAuditions(jobId) {
+  const list = await api("GET", "/v1/jobs/" + jobId + "/auditions");
+  const ul = $("auditions");
+  if (ul.dataset.job !== jobId) { ul.replaceChildren(); ul.dataset.job = jobId; }
+  const shown = new Set([...ul.children].map((li) => li.dataset.url));
+  for (const a of list.items) {
+    if (shown.has(a.url)) continue;
+    const li = document.createElement("li");
+    li.dataset.url = a.url;
+    const label = document.createElement("span");
+    label.textContent = "step " + a.step + (list.finalStep === a.step ? " (final)" : "") + ": " + a.text + " ";
+    const audio = document.createElement("audio");
+    audio.controls = true;
+    audio.src = await audioUrl(a.url);
+    li.append(label, audio);
+    ul.append(li);
+  }
+  $("auditions-title").hidden = ul.children.length === 0;
+}
 
 async function watchJob(jobId) {
   state.watching = jobId;
   $("training").hidden = false;
   $("train").disabled = true;
   try {
+    let auditions = 0;
     await sse("/v1/jobs/" + jobId + "/events", (name, s) => {
       const p = s.progress || {};
+      if ((p.auditions || 0) > auditions) { auditions = p.auditions; showAuditions(jobId).catch(() => {}); }
+      if (s.state === "DEFERRED") {
+        $("training-text").textContent = "deferred until " + new Date(p.deferredUntil).toLocaleString()
+            + (p.carbonIntensity != null ? " · expected " + Math.round(p.carbonIntensity) + " gCO2e/kWh" : "");
+        return;
+      }
       const frac = p.totalSteps ? p.step / p.totalSteps : 0;
       $("training-bar").style.width = (100 * frac).toFixed(1) + "%";
       $("training-text").textContent = s.state.toLowerCase() + " · step " + (p.step || 0) + "/" + (p.totalSteps || "?")
           + (p.loss != null ? " · loss " + p.loss.toFixed(4) : "") + (p.etaSeconds != null ? " · ETA " + Math.round(p.etaSeconds) + " s" : "")
-          + (p.energyWh != null ? " · " + p.energyWh.toFixed(3) + " Wh" : "") + (s.reason ? " · " + s.reason.message : "");
+          + (p.energyWh != null ? " · " + p.energyWh.toFixed(3) + " Wh " + (p.energySource || "estimated") : "")
+          + (s.reason ? " · " + s.reason.message : "");
     });
   } finally {
     state.watching = null;

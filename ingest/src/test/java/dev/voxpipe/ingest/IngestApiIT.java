@@ -35,6 +35,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -459,6 +460,104 @@ class IngestApiIT {
                 return false;
             }
         });
+    }
+
+    /**
+     * Issue 19 through the API: a training request with a deadline, the job DEFERRED with its window and expected
+     * intensity, auditions announced over several events listed with playable URLs, and the final audition as the
+     * voice's sample; another tenant sees none of it.
+     */
+    @Test
+    void deferredJobsAuditionsAndTheVoiceSample() throws Exception {
+        String voiceId = api.createVoice(KEY_A, "Auditioned");
+        upstream.send(Topics.VOICE_DATASETS, voiceId, VoiceDatasetSummary.newBuilder().setTenantId("tenant-a").setVoiceId(voiceId)
+                .setUsableSeconds(45).setClipsAccepted(9).setClipsRejected(0).setUpdatedAt(Instant.now()).build());
+        TestSupport.await("dataset 45 s", WAIT, () -> datasetSeconds(voiceId) == 45.0);
+        assertEquals(422, api.postJson("/v1/voices/" + voiceId + "/training", KEY_A, new JsonObject().put("deadline", "tomorrow")).statusCode());
+        assertEquals(422, api.postJson("/v1/voices/" + voiceId + "/training", KEY_A,
+                new JsonObject().put("deadline", Instant.now().minusSeconds(60).toString())).statusCode(), "a deadline in the past");
+        Instant deadline = Instant.now().plusSeconds(12 * 3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        HttpResponse<String> queued = api.postJson("/v1/voices/" + voiceId + "/training", KEY_A, new JsonObject().put("deadline", deadline.toString()));
+        assertEquals(202, queued.statusCode(), queued.body());
+        String jobId = new JsonObject(queued.body()).getString("jobId");
+        assertEquals(deadline.toString(), new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body()).getString("deadline"));
+
+        Instant window = Instant.now().plusSeconds(3 * 3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        TrainingProgress deferred = progress(jobId, voiceId, TrainingState.DEFERRED, 0, 0);
+        deferred.setLoss(null);
+        deferred.setDeferredUntil(window);
+        deferred.setCarbonIntensity(95.0);
+        deferred.setMessage("deferred until " + window + ": expected 95 gCO2e/kWh against 260 at once");
+        upstream.send(Topics.TRAINING_PROGRESS, jobId, deferred);
+        TestSupport.await("job deferred", WAIT, () -> jobState(jobId).equals("DEFERRED"));
+        JsonObject waiting = new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body());
+        assertEquals(window.toString(), waiting.getJsonObject("progress").getString("deferredUntil"));
+        assertEquals(95.0, waiting.getJsonObject("progress").getDouble("carbonIntensity"), 1e-9);
+        assertTrue(waiting.getString("deferral").contains("95 gCO2e/kWh"), waiting.encode());
+        assertEquals(409, api.postJson("/v1/voices/" + voiceId + "/training", KEY_A, new JsonObject()).statusCode(),
+                "a deferred job blocks a second one");
+
+        byte[] wav = wav(0.25f);
+        List<dev.voxpipe.schemas.Audition> mid = List.of(audition(jobId, voiceId, 20, 0, wav), audition(jobId, voiceId, 20, 1, wav));
+        TrainingProgress running = progress(jobId, voiceId, TrainingState.RUNNING, 20, 0.5);
+        running.setAuditions(mid);
+        upstream.send(Topics.TRAINING_PROGRESS, jobId, running);
+        dev.voxpipe.schemas.Audition last = audition(jobId, voiceId, 60, 0, wav);
+        TrainingProgress done = progress(jobId, voiceId, TrainingState.SUCCEEDED, 60, 0.3);
+        done.setAuditions(List.of(last));
+        done.setEnergySource(dev.voxpipe.schemas.EnergySource.MEASURED);
+        upstream.send(Topics.TRAINING_PROGRESS, jobId, done);
+        upstream.send(Topics.MODELS_READY, voiceId, VoiceModelReady.newBuilder().setTenantId("tenant-a").setVoiceId(voiceId)
+                .setJobId(jobId).setVersion(1).setBaseModel("base").setCheckpoint(new BlobRef("sha256/aa/bb/y", "00", 1L, null))
+                .setSample(last.getAudio()).setEventTime(Instant.now()).build());
+        TestSupport.await("job succeeded", WAIT, () -> jobState(jobId).equals("SUCCEEDED"));
+
+        JsonObject status = new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body());
+        assertEquals("measured", status.getJsonObject("progress").getString("energySource"));
+        assertEquals(3, status.getJsonObject("progress").getInteger("auditions"));
+        JsonObject list = new JsonObject(api.get("/v1/jobs/" + jobId + "/auditions", KEY_A).body());
+        assertEquals(60, list.getInteger("finalStep"));
+        JsonArray items = list.getJsonArray("items");
+        assertEquals(3, items.size(), list.encode());
+        assertEquals("/v1/jobs/" + jobId + "/auditions/20/1", items.getJsonObject(1).getString("url"));
+        assertFalse(list.encode().contains("auditions/tenant-a"), "no internal blob keys");
+        HttpResponse<String> audio = api.get(items.getJsonObject(2).getString("url"), KEY_A);
+        assertEquals(200, audio.statusCode());
+        assertEquals("audio/wav", audio.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(audio.body().startsWith("RIFF"));
+        assertEquals(404, api.get("/v1/jobs/" + jobId + "/auditions/40/0", KEY_A).statusCode());
+        TestSupport.await("the voice's sample", WAIT, () -> {
+            try {
+                return api.get("/v1/voices/" + voiceId + "/sample", KEY_A).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals("/v1/voices/" + voiceId + "/sample",
+                new JsonObject(api.get("/v1/voices/" + voiceId, KEY_A).body()).getJsonObject("model").getString("sampleUrl"));
+        for (String path : List.of("/v1/jobs/" + jobId + "/auditions", "/v1/jobs/" + jobId + "/auditions/20/0", "/v1/voices/" + voiceId + "/sample")) {
+            assertEquals(404, api.get(path, KEY_B).statusCode(), path + " for another tenant");
+        }
+
+        // deleting the voice deletes its auditions, the sample among them
+        HttpResponse<String> deleted = api.send(api.builder("/v1/voices/" + voiceId, KEY_A).DELETE().build());
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        for (dev.voxpipe.schemas.Audition a : List.of(mid.get(0), mid.get(1), last)) {
+            assertTrue(blobs.stat(a.getAudio().getKey()).isEmpty(), a.getAudio().getKey() + " deleted with the voice");
+        }
+    }
+
+    private static byte[] wav(float seconds) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        dev.voxpipe.dsp.WavIo.writeWav16(new dev.voxpipe.dsp.PcmAudio(new float[(int) (32000 * seconds)], 32000), out);
+        return out.toByteArray();
+    }
+
+    private dev.voxpipe.schemas.Audition audition(String jobId, String voiceId, int step, int index, byte[] wav) throws IOException {
+        BlobRef blob = blobs.putAt("auditions/tenant-a/" + voiceId + "/" + jobId + "/step-" + step + "-" + index + ".wav",
+                new ByteArrayInputStream(wav), "audio/wav");
+        return dev.voxpipe.schemas.Audition.newBuilder().setStep(step).setIndex(index).setText("sentence " + index)
+                .setAudio(blob).setDurationSeconds(0.25).build();
     }
 
     private static TrainingProgress progress(String jobId, String voiceId, TrainingState state, int step, double loss) {

@@ -13,6 +13,10 @@ import dev.voxpipe.schemas.TrainingJob;
 import dev.voxpipe.trainer.data.VoiceFeatureIndex;
 import dev.voxpipe.trainer.job.TrainingJobConsumer;
 import dev.voxpipe.trainer.job.TrainingJobRunner;
+import dev.voxpipe.trainer.carbon.CarbonIntensitySource;
+import dev.voxpipe.trainer.carbon.CarbonScheduler;
+import dev.voxpipe.trainer.energy.EnergyMeters;
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,8 +63,16 @@ public final class TrainerWorkerApp {
             requireCaughtUp("features", features.awaitCaughtUp(Duration.ofSeconds(60)));
             requireCaughtUp("models", models.awaitCaughtUp(Duration.ofSeconds(60)));
             requireCaughtUp("voices", gate.awaitCaughtUp(Duration.ofSeconds(60)));
+            EnergyMeters energy = EnergyMeters.detect(settings.energyMeter(), settings.powercapDir(), settings.nvidiaSmi(),
+                    ai.djl.engine.Engine.getInstance().getGpuCount() > 0);
+            CarbonScheduler carbon = CarbonIntensitySource.fromSetting(settings.carbonForecast())
+                    .map(source -> {
+                        log.info("carbon-aware scheduling: jobs with a deadline wait for the cleanest window ({})", source.describe());
+                        return new CarbonScheduler(source, Clock.systemUTC(), settings.carbonExpectedRun(), settings.carbonMinimumSaving());
+                    })
+                    .orElse(null);
             TrainingJobRunner runner = new TrainingJobRunner(runtime, context.blobs(), features, models, producer, settings,
-                    context.metrics());
+                    context.metrics(), energy, carbon, Thread::sleep);
             TrainingJobConsumer consumer = new TrainingJobConsumer(context.kafka(), settings.groupId(),
                     new AvroWireDeserializer<>(context.registry(), TrainingJob.class), runner, producer, gate, settings.concurrentJobs(),
                     settings.retryPause());

@@ -3,12 +3,19 @@ package dev.voxpipe.trainer;
 import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.core.fault.Retry;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The trainer's settings, from {@code voxpipe.trainer.*} keys (env {@code VOXPIPE_TRAINER_*}).
  * {@code retry}: the in-place retries of transient faults ({@code voxpipe.retry.*}); {@code retryPause}:
  * how long a job whose transient fault outlasted them waits before it runs again.
+ *
+ * <p>Issue 19: {@code microBatches} (gradient accumulation), {@code auditionEverySteps} and {@code auditionSentences}
+ * (audition samples), {@code energyMeter}/{@code powercapDir}/{@code nvidiaSmi} (measured energy),
+ * {@code carbonForecast}/{@code carbonExpectedRun}/{@code carbonMinimumSaving} (carbon-aware scheduling).
  */
 public record TrainerWorkerConfig(
         String groupId,
@@ -22,7 +29,37 @@ public record TrainerWorkerConfig(
         double minimumSeconds,
         Retry.Policy retry,
         Duration retryPause,
-        Duration heartbeatInterval) {
+        Duration heartbeatInterval,
+        int microBatches,
+        int auditionEverySteps,
+        List<String> auditionSentences,
+        String energyMeter,
+        Path powercapDir,
+        String nvidiaSmi,
+        String carbonForecast,
+        Duration carbonExpectedRun,
+        double carbonMinimumSaving,
+        int loraRank) {
+
+    /**
+     * Rendered at every audition: short, phonetically varied, the same for every voice so that checkpoints and
+     * voices compare by ear.
+     */
+    public static final String DEFAULT_AUDITION_SENTENCES =
+            "The quick brown fox jumps over the lazy dog.|Please call Stella and ask her to bring these things with her from the store.";
+
+    public TrainerWorkerConfig {
+        if (microBatches < 1) throw new IllegalArgumentException("voxpipe.trainer.gradient-accumulation must be >= 1, not " + microBatches);
+        if (loraRank < 0) throw new IllegalArgumentException("voxpipe.trainer.lora-rank must be >= 0 (0: full adaptation)");
+        if (auditionEverySteps < 0) throw new IllegalArgumentException("voxpipe.trainer.audition-every-steps must be >= 0");
+        if (auditionSentences.size() > 3) {
+            throw new IllegalArgumentException("voxpipe.trainer.audition-sentences holds at most 3 sentences, not " + auditionSentences.size());
+        }
+        if (!(carbonMinimumSaving >= 0 && carbonMinimumSaving < 1)) {
+            throw new IllegalArgumentException("voxpipe.trainer.carbon.minimum-saving must be in [0, 1), not " + carbonMinimumSaving);
+        }
+        auditionSentences = List.copyOf(auditionSentences);
+    }
 
     public static TrainerWorkerConfig from(VoxConfig config) {
         return new TrainerWorkerConfig(
@@ -38,7 +75,22 @@ public record TrainerWorkerConfig(
                 Retry.Policy.from(config),
                 config.getDuration("voxpipe.trainer.retry-pause", Duration.ofSeconds(10)),
                 // ingest shows a RUNNING job silent for voxpipe.ingest.training-heartbeat-timeout (60 s) as STALLED
-                config.getDuration("voxpipe.trainer.heartbeat-interval", Duration.ofSeconds(10)));
+                config.getDuration("voxpipe.trainer.heartbeat-interval", Duration.ofSeconds(10)),
+                config.getInt("voxpipe.trainer.gradient-accumulation", 1),
+                config.getInt("voxpipe.trainer.audition-every-steps", 20),
+                sentences(config.get("voxpipe.trainer.audition-sentences", DEFAULT_AUDITION_SENTENCES)),
+                config.get("voxpipe.trainer.energy-meter", "auto"),
+                Path.of(config.get("voxpipe.trainer.powercap-dir", "/sys/class/powercap")),
+                config.get("voxpipe.trainer.nvidia-smi", "nvidia-smi"),
+                config.get("voxpipe.trainer.carbon.forecast", ""),
+                config.getDuration("voxpipe.trainer.carbon.expected-run", Duration.ofMinutes(15)),
+                config.getDouble("voxpipe.trainer.carbon.minimum-saving", 0.05),
+                config.getInt("voxpipe.trainer.lora-rank", dev.voxpipe.model.FineTuneConfig.DEFAULT_LORA_RANK));
+    }
+
+    /** '|'-separated sentences; blank: no auditions. */
+    static List<String> sentences(String joined) {
+        return Arrays.stream(joined.split("\\|")).map(String::strip).filter(t -> !t.isEmpty()).toList();
     }
 
     static String defaultWorkerId() {

@@ -32,7 +32,9 @@ import dev.voxpipe.schemas.TrainingJob;
 import dev.voxpipe.schemas.TrainingProgress;
 import dev.voxpipe.schemas.TrainingState;
 import dev.voxpipe.schemas.VoiceModelReady;
+import dev.voxpipe.schemas.Audition;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +69,8 @@ class TrainerWorkerIT {
     private static VoiceModelRuntime runtime;
     private static LoopWorker worker;
     private static KafkaProducer<String, SpecificRecord> producer;
+    /** The trainer's carbon-intensity forecast file; a test writes the windows it needs (the file is read per job). */
+    private static final java.util.concurrent.atomic.AtomicReference<Path> FORECAST = new java.util.concurrent.atomic.AtomicReference<>();
 
     static VoiceModelRuntime tinyRuntime() {
         ModelConfig c = ModelConfig.tiny();
@@ -82,6 +86,8 @@ class TrainerWorkerIT {
         }
         registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         blobs = new FileSystemBlobStore(dir.resolve("blobs"));
+        FORECAST.set(dir.resolve("forecast.json"));
+        Files.writeString(FORECAST.get(), "{\"data\":[]}");
         runtime = tinyRuntime();
         VoxConfig config = VoxConfig.of(Map.of(
                 "voxpipe.kafka.bootstrap", stack.bootstrapServers(),
@@ -91,7 +97,10 @@ class TrainerWorkerIT {
                 "voxpipe.trainer.progress-interval", "1ms",
                 "voxpipe.trainer.minimum-seconds", "5",
                 "voxpipe.trainer.feature-wait", "20s",
-                "voxpipe.metrics.port", "0"));
+                "voxpipe.metrics.port", "0"))
+                .with("voxpipe.trainer.audition-every-steps", "4")
+                .with("voxpipe.trainer.carbon.forecast", FORECAST.get().toString())
+                .with("voxpipe.trainer.carbon.expected-run", "1s");
         worker = TrainerWorkerApp.start(WorkerContext.sharingBlobs(config, TrainerWorkerApp.SERVICE, 0, blobs), runtime);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new StringSerializer(), new AvroWireSerializer<>(registry, true));
@@ -167,6 +176,19 @@ class TrainerWorkerIT {
         TrainingProgress last = mine.get(mine.size() - 1);
         assertEquals(TrainingState.SUCCEEDED, last.getState());
         assertTrue(last.getCpuSeconds() > 0 && last.getEnergyWh() > 0, last.toString());
+        assertNotNull(last.getEnergySource(), "measured or estimated, said per event");
+
+        // auditions every 4 steps of 10 (steps 4 and 8) while training, and the final model's at step 10
+        List<Audition> auditions = mine.stream().flatMap(p -> p.getAuditions().stream()).toList();
+        assertEquals(List.of(4, 4, 8, 8, 10, 10), auditions.stream().map(Audition::getStep).toList(), auditions.toString());
+        for (Audition a : auditions) {
+            try (InputStream in = blobs.open(a.getAudio().getKey())) {
+                byte[] wav = in.readAllBytes();
+                assertEquals("RIFF", new String(wav, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+                assertTrue(a.getDurationSeconds() > 0 && wav.length > 44, a.toString());
+            }
+        }
+        assertEquals(last.getAuditions().get(0).getAudio(), model.getSample(), "the final model's audition is the voice's sample");
 
         // The same job delivered again (as after a crash before the commit) trains nothing new.
         producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
@@ -176,6 +198,34 @@ class TrainerWorkerIT {
                 seen -> seen.stream().anyMatch(m -> m.getJobId().equals(next.getJobId())));
         assertEquals(1, after.stream().filter(m -> m.getJobId().equals(job.getJobId())).count(), "published once");
         assertEquals(2, after.stream().filter(m -> m.getJobId().equals(next.getJobId())).findFirst().orElseThrow().getVersion());
+    }
+
+    /**
+     * Carbon-aware scheduling on the real stack: the forecast makes the grid 3x cleaner in 3 s, the job's deadline is
+     * an hour away, so the job is DEFERRED until then (expected 100 gCO2e/kWh), then trains and succeeds.
+     */
+    @Test
+    void aJobWithADeadlineWaitsForTheCleanerWindowThenTrains() throws Exception {
+        Instant now = Instant.now();
+        Instant cleaner = now.plusSeconds(3);
+        Files.writeString(FORECAST.get(), "{\"data\":["
+                + "{\"from\":\"" + now.minusSeconds(60) + "\",\"to\":\"" + cleaner + "\",\"intensity\":{\"forecast\":300}},"
+                + "{\"from\":\"" + cleaner + "\",\"to\":\"" + now.plusSeconds(7200) + "\",\"intensity\":{\"forecast\":100}}]}");
+        features("t4", "voice-d", 8, true);
+        TrainingJob job = job("t4", "voice-d", 4);
+        job.setDeadline(now.plusSeconds(3600));
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, job.getJobId(), job)).get();
+
+        List<TrainingProgress> progress = readUntil(Topics.TRAINING_PROGRESS, TrainingProgress.class,
+                seen -> seen.stream().anyMatch(p -> p.getJobId().equals(job.getJobId()) && p.getState() == TrainingState.SUCCEEDED));
+        List<TrainingProgress> mine = progress.stream().filter(p -> p.getJobId().equals(job.getJobId())).toList();
+        TrainingProgress deferred = mine.get(0);
+        assertEquals(TrainingState.DEFERRED, deferred.getState(), mine.toString());
+        assertEquals(cleaner.toEpochMilli(), deferred.getDeferredUntil().toEpochMilli());
+        assertEquals(100.0, deferred.getCarbonIntensity(), 1e-9);
+        TrainingProgress firstRun = mine.stream().filter(p -> p.getState() == TrainingState.RUNNING).findFirst().orElseThrow();
+        assertTrue(!firstRun.getEventTime().isBefore(cleaner.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
+                "training starts when the window opens: " + firstRun.getEventTime());
     }
 
     @Test

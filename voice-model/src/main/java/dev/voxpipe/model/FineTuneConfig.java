@@ -9,8 +9,21 @@ package dev.voxpipe.model;
  * @param seed                 makes batch choice deterministic (resume replays the same batches)
  * @param minimumSeconds       usable speech below which fine-tuning is refused (one minute is the product's promise;
  *                             on 20 s the model overfits, final loss 0.10 against 0.28 on a minute)
+ * @param microBatches         gradient accumulation: each step's batch (the effective batch, up to
+ *                             {@code voxpipe.fineTuneBatchFrames} padded frames) runs as this many micro-batches whose
+ *                             gradients add up before one optimiser step, so effective batch = micro-batch x steps and
+ *                             only one micro-batch's activations are in memory at a time (1 = no accumulation)
+ * @param auditionEverySteps   how often {@link FineTuneListener#onAudition} gets the voice as trained so far
+ *                             (0 = never; the final step is never announced there: the result is the final voice)
+ * @param loraRank             0: the adapted weights are fine-tuned in full (a voice stores copies of them); N > 0: the
+ *                             adapted matrices are trained as rank-N LoRA factors ({@link LowRank}), which is what a
+ *                             voice stores
  */
-public record FineTuneConfig(int maxSteps, int checkpointEverySteps, double learningRate, long seed, double minimumSeconds) {
+public record FineTuneConfig(int maxSteps, int checkpointEverySteps, double learningRate, long seed, double minimumSeconds,
+                             int microBatches, int auditionEverySteps, int loraRank) {
+    /** {@code -Dvoxpipe.loraRank=N}: LoRA for runs that do not choose (experiments on the validation split). */
+    public static final int DEFAULT_LORA_RANK = Integer.getInteger("voxpipe.loraRank", 0);
+
     /** The API's training minimum. */
     public static final double MINIMUM_SECONDS = 30;
 
@@ -18,6 +31,20 @@ public record FineTuneConfig(int maxSteps, int checkpointEverySteps, double lear
         if (maxSteps < 0 || checkpointEverySteps < 0 || !(learningRate > 0) || !(minimumSeconds >= 0)) {
             throw new IllegalArgumentException("invalid fine-tune config");
         }
+        if (microBatches < 1) {
+            throw new IllegalArgumentException("gradient accumulation needs at least 1 micro-batch per step, not " + microBatches);
+        }
+        if (loraRank < 0) {
+            throw new IllegalArgumentException("LoRA rank must be 0 (full adaptation) or positive, not " + loraRank);
+        }
+        if (auditionEverySteps < 0) {
+            throw new IllegalArgumentException("audition interval must be 0 (none) or positive, not " + auditionEverySteps);
+        }
+    }
+
+    /** Without accumulation or auditions. */
+    public FineTuneConfig(int maxSteps, int checkpointEverySteps, double learningRate, long seed, double minimumSeconds) {
+        this(maxSteps, checkpointEverySteps, learningRate, seed, minimumSeconds, 1, 0, DEFAULT_LORA_RANK);
     }
 
     /** With the API's {@link #MINIMUM_SECONDS}. */
@@ -37,6 +64,25 @@ public record FineTuneConfig(int maxSteps, int checkpointEverySteps, double lear
 
     /** The same settings with another minimum (tests on a few seconds of synthetic speech use 0). */
     public FineTuneConfig withMinimumSeconds(double seconds) {
-        return new FineTuneConfig(maxSteps, checkpointEverySteps, learningRate, seed, seconds);
+        return new FineTuneConfig(maxSteps, checkpointEverySteps, learningRate, seed, seconds, microBatches, auditionEverySteps,
+                loraRank);
+    }
+
+    /** The same settings with gradient accumulation over {@code micro} micro-batches per step. */
+    public FineTuneConfig withMicroBatches(int micro) {
+        return new FineTuneConfig(maxSteps, checkpointEverySteps, learningRate, seed, minimumSeconds, micro, auditionEverySteps,
+                loraRank);
+    }
+
+    /** The same settings with an audition every {@code steps} steps (0: none). */
+    public FineTuneConfig withAuditionEverySteps(int steps) {
+        return new FineTuneConfig(maxSteps, checkpointEverySteps, learningRate, seed, minimumSeconds, microBatches, steps,
+                loraRank);
+    }
+
+    /** The same settings with LoRA factors of rank {@code rank} (0: full adaptation of the adapted weights). */
+    public FineTuneConfig withLoraRank(int rank) {
+        return new FineTuneConfig(maxSteps, checkpointEverySteps, learningRate, seed, minimumSeconds, microBatches,
+                auditionEverySteps, rank);
     }
 }

@@ -46,6 +46,56 @@ public final class TrainingCore {
             }
             return max * mels.length;
         }
+
+        public int size() {
+            return tokens.length;
+        }
+
+        /**
+         * The items split into at most {@code parts} consecutive micro-batches of near-equal item counts (gradient
+         * accumulation: the micro-batches together are this batch).
+         */
+        public List<Batch> split(int parts) {
+            if (parts < 1) {
+                throw new IllegalArgumentException("a batch splits into at least one part, not " + parts);
+            }
+            int n = Math.min(parts, size());
+            List<Batch> out = new java.util.ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                int from = k * size() / n;
+                int to = (k + 1) * size() / n;
+                out.add(new Batch(java.util.Arrays.copyOfRange(tokens, from, to),
+                        java.util.Arrays.copyOfRange(mels, from, to),
+                        refs == null ? null : java.util.Arrays.copyOfRange(refs, from, to),
+                        f0 == null ? null : java.util.Arrays.copyOfRange(f0, from, to)));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Denominators of the loss terms (mel elements, tokens, frames, voiced frames) over a whole batch. Each term is a
+     * sum over items divided by one of these, so micro-batch losses computed with the whole batch's denominators add
+     * up to the whole batch's loss, and their gradients to its gradient.
+     */
+    public record Normalisers(float melElements, float tokens, float frames, float voicedFrames) {
+        public static Normalisers of(Batch batch, ModelConfig c) {
+            long frames = 0;
+            long tokens = 0;
+            long voiced = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                int melLen = batch.mels()[i].length;
+                frames += melLen;
+                tokens += batch.tokens()[i].length;
+                float[] track = batch.f0() == null ? null : batch.f0()[i];
+                for (int t = 0; track != null && t < melLen && t < track.length; t++) {
+                    if (track[t] > 0 && Float.isFinite(track[t])) {
+                        voiced++;
+                    }
+                }
+            }
+            return new Normalisers((float) frames * c.melBins(), tokens, Math.max(1, frames), Math.max(1, voiced));
+        }
     }
 
     /** Scalar losses of one step. */
@@ -62,6 +112,8 @@ public final class TrainingCore {
     private final Adam adam;
     private final double clipNorm;
     private final boolean mixedPrecision;
+    /** Weights trained as LoRA factors ({@link LowRank}): frozen base plus trainable A, B. */
+    private final Set<String> lowRank;
 
     /**
      * @param store      all parameters (trainable ones are those accepted by {@code isTrainable})
@@ -70,6 +122,18 @@ public final class TrainingCore {
     public TrainingCore(ModelConfig config, NDManager paramManager, ParamStore store,
                         Function<String, Boolean> isTrainable, Map<String, ParamStore.Tensor> extra,
                         double weightDecay, double clipNorm, boolean mixedPrecision) {
+        this(config, paramManager, store, isTrainable, extra, weightDecay, clipNorm, mixedPrecision, Set.of());
+    }
+
+    /**
+     * @param lowRank weights trained as LoRA factors: each stays frozen in {@code store} and its factors
+     *                ({@link LowRank#a}, {@link LowRank#b}) must be trainable (in {@code extra} or accepted by
+     *                {@code isTrainable})
+     */
+    public TrainingCore(ModelConfig config, NDManager paramManager, ParamStore store,
+                        Function<String, Boolean> isTrainable, Map<String, ParamStore.Tensor> extra,
+                        double weightDecay, double clipNorm, boolean mixedPrecision, Set<String> lowRank) {
+        this.lowRank = Set.copyOf(lowRank);
         this.config = config;
         this.paramManager = paramManager;
         this.adam = new Adam(weightDecay);
@@ -119,44 +183,25 @@ public final class TrainingCore {
 
     /** One optimiser step; {@code learningRate} already scheduled. */
     public StepLosses step(Batch batch, double learningRate) {
-        Engine engine = Devices.engine();
+        return step(batch, learningRate, 1);
+    }
+
+    /**
+     * One optimiser step over {@code batch} with gradient accumulation: the batch is split into {@code microBatches}
+     * micro-batches, each runs forward and backward on its own (only one micro-batch's activations are alive at a
+     * time), their gradients add up in the parameters' gradient buffers, and the optimiser steps once. Each
+     * micro-batch's loss uses the whole batch's {@link Normalisers}, so the accumulated gradient is the whole batch's
+     * gradient (up to float rounding) and the update is the one large batch's.
+     */
+    public StepLosses step(Batch batch, double learningRate, int microBatches) {
         try (NDManager step = paramManager.newSubManager()) {
-            Map<String, NDArray> all = new HashMap<>(frozen);
-            all.putAll(trainable);
-            Weights weights = new Weights(all);
-            double total;
-            double mel;
-            double prior;
-            double dur;
-            double pros;
-            double scale = mixedPrecision ? 1024.0 : 1.0;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                Weights used = mixedPrecision ? halfPrecision(weights) : weights;
-                NDArray embedding = trainable.get("voice.embedding");
-                Loss loss = forward(used, config, batch, step, embedding == null ? null
-                        : (mixedPrecision ? embedding.toType(DataType.FLOAT16, false) : embedding));
-                total = loss.total.getFloat();
-                mel = loss.mel.getFloat();
-                prior = loss.prior.getFloat();
-                dur = loss.duration.getFloat();
-                pros = loss.prosody == null ? 0 : loss.prosody.getFloat();
-                collector.backward(mixedPrecision ? loss.total.mul((float) scale) : loss.total);
-            }
-            JniUtils.setGradMode(false);
-            Map<String, NDArray> grads = new LinkedHashMap<>();
-            double sq = 0;
-            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                NDArray g = e.getValue().getGradient();
-                g.attach(step);
-                grads.put(e.getKey(), g);
-                NDArray s2 = g.square().sum();
-                sq += s2.getFloat();
-            }
-            double norm = Math.sqrt(sq) / scale;
+            Gradients g = accumulate(batch, microBatches, step);
+            double total = g.losses.total();
+            double norm = g.losses.gradNorm();
             boolean finite = Double.isFinite(norm) && Double.isFinite(total);
             if (finite) {
                 double clip = norm > clipNorm ? clipNorm / norm : 1.0;
-                adam.step(trainable, grads, learningRate, clip / scale, step);
+                adam.step(trainable, g.grads, learningRate, clip / g.scale, step);
             }
             if (!finite) {
                 LOG.warn("skipped a step with a non-finite loss or gradient (loss {}, gradient norm {})", total, norm);
@@ -167,8 +212,81 @@ public final class TrainingCore {
                 JniUtils.zeroGrad((PtNDArray) p);
             }
             sweep();
-            return new StepLosses(total, mel, prior, dur, pros, norm);
+            return g.losses;
         }
+    }
+
+    /**
+     * The gradient of the batch's loss by trainable parameter, computed in {@code microBatches} micro-batches, as
+     * plain float arrays; the parameters are left unchanged (tests compare accumulation with one large batch).
+     */
+    public Map<String, float[]> gradients(Batch batch, int microBatches) {
+        try (NDManager step = paramManager.newSubManager()) {
+            Gradients g = accumulate(batch, microBatches, step);
+            Map<String, float[]> out = new LinkedHashMap<>();
+            g.grads.forEach((k, v) -> out.put(k, v.div((float) g.scale).toFloatArray()));
+            for (NDArray p : trainable.values()) {
+                JniUtils.zeroGrad((PtNDArray) p);
+            }
+            sweep();
+            return out;
+        }
+    }
+
+    private record Gradients(Map<String, NDArray> grads, StepLosses losses, double scale) {
+    }
+
+    private Gradients accumulate(Batch batch, int microBatches, NDManager step) {
+        Engine engine = Devices.engine();
+        Map<String, NDArray> all = new HashMap<>(frozen);
+        all.putAll(trainable);
+        Weights weights = new Weights(all);
+        Normalisers whole = Normalisers.of(batch, config);
+        double total = 0;
+        double mel = 0;
+        double prior = 0;
+        double dur = 0;
+        double pros = 0;
+        double scale = mixedPrecision ? 1024.0 : 1.0;
+        try (GradientCollector collector = engine.newGradientCollector()) {
+            // LoRA weights are composed while the collector records, so the gradient reaches the factors
+            for (String w : lowRank) {
+                NDArray a = trainable.get(LowRank.a(w));
+                NDArray b = trainable.get(LowRank.b(w));
+                if (a == null || b == null || !frozen.containsKey(w)) {
+                    throw new IllegalStateException("LoRA weight " + w + " needs a frozen base and trainable factors");
+                }
+                all.put(w, LowRank.compose(frozen.get(w), a, b));
+            }
+            Weights used = mixedPrecision ? halfPrecision(weights) : weights;
+            NDArray embedding = trainable.get("voice.embedding");
+            NDArray usedEmbedding = embedding == null ? null
+                    : (mixedPrecision ? embedding.toType(DataType.FLOAT16, false) : embedding);
+            for (Batch part : batch.split(microBatches)) {
+                // each micro-batch's activations are freed once its gradient is in the parameters' buffers
+                try (NDManager micro = step.newSubManager()) {
+                    Loss loss = aligned(used, config, part, micro, usedEmbedding, whole).loss();
+                    total += loss.total.getFloat();
+                    mel += loss.mel.getFloat();
+                    prior += loss.prior.getFloat();
+                    dur += loss.duration.getFloat();
+                    pros += loss.prosody == null ? 0 : loss.prosody.getFloat();
+                    collector.backward(mixedPrecision ? loss.total.mul((float) scale) : loss.total);
+                }
+            }
+        }
+        JniUtils.setGradMode(false);
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        double sq = 0;
+        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+            NDArray g = e.getValue().getGradient();
+            g.attach(step);
+            grads.put(e.getKey(), g);
+            NDArray s2 = g.square().sum();
+            sq += s2.getFloat();
+        }
+        double norm = Math.sqrt(sq) / scale;
+        return new Gradients(grads, new StepLosses(total, mel, prior, dur, pros, norm), scale);
     }
 
     private static Weights halfPrecision(Weights w) {
@@ -199,7 +317,7 @@ public final class TrainingCore {
      * speaker; otherwise the speaker encoder reads each item's reference.
      */
     public static Loss forward(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
-        return aligned(w, c, batch, m, fixedEmbedding).loss();
+        return aligned(w, c, batch, m, fixedEmbedding, Normalisers.of(batch, c)).loss();
     }
 
     /**
@@ -207,7 +325,7 @@ public final class TrainingCore {
      * recording's text at the recording's timing, frame for frame beside the recording. [frames][MELS] per item.
      */
     public static List<float[][]> teacherForced(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
-        Aligned a = aligned(w, c, batch, m, fixedEmbedding);
+        Aligned a = aligned(w, c, batch, m, fixedEmbedding, Normalisers.of(batch, c));
         float[] flat = a.decoded().toType(DataType.FLOAT32, false).toFloatArray();     // [B, MELS, maxMel]
         int maxMel = (int) a.decoded().getShape().get(2);
         List<float[][]> out = new java.util.ArrayList<>();
@@ -224,7 +342,9 @@ public final class TrainingCore {
     private record Aligned(Loss loss, NDArray decoded) {
     }
 
-    private static Aligned aligned(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
+    /** {@code n}: the denominators of the loss terms (this batch's own, or a whole batch's for one micro-batch). */
+    private static Aligned aligned(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding,
+                                   Normalisers n) {
         int b = batch.tokens().length;
         int[] tokLens = new int[b];
         int[] melLens = new int[b];
@@ -278,17 +398,17 @@ public final class TrainingCore {
             }
             NDArray target = prosodyTarget(m, batch.f0(), melLens, maxMel, xf, fm);              // [B, 3, F]
             NDArray predicted = AcousticModel.variance(w, textFrames, fmask).toType(DataType.FLOAT32, false);
-            prosodyLoss = prosodyLoss(predicted, target, fm);
+            prosodyLoss = prosodyLoss(predicted, target, fm, n);
             decoderInput = AcousticModel.withProsody(w, textFrames, target.toType(type, false), fmask);
         }
         NDArray decoded = AcousticModel.decode(w, c, decoderInput, muFrames, embedding, fmask);
-        float denom = (float) (java.util.Arrays.stream(melLens).sum()) * c.melBins();
+        float denom = n.melElements();
         NDArray priorLoss = xf.sub(muFrames.toType(DataType.FLOAT32, false)).square().mul(fm).sum().div(denom);
         NDArray melLoss = xf.sub(decoded.toType(DataType.FLOAT32, false)).abs().mul(fm).sum().div(denom);
         NDArray logPred = AcousticModel.logDurations(w, conditioned, tmask).toType(DataType.FLOAT32, false);
         NDArray target = m.create(logTarget, new Shape(b, maxTok));
         NDArray tm = tmask.squeeze(1).toType(DataType.FLOAT32, false);
-        NDArray durLoss = logPred.sub(target).square().mul(tm).sum().div((float) java.util.Arrays.stream(tokLens).sum());
+        NDArray durLoss = logPred.sub(target).square().mul(tm).sum().div(n.tokens());
         NDArray total = melLoss.add(priorLoss).add(durLoss);
         if (prosodyLoss != null) {
             total = total.add(prosodyLoss);
@@ -316,13 +436,16 @@ public final class TrainingCore {
         return m.create(pitch, new Shape(b, 2, maxMel)).concat(energy, 1);
     }
 
-    /** MSE of log-F0 on voiced frames + binary cross-entropy of voicing + MSE of energy, on valid frames. */
-    static NDArray prosodyLoss(NDArray predicted, NDArray target, NDArray fm) {
+    /**
+     * MSE of log-F0 on voiced frames + binary cross-entropy of voicing + MSE of energy, on valid frames; the frame
+     * and voiced-frame counts come from {@code n}.
+     */
+    static NDArray prosodyLoss(NDArray predicted, NDArray target, NDArray fm, Normalisers n) {
         NDArray mask = fm.squeeze(1);                                      // [B, F]
         NDArray voiced = target.get(":, 1, :");
-        NDArray frames = mask.sum().maximum(1f);
+        float frames = n.frames();
         NDArray pitch = predicted.get(":, 0, :").sub(target.get(":, 0, :")).square().mul(voiced).mul(mask).sum()
-                .div(voiced.mul(mask).sum().maximum(1f));
+                .div(n.voicedFrames());
         NDArray z = predicted.get(":, 1, :");
         // stable BCE with logits: max(z, 0) - z y + log(1 + exp(-|z|))
         NDArray bce = z.maximum(0f).sub(z.mul(voiced)).add(z.abs().neg().exp().add(1f).log()).mul(mask).sum().div(frames);

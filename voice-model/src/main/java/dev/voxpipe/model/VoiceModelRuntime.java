@@ -368,6 +368,14 @@ public final class VoiceModelRuntime implements AutoCloseable {
             ParamStore store = new ParamStore();
             base.params().tensors().forEach(store::put);
             Map<String, ParamStore.Tensor> extra = new LinkedHashMap<>();
+            java.util.Set<String> lowRank = LowRank.targets(base.params(), AcousticModel::isVoiceAdapter, cfg.loraRank());
+            if (resumeFrom != null && resumeFrom.trainable().keySet().stream().anyMatch(k -> k.startsWith(LowRank.PREFIX))
+                    == lowRank.isEmpty()) {
+                throw new IllegalArgumentException("the fine-tune state was trained with another LoRA rank than " + cfg.loraRank());
+            }
+            if (resumeFrom == null) {
+                extra.putAll(LowRank.initial(base.params(), lowRank, cfg.loraRank(), cfg.seed()));
+            }
             if (resumeFrom != null) {
                 resumeFrom.trainable().forEach((k, v) -> {
                     if (k.equals("voice.embedding")) {
@@ -381,8 +389,9 @@ public final class VoiceModelRuntime implements AutoCloseable {
                 extra.put("voice.embedding", new ParamStore.Tensor(new long[]{init.length}, init));
             }
             try (NDManager scope = root.newSubManager()) {
-                TrainingCore core = new TrainingCore(base.config(), scope, store, AcousticModel::isVoiceAdapter, extra,
-                        0.0, 1.0, false);
+                TrainingCore core = new TrainingCore(base.config(), scope, store,
+                        name -> name.startsWith(LowRank.PREFIX) || AcousticModel.isVoiceAdapter(name) && !lowRank.contains(name),
+                        extra, 0.0, 1.0, false, lowRank);
                 int step = 0;
                 if (resumeFrom != null) {
                     try {
@@ -394,13 +403,15 @@ public final class VoiceModelRuntime implements AutoCloseable {
                 }
                 double loss = resumeFrom == null ? Double.NaN : resumeFrom.lastLoss();
                 List<float[]> f0 = base.config().prosody() ? f0Targets(mels, tracks) : null;
+                Map<String, ParamStore.Tensor> pitch = pitchTensors(measurePitchRange(mels,
+                        utterances.stream().map(TrainingUtterance::f0Hz).filter(java.util.Objects::nonNull).toList()));
                 while (step < cfg.maxSteps()) {
                     if (l.cancelled()) {
                         throw new CancellationException("fine-tune cancelled at step " + step);
                     }
                     TrainingCore.Batch batch = fineTuneBatch(tokens, mels, f0, cfg.seed(), step);
                     double rate = fineTuneRate(cfg, step);
-                    loss = core.step(batch, rate).total();
+                    loss = core.step(batch, rate, cfg.microBatches()).total();
                     step++;
                     if (step % 5 == 0 || step == cfg.maxSteps()) {
                         l.onProgress(step, cfg.maxSteps(), loss);
@@ -409,17 +420,25 @@ public final class VoiceModelRuntime implements AutoCloseable {
                         l.onCheckpoint(new FineTuneState(modelId, step, loss, core.snapshotTrainable(),
                                 FineTuneState.optimizerBytes(core.adam())));
                     }
+                    if (cfg.auditionEverySteps() > 0 && step % cfg.auditionEverySteps() == 0 && step < cfg.maxSteps()) {
+                        l.onAudition(step, voiceSoFar(core, tokens, mels, pitch));
+                    }
                 }
-                Map<String, ParamStore.Tensor> trained = core.snapshotTrainable();
-                float[] embedding = trained.remove("voice.embedding").data();
-                float scale = durationScale(trained, embedding, tokens, mels);
-                trained.put(DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{scale}));
-                trained.putAll(pitchTensors(measurePitchRange(mels,
-                        utterances.stream().map(TrainingUtterance::f0Hz).filter(java.util.Objects::nonNull).toList())));
-                VoiceDelta delta = new VoiceDelta(modelId, embedding, trained);
+                VoiceDelta delta = voiceSoFar(core, tokens, mels, pitch);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
             }
         }
+    }
+
+    /** The voice from the trainable tensors as they are now, with its duration calibration and pitch range. */
+    private VoiceDelta voiceSoFar(TrainingCore core, List<int[]> tokens, List<float[][]> mels,
+                                  Map<String, ParamStore.Tensor> pitch) {
+        Map<String, ParamStore.Tensor> trained = core.snapshotTrainable();
+        float[] embedding = trained.remove("voice.embedding").data();
+        float scale = durationScale(trained, embedding, tokens, mels);
+        trained.put(DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{scale}));
+        trained.putAll(pitch);
+        return new VoiceDelta(modelId, embedding, trained);
     }
 
     /**

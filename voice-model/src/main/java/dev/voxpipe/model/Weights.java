@@ -34,12 +34,30 @@ public final class Weights {
         return arrays;
     }
 
-    /** Base arrays (shared, read-only) overlaid with arrays created from a voice's tensors in {@code manager}. */
+    /**
+     * Base arrays (shared, read-only) overlaid with arrays created from a voice's tensors in {@code manager}; a LoRA
+     * voice's factor pairs ({@link LowRank}) become their weight, base plus the low-rank product.
+     */
     public static Weights overlay(Map<String, NDArray> base, Map<String, ParamStore.Tensor> overrides,
                                   NDManager manager) {
         Map<String, NDArray> merged = new HashMap<>(base);
         if (overrides != null) {
-            overrides.forEach((k, v) -> merged.put(k, v.toNd(manager)));
+            overrides.forEach((k, v) -> {
+                if (LowRank.weightOf(k) == null) {
+                    merged.put(k, v.toNd(manager));
+                }
+            });
+            overrides.forEach((k, v) -> {
+                String weight = LowRank.weightOf(k);
+                if (weight != null && k.endsWith(".a")) {
+                    ParamStore.Tensor b = overrides.get(LowRank.b(weight));
+                    NDArray w0 = base.get(weight);
+                    if (b == null || w0 == null) {
+                        throw new IllegalArgumentException("voice has LoRA factor " + k + " without its pair or base weight");
+                    }
+                    merged.put(weight, LowRank.compose(w0, v.toNd(manager), b.toNd(manager)));
+                }
+            });
         }
         return new Weights(merged);
     }

@@ -35,7 +35,7 @@ public final class ApiRouter {
         HealthApi health = new HealthApi(services, docs);
         VoiceApi voices = new VoiceApi(services, workers);
         UploadApi uploads = new UploadApi(services, workers);
-        JobApi jobs = new JobApi(services);
+        JobApi jobs = new JobApi(services, workers);
         SynthesisApi synthesis = new SynthesisApi(services, workers, voices);
         AudioApi audio = new AudioApi(services, workers, synthesis);
         DeadLetterApi deadLetters = new DeadLetterApi(services);
@@ -74,6 +74,9 @@ public final class ApiRouter {
         docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId", "Delete the voice and everything it owns: uploads, clips, features, models, training state, synthesised audio")
                 .tag("voices").responds(200, "Deleted; body counts what was removed").responds(404, "No such voice in this tenant")
                 .responds(503, "Kafka or the blob store unavailable; nothing is lost, retry").handle(voices::delete);
+        docs.op(HttpMethod.GET, "/v1/voices/:voiceId/sample", "The voice's sample: the latest model's final audition (WAV)")
+                .tag("voices").responds(200, "audio/wav").responds(404, "No such voice, or no model with a sample yet")
+                .handle(voices::sample);
         docs.op(HttpMethod.GET, "/v1/voices/:voiceId/consent", "The voice's consent record: who attested, what, when, with which key, and its revocation")
                 .tag("voices").responds(200, "The consent record").responds(404, "No such voice in this tenant").handle(voices::consent);
         docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId/consent", "Revoke the voice's consent: no new uploads, training or synthesis; queued work is refused")
@@ -102,7 +105,8 @@ public final class ApiRouter {
                 .responds(503, "Kafka unavailable").handle(smallJson, clips::patch);
         docs.op(HttpMethod.POST, "/v1/voices/:voiceId/training", "Request a fine-tune of the voice").tag("training")
                 .body("application/json", ApiDocs.object(java.util.List.of(), "maxSteps", "integer",
-                        "mode", "{\"type\":\"string\",\"enum\":[\"FEW_SHOT\",\"ZERO_SHOT\"]}", "baseModel", "string")).responds(202, "Queued; body has jobId").responds(404, "No such voice in this tenant")
+                        "mode", "{\"type\":\"string\",\"enum\":[\"FEW_SHOT\",\"ZERO_SHOT\"]}", "baseModel", "string",
+                        "deadline", "{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"latest time the model should be ready; the trainer may defer the job to the cleanest grid window before it\"}")).responds(202, "Queued; body has jobId").responds(404, "No such voice in this tenant")
                 .responds(409, "Not enough usable audio (numbers in details) or a job already running")
                 .responds(422, "Invalid options").responds(503, "Kafka unavailable")
                 .idempotent().handle(smallJson, services.idempotency().handler("job"), voices::train);
@@ -111,6 +115,11 @@ public final class ApiRouter {
         docs.op(HttpMethod.GET, "/v1/jobs/:jobId/events", "Training progress as Server-Sent Events").tag("training")
                 .responds(200, "text/event-stream of status events, then end").responds(404, "No such job in this tenant")
                 .handle(jobs::events);
+        docs.op(HttpMethod.GET, "/v1/jobs/:jobId/auditions", "Audition samples rendered while training: every N steps and for the final model, each with its audio URL").tag("training")
+                .responds(200, "{jobId, state, finalStep, items: [{step, index, text, durationSeconds, sizeBytes, url}]}")
+                .responds(404, "No such job in this tenant").handle(jobs::auditions);
+        docs.op(HttpMethod.GET, "/v1/jobs/:jobId/auditions/:step/:index", "One audition's audio (WAV)").tag("training")
+                .responds(200, "audio/wav").responds(404, "No such job or audition in this tenant").handle(jobs::auditionAudio);
         docs.op(HttpMethod.POST, "/v1/synthesis", "Request speech for a text (up to a book) in a voice").tag("synthesis")
                 .body("application/json", ApiDocs.object(java.util.List.of("voiceId", "text"), "voiceId", "string", "text", "string",
                         "format", "{\"type\":\"string\",\"enum\":[\"wav\",\"flac\",\"mp3\",\"ogg_opus\",\"ogg_vorbis\"]}",

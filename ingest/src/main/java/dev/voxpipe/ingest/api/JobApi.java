@@ -3,18 +3,41 @@ package dev.voxpipe.ingest.api;
 import dev.voxpipe.ingest.auth.Principal;
 import dev.voxpipe.ingest.views.ViewStores;
 import dev.voxpipe.ingest.views.Views;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.InputStream;
 
-/** Training jobs: state, step, loss and ETA, also as Server-Sent Events. */
+/** Training jobs: state, step, loss and ETA, also as Server-Sent Events; the auditions rendered while training. */
 final class JobApi {
 
     private final Services services;
     private final Views views;
+    private final WorkerExecutor workers;
 
-    JobApi(Services services) {
+    JobApi(Services services, WorkerExecutor workers) {
         this.services = services;
         this.views = services.views();
+        this.workers = workers;
+    }
+
+    /** The API path of one audition's audio. */
+    static String auditionUrl(String jobId, JsonObject audition) {
+        return "/v1/jobs/" + jobId + "/auditions/" + audition.getInteger("step") + "/" + audition.getInteger("index");
+    }
+
+    /** Auditions as the API shows them: with their audio URL, without the internal blob key. */
+    static JsonArray publicAuditions(String jobId, JsonArray stored) {
+        JsonArray out = new JsonArray();
+        if (stored == null) return out;
+        for (Object o : stored) {
+            JsonObject a = ((JsonObject) o).copy();
+            a.remove("key");
+            out.add(a.put("url", auditionUrl(jobId, (JsonObject) o)));
+        }
+        return out;
     }
 
     /**
@@ -39,6 +62,10 @@ final class JobApi {
             // No internals: the worker's id is a host name and its message may hold exception text.
             p.remove("workerId");
             String workerMessage = (String) p.remove("message");
+            // the list is GET /v1/jobs/{id}/auditions; the status only counts them
+            JsonArray auditions = (JsonArray) p.remove("auditions");
+            p.put("auditions", auditions == null ? 0 : auditions.size());
+            if ("DEFERRED".equals(p.getString("state"))) result.put("deferral", workerMessage);
             if ("FAILED".equals(p.getString("state"))) result.put("reason", PublicReasons.training(workerMessage));
             String state = p.getString("state");
             long lastHeard = progress.getLong("eventMillis", 0L);
@@ -66,6 +93,43 @@ final class JobApi {
 
     void get(RoutingContext ctx) {
         Requests.json(ctx, 200, load(Requests.principal(ctx), ctx.pathParam("jobId")));
+    }
+
+    /** GET /v1/jobs/{id}/auditions: every audition the job rendered, oldest step first, with audio URLs. */
+    void auditions(RoutingContext ctx) {
+        String jobId = ctx.pathParam("jobId");
+        JsonObject status = load(Requests.principal(ctx), jobId);
+        JsonArray stored = views.get(ViewStores.PROGRESS, jobId).map(p -> p.getJsonArray("auditions")).orElse(null);
+        JsonArray items = publicAuditions(jobId, stored);
+        Integer finalStep = "SUCCEEDED".equals(status.getString("state")) && !items.isEmpty()
+                ? items.getJsonObject(items.size() - 1).getInteger("step") : null;
+        Requests.json(ctx, 200, new JsonObject().put("jobId", jobId).put("state", status.getString("state"))
+                .put("finalStep", finalStep).put("items", items));
+    }
+
+    /** GET /v1/jobs/{id}/auditions/{step}/{index}: one audition's WAV. */
+    void auditionAudio(RoutingContext ctx) {
+        String jobId = ctx.pathParam("jobId");
+        load(Requests.principal(ctx), jobId); // 404 for another tenant's or a deleted voice's job
+        JsonArray stored = views.get(ViewStores.PROGRESS, jobId).map(p -> p.getJsonArray("auditions")).orElse(new JsonArray());
+        String step = ctx.pathParam("step");
+        String index = ctx.pathParam("index");
+        JsonObject audition = stored.stream().map(o -> (JsonObject) o)
+                .filter(a -> String.valueOf(a.getInteger("step")).equals(step) && String.valueOf(a.getInteger("index")).equals(index))
+                .findFirst().orElseThrow(() -> ApiException.notFound("audition", jobId + "/" + step + "/" + index));
+        sendBlob(ctx, workers, services, audition.getString("key"), "audition");
+    }
+
+    /** Reads a small blob (an audition, a sample) on a worker thread and sends it as WAV. */
+    static void sendBlob(RoutingContext ctx, WorkerExecutor workers, Services services, String key, String what) {
+        workers.<byte[]>executeBlocking(() -> {
+            try (InputStream in = services.blobs().open(key)) {
+                return in.readAllBytes();
+            }
+        }, false).onSuccess(bytes -> ctx.response().putHeader("Content-Type", "audio/wav")
+                .putHeader("Cache-Control", "private, max-age=3600").end(Buffer.buffer(bytes)))
+                .onFailure(e -> ctx.fail(e instanceof dev.voxpipe.core.blob.NoSuchBlobException
+                        ? ApiException.notFound(what, key.substring(key.lastIndexOf('/') + 1)) : e));
     }
 
     void events(RoutingContext ctx) {

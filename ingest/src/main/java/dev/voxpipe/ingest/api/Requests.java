@@ -104,6 +104,7 @@ final class Requests {
         JsonObject copy = doc.copy();
         copy.remove("tenantId");
         copy.remove("checkpointKey");
+        copy.remove("sampleKey");
         copy.remove("textBlobKey");
         copy.remove("referenceKey");
         return copy;

@@ -174,6 +174,8 @@ final class VoiceApi {
                 : jobs.stream().anyMatch(j -> isActive((JsonObject) j)) ? "TRAINING" : "NONE";
         result.put("model", new JsonObject().put("state", modelState)
                 .put("latestVersion", versions.isEmpty() ? null : versions.getJsonObject(versions.size() - 1).getInteger("version"))
+                .put("sampleUrl", versions.stream().anyMatch(v -> ((JsonObject) v).getBoolean("hasSample", false))
+                        ? "/v1/voices/" + voiceId + "/sample" : null)
                 .put("versions", versions));
         result.put("trainingJobs", jobs);
         Requests.json(ctx, 200, result);
@@ -182,7 +184,8 @@ final class VoiceApi {
     JsonArray modelVersions(String voiceId) {
         JsonArray versions = new JsonArray();
         for (Map.Entry<String, String> e : views.scan(ViewStores.MODELS, voiceId + "/", null, 1000)) {
-            versions.add(Requests.withoutTenant(new JsonObject(e.getValue())));
+            JsonObject model = new JsonObject(e.getValue());
+            versions.add(Requests.withoutTenant(model).put("hasSample", model.getString("sampleKey") != null));
         }
         return versions;
     }
@@ -207,8 +210,15 @@ final class VoiceApi {
 
     static boolean isActive(JsonObject jobStatus) {
         String state = jobStatus.getString("state");
-        if (!state.equals("QUEUED") && !state.equals("RUNNING")) return false;
+        if (!state.equals("QUEUED") && !state.equals("RUNNING") && !state.equals("DEFERRED")) return false;
         JsonObject progress = jobStatus.getJsonObject("progress");
+        if (state.equals("DEFERRED") && progress != null && progress.getString("deferredUntil") != null) {
+            try { // waiting for its window is activity: the job blocks a new one until it has had time to start
+                return Instant.parse(progress.getString("deferredUntil")).isAfter(Instant.now().minus(STALE_JOB));
+            } catch (java.time.format.DateTimeParseException e) {
+                return true;
+            }
+        }
         String last = progress != null && progress.getString("updatedAt") != null ? progress.getString("updatedAt")
                 : jobStatus.getString("requestedAt");
         try {
@@ -216,6 +226,44 @@ final class VoiceApi {
         } catch (java.time.format.DateTimeParseException e) {
             return true;
         }
+    }
+
+    /** The furthest a deadline may lie ahead: public grid forecasts reach 48 h. */
+    static final java.time.Duration MAX_DEADLINE = java.time.Duration.ofDays(7);
+
+    /** An ISO-8601 instant in the future and at most {@link #MAX_DEADLINE} ahead, or null when absent. */
+    static Instant deadline(String text) {
+        if (text == null) return null;
+        Instant deadline;
+        try {
+            deadline = java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid("'deadline' must be an ISO-8601 time with an offset, e.g. 2026-11-30T06:00:00Z",
+                    new JsonObject().put("field", "deadline"));
+        }
+        Instant now = Instant.now();
+        if (!deadline.isAfter(now) || deadline.isAfter(now.plus(MAX_DEADLINE))) {
+            throw ApiException.invalid("'deadline' must be in the future and at most 7 days ahead",
+                    new JsonObject().put("field", "deadline"));
+        }
+        return deadline;
+    }
+
+    /** GET /v1/voices/{id}/sample: the newest model's final audition. */
+    void sample(RoutingContext ctx) {
+        String voiceId = ctx.pathParam("voiceId");
+        Requests.voice(views, Requests.principal(ctx), voiceId);
+        String key = null;
+        int newest = -1;
+        for (Map.Entry<String, String> e : views.scan(ViewStores.MODELS, voiceId + "/", null, 1000)) {
+            JsonObject model = new JsonObject(e.getValue());
+            if (model.getString("sampleKey") != null && model.getInteger("version", 0) > newest) {
+                newest = model.getInteger("version", 0);
+                key = model.getString("sampleKey");
+            }
+        }
+        if (key == null) throw ApiException.notFound("sample", voiceId);
+        JobApi.sendBlob(ctx, workers, services, key, "sample");
     }
 
     void train(RoutingContext ctx) {
@@ -244,6 +292,7 @@ final class VoiceApi {
             throw ApiException.invalid("'mode' must be FEW_SHOT or ZERO_SHOT", new JsonObject().put("field", "mode"));
         }
         String baseModel = Requests.string(body, "baseModel", false, 100);
+        Instant deadline = deadline(Requests.string(body, "deadline", false, 40));
         double min = services.settings().minTrainingSeconds();
         JsonObject dataset = views.get(ViewStores.DATASETS, voiceId).orElse(new JsonObject());
         double usable = dataset.getDouble("usableSeconds", 0.0);
@@ -279,7 +328,7 @@ final class VoiceApi {
         TrainingJob event = TrainingJob.newBuilder().setJobId(jobId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
                 .setEpoch(0).setMode(mode).setBaseModel(baseModel == null ? "base" : baseModel)
                 .setMaxSteps(maxSteps == null ? 0 : maxSteps.intValue()).setUsableSeconds(usable)
-                .setRequestedAt(Instant.now()).build();
+                .setDeadline(deadline).setRequestedAt(Instant.now()).build();
         Idempotency.beforePublish(ctx)
                 .compose(v -> services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.TRAINING_JOBS, jobId, event))
                 .onComplete(done -> {

@@ -145,6 +145,13 @@ public final class Eraser {
             // the trainer's own keys (TrainingJobRunner.stateKey, JobLease.key)
             keys.add("training/" + jobId + "/state.bin");
             keys.add("training/" + jobId + "/lease.properties");
+            // audition samples (the voice's sample among them)
+            views.get(ViewStores.PROGRESS, jobId).map(p -> p.getJsonArray("auditions")).ifPresent(auditions -> {
+                for (Object a : auditions) {
+                    String key = ((JsonObject) a).getString("key");
+                    if (key != null) keys.add(key);
+                }
+            });
         }
         // synthesised audio
         List<String> syntheses = ids(ViewStores.SYNTH_REQUESTS, "v/" + voiceId + "/");

@@ -128,7 +128,9 @@ public final class ViewDocs {
                 .put("metrics", metrics)
                 .put("readyAt", time(m.getEventTime()))
                 // internal: what deleting the voice removes from the blob store (never in a response)
-                .put("checkpointKey", m.getCheckpoint() == null ? null : str(m.getCheckpoint().getKey()));
+                .put("checkpointKey", m.getCheckpoint() == null ? null : str(m.getCheckpoint().getKey()))
+                // internal: the final model's audition, the voice's sample (served by GET /v1/voices/{id}/sample)
+                .put("sampleKey", m.getSample() == null ? null : str(m.getSample().getKey()));
     }
 
     public static JsonObject upload(RawAudioUploaded u) {
@@ -154,6 +156,7 @@ public final class ViewDocs {
                 .put("baseModel", str(j.getBaseModel()))
                 .put("maxSteps", j.getMaxSteps())
                 .put("usableSeconds", j.getUsableSeconds())
+                .put("deadline", time(j.getDeadline()))
                 .put("requestedAt", time(j.getRequestedAt()));
     }
 
@@ -169,10 +172,38 @@ public final class ViewDocs {
                 .put("cpuSeconds", p.getCpuSeconds())
                 .put("gpuSeconds", p.getGpuSeconds())
                 .put("energyWh", p.getEnergyWh())
+                .put("energySource", p.getEnergySource().name().toLowerCase(java.util.Locale.ROOT))
+                .put("deferredUntil", time(p.getDeferredUntil()))
+                .put("carbonIntensity", p.getCarbonIntensity())
+                .put("auditions", auditions(p))
                 .put("workerId", str(p.getWorkerId()))
                 .put("message", str(p.getMessage()))
                 .put("updatedAt", time(p.getEventTime()))
                 .put("eventMillis", p.getEventTime() == null ? 0 : p.getEventTime().toEpochMilli());
+    }
+
+    /** The event's auditions; {@code key} is internal (the API serves the audio by step and index). */
+    static JsonArray auditions(TrainingProgress p) {
+        JsonArray out = new JsonArray();
+        for (dev.voxpipe.schemas.Audition a : p.getAuditions()) {
+            out.add(new JsonObject().put("step", a.getStep()).put("index", a.getIndex()).put("text", str(a.getText()))
+                    .put("durationSeconds", a.getDurationSeconds())
+                    .put("key", str(a.getAudio().getKey())).put("sizeBytes", a.getAudio().getSizeBytes()));
+        }
+        return out;
+    }
+
+    /** Earlier auditions plus new ones, one per (step, index), in step then index order. */
+    public static JsonArray mergeAuditions(JsonArray earlier, JsonArray added) {
+        java.util.TreeMap<Long, JsonObject> byPosition = new java.util.TreeMap<>();
+        for (JsonArray list : new JsonArray[]{earlier, added}) {
+            if (list == null) continue;
+            for (Object o : list) {
+                JsonObject a = (JsonObject) o;
+                byPosition.put(a.getInteger("step", 0) * 16L + a.getInteger("index", 0), a);
+            }
+        }
+        return new JsonArray(new java.util.ArrayList<>(byPosition.values()));
     }
 
     public static JsonObject synthesisRequest(SynthesisRequest r, int textChars) {

@@ -104,10 +104,20 @@ public final class ViewTopology {
             if (old != null) {
                 JsonObject prev = new JsonObject(old);
                 int prevEpoch = prev.getInteger("epoch", 0);
+                // Each event carries only its new auditions: the document keeps every one the job announced, even
+                // when the event itself is late (a late event's state never wins, its audio is still real).
+                io.vertx.core.json.JsonArray auditions = ViewDocs.mergeAuditions(prev.getJsonArray("auditions"), doc.getJsonArray("auditions"));
                 // Progress from a fenced-off worker (older epoch) or arriving late never goes backwards.
-                if (prevEpoch > v.getEpoch()) return;
-                if (prevEpoch == v.getEpoch() && isFinal(prev.getString("state")) && !isFinal(doc.getString("state"))) return;
-                if (prevEpoch == v.getEpoch() && prev.getLong("eventMillis", 0L) > doc.getLong("eventMillis")) return;
+                boolean stale = prevEpoch > v.getEpoch()
+                        || prevEpoch == v.getEpoch() && isFinal(prev.getString("state")) && !isFinal(doc.getString("state"))
+                        || prevEpoch == v.getEpoch() && prev.getLong("eventMillis", 0L) > doc.getLong("eventMillis");
+                if (stale) {
+                    if (auditions.size() > prev.getJsonArray("auditions", new io.vertx.core.json.JsonArray()).size()) {
+                        store.put(v.getJobId(), prev.put("auditions", auditions).encode());
+                    }
+                    return;
+                }
+                doc.put("auditions", auditions);
                 // a heartbeat (the same report again, issue 22) says the worker lives, not that the job advanced:
                 // the stall watchdog reads progressedMillis, the STALLED state eventMillis
                 if (prevEpoch == v.getEpoch() && doc.getString("state").equals(prev.getString("state"))

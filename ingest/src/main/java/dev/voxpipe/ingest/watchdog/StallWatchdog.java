@@ -120,6 +120,8 @@ public final class StallWatchdog {
         } else {
             // the last time the job advanced: a heartbeat repeating the same step keeps the worker alive, not the job (issue 22)
             long last = progress.getLong("progressedMillis", progress.getLong("eventMillis", 0L));
+            // a deferred job is silent by design until its window opens
+            if ("DEFERRED".equals(state)) last = Math.max(last, millis(progress.getString("deferredUntil")));
             if (last <= 0 || now - last <= s.stallDeadline().toMillis()) return Optional.empty();
             epoch = Math.max(epoch, progress.getInteger("epoch", 0));
             why = "no progress from the training worker for " + s.stallDeadline().toMinutes() + " min (last: "

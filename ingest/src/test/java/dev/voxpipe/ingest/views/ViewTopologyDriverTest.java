@@ -18,6 +18,7 @@ import dev.voxpipe.schemas.common.ConsentAttestation;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -158,6 +159,31 @@ class ViewTopologyDriverTest {
         assertEquals(1000L, doc.getLong("progressedMillis"), "advanced at the first report");
         progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 15, 21_000));
         assertEquals(21_000L, new JsonObject(store(ViewStores.PROGRESS).get("j1")).getLong("progressedMillis"));
+    }
+
+    @Test
+    void auditionsAccumulateOverEventsEvenFromALateOne() {
+        TrainingProgress first = progress(1, TrainingState.RUNNING, 20, 1000);
+        first.setAuditions(List.of(audition(20, 0), audition(20, 1)));
+        TrainingProgress done = progress(1, TrainingState.SUCCEEDED, 60, 3000);
+        done.setAuditions(List.of(audition(60, 0)));
+        TrainingProgress late = progress(1, TrainingState.RUNNING, 40, 2000);
+        late.setAuditions(List.of(audition(40, 0)));
+        progress.pipeInput("j1", first);
+        progress.pipeInput("j1", done);
+        progress.pipeInput("j1", late);
+        JsonObject doc = new JsonObject(store(ViewStores.PROGRESS).get("j1"));
+        assertEquals("SUCCEEDED", doc.getString("state"), "the late event's state never wins");
+        assertEquals(List.of("20/0", "20/1", "40/0", "60/0"), doc.getJsonArray("auditions").stream()
+                .map(o -> ((JsonObject) o).getInteger("step") + "/" + ((JsonObject) o).getInteger("index")).toList());
+        assertEquals("auditions/acme/v1/j1/step-40-0.wav", doc.getJsonArray("auditions").getJsonObject(2).getString("key"));
+        assertEquals("estimated", doc.getString("energySource"));
+    }
+
+    private static dev.voxpipe.schemas.Audition audition(int step, int index) {
+        return dev.voxpipe.schemas.Audition.newBuilder().setStep(step).setIndex(index).setText("sentence " + index)
+                .setAudio(new BlobRef("auditions/acme/v1/j1/step-" + step + "-" + index + ".wav", "00", 10L, "audio/wav"))
+                .setDurationSeconds(1.5).build();
     }
 
     @Test

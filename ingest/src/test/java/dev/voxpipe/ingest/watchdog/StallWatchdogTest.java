@@ -59,6 +59,13 @@ class StallWatchdogTest {
     }
 
     @Test
+    void aDeferredJobIsNoStallUntilItsWindowHasOpenedForTheStallDeadline() {
+        JsonObject deferred = progress("DEFERRED", T0, 0).put("deferredUntil", Instant.ofEpochMilli(T0 + 600 * MIN).toString());
+        assertTrue(StallWatchdog.judgeJob(job(), deferred, T0 + 650 * MIN, S).isEmpty(), "silent by design while it waits");
+        assertTrue(StallWatchdog.judgeJob(job(), deferred, T0 + 671 * MIN, S).isPresent(), "but it must start once the window opens");
+    }
+
+    @Test
     void finalJobsAreLeftAlone() {
         assertTrue(StallWatchdog.judgeJob(job(), progress("SUCCEEDED", T0, 1), T0 + 1000 * 60 * MIN, S).isEmpty());
         assertTrue(StallWatchdog.judgeJob(job(), progress("FAILED", T0, 1), T0 + 1000 * 60 * MIN, S).isEmpty());

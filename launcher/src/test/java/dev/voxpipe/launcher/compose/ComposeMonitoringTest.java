@@ -89,6 +89,7 @@ class ComposeMonitoringTest {
         required.put("per-stage throughput (records written per topic)", "kafka_topic_partition_current_offset");
         required.put("consumer lag", "kafka_consumergroup_lag");
         required.put("training progress", "voxpipe_training_step");
+        required.put("energy per training job", "voxpipe_training_energy_wh");
         required.put("synthesis real-time factor", "voxpipe_synthesis_rtf");
         required.forEach((what, metric) -> assertTrue(json.contains(metric), "dashboard lacks " + what + " (" + metric + ")"));
         assertTrue(PROMETHEUS.contains("kafka-exporter:9308"), "consumer lag needs the kafka-exporter scrape job");

@@ -61,11 +61,12 @@ public final class WorkerMain {
             return;
         }
         AtomicBoolean shuttingDown = new AtomicBoolean();
+        WorkerContext started = context; // assigned in the retry loop above, so not effectively final itself
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown.set(true);
             log.info("{} stopping", service);
             worker.close();
-            context.close();
+            started.close();
         }, service + "-shutdown"));
         try {
             worker.awaitStopped();

@@ -15,6 +15,7 @@ import dev.voxpipe.model.FineTuneState;
 import dev.voxpipe.model.TrainingUtterance;
 import dev.voxpipe.model.VoiceDelta;
 import dev.voxpipe.model.VoiceModelRuntime;
+import dev.voxpipe.schemas.Audition;
 import dev.voxpipe.schemas.MelFeatures;
 import dev.voxpipe.schemas.TrainingJob;
 import dev.voxpipe.schemas.TrainingMode;
@@ -23,7 +24,10 @@ import dev.voxpipe.schemas.TrainingState;
 import dev.voxpipe.schemas.VoiceModelReady;
 import dev.voxpipe.schemas.common.BlobRef;
 import dev.voxpipe.trainer.TrainerWorkerConfig;
+import dev.voxpipe.trainer.carbon.CarbonScheduler;
+import dev.voxpipe.trainer.energy.EnergyMeters;
 import dev.voxpipe.trainer.data.VoiceFeatureIndex;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -61,6 +65,12 @@ public final class TrainingJobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainingJobRunner.class);
     private static final double USABLE_SECONDS_TOLERANCE = 0.25;
 
+    /** Waits {@code millis} (tests pass a fake that advances a fake clock). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
     /** RETRY: a transient fault outlasted the retries; the job is not committed and runs again later. */
     public enum Outcome { SUCCEEDED, FAILED, CANCELLED, ALREADY_DONE, RETRY }
 
@@ -74,10 +84,31 @@ public final class TrainingJobRunner implements AutoCloseable {
     private final MeterRegistry metrics;
     private final Retry retry;
     private final ProgressHeartbeat heartbeat;
+    private final EnergyMeters energy;
+    private final CarbonScheduler carbon;
+    private final Sleeper sleeper;
+    private final Auditions auditions;
 
+    /** Energy estimated, no carbon-aware scheduling. */
     public TrainingJobRunner(VoiceModelRuntime runtime, BlobStore blobs, VoiceFeatureIndex features,
                              VoiceModelCatalog models, Producer<String, SpecificRecord> producer,
                              TrainerWorkerConfig config, MeterRegistry metrics) {
+        this(runtime, blobs, features, models, producer, config, metrics, EnergyMeters.none("no meters given"), null, Thread::sleep);
+    }
+
+    /**
+     * @param energy  the machine's energy counters (none: estimate)
+     * @param carbon  defers jobs with a deadline to the cleanest window; null: every job runs at once
+     * @param sleeper how a deferred job waits
+     */
+    public TrainingJobRunner(VoiceModelRuntime runtime, BlobStore blobs, VoiceFeatureIndex features,
+                             VoiceModelCatalog models, Producer<String, SpecificRecord> producer,
+                             TrainerWorkerConfig config, MeterRegistry metrics, EnergyMeters energy,
+                             CarbonScheduler carbon, Sleeper sleeper) {
+        this.energy = energy;
+        this.carbon = carbon;
+        this.sleeper = sleeper;
+        this.auditions = new Auditions(runtime, blobs, config.auditionSentences(), metrics);
         this.runtime = runtime;
         this.blobs = blobs;
         this.features = features;
@@ -104,6 +135,9 @@ public final class TrainingJobRunner implements AutoCloseable {
     public Outcome run(TrainingJob job, BooleanSupplier revoked) {
         var done = models.producedBy(job.getVoiceId(), job.getJobId());
         if (done.isPresent()) return republishSucceeded(job, done.get());
+        Double[] intensity = {null};
+        Outcome deferral = awaitCleanWindow(job, revoked, intensity);
+        if (deferral != null) return deferral;
         JobLease lease;
         try {
             lease = retry.store("taking the lease of job " + job.getJobId(),
@@ -116,7 +150,8 @@ public final class TrainingJobRunner implements AutoCloseable {
             ResourceMeter none = new ResourceMeter(config.powerWatts(), false);
             return failOrRetry(job, 0, none, "cannot take the job's lease in the blob store: " + DeadLetters.reason(e));
         }
-        ResourceMeter meter = new ResourceMeter(config.powerWatts(), ai.djl.engine.Engine.getInstance().getGpuCount() > 0);
+        ResourceMeter meter = new ResourceMeter(config.powerWatts(), ai.djl.engine.Engine.getInstance().getGpuCount() > 0,
+                energy.counters());
         AtomicBoolean fenced = new AtomicBoolean();
         BooleanSupplier stop = () -> revoked.getAsBoolean() || fenced.get();
         // a resumed job reports where it resumes and its real total from its first report (issue 22)
@@ -158,7 +193,7 @@ public final class TrainingJobRunner implements AutoCloseable {
                     return failOrRetry(job, lease.epoch(), meter, "none of the voice's " + clips.size() + " clips has a transcript;"
                             + " upload samples with their transcript to fine-tune (zero-shot needs none)");
                 }
-                FineTuneResult result = fineTune(job, lease, utterances, meter, fenced, stop, resume, totalSteps);
+                FineTuneResult result = fineTune(job, lease, utterances, meter, fenced, stop, resume, totalSteps, intensity[0]);
                 if (result == null) return Outcome.CANCELLED;
                 finalStep = result.steps();
                 delta = result.delta();
@@ -170,9 +205,13 @@ public final class TrainingJobRunner implements AutoCloseable {
             if (stop.getAsBoolean() || lease.isFenced()) return Outcome.CANCELLED;
             VoiceDelta finished = delta;
             BlobRef checkpoint = retry.store("writing the model of job " + job.getJobId(), () -> writeDelta(job, finished));
+            // the final model's audition is the voice's sample
+            List<Audition> finalAuditions = auditions.render(job, finalStep, delta);
             quality.put("deltaBytes", (double) delta.sizeBytes());
             quality.put("cpuSeconds", meter.cpuSeconds());
-            quality.put("energyWh", meter.energyWh());
+            double energyWh = meter.energyWh();
+            quality.put("energyWh", energyWh);
+            quality.put("energyMeasured", meter.energySource() == dev.voxpipe.schemas.EnergySource.MEASURED ? 1.0 : 0.0);
             VoiceModelReady model = VoiceModelReady.newBuilder()
                     .setTenantId(job.getTenantId())
                     .setVoiceId(job.getVoiceId())
@@ -181,6 +220,7 @@ public final class TrainingJobRunner implements AutoCloseable {
                     .setBaseModel(runtime.baseModelId())
                     .setCheckpoint(checkpoint)
                     .setMetrics(quality)
+                    .setSample(finalAuditions.isEmpty() ? null : finalAuditions.get(0).getAudio())
                     .setEventTime(Instant.now())
                     .build();
             // one publication per job id: a model another run of this job published meanwhile is the answer
@@ -188,9 +228,13 @@ public final class TrainingJobRunner implements AutoCloseable {
             if (raced.isPresent()) return republishSucceeded(job, raced.get());
             publish(model.getVoiceId(), Topics.MODELS_READY, model);
             models.remember(model);
-            publish(progress(job, lease.epoch(), TrainingState.SUCCEEDED, finalStep, totalSteps,
-                    quality.get("finalLoss"), meter, checkpoint, "model version " + model.getVersion() + " ready"));
+            TrainingProgress succeeded = progress(job, lease.epoch(), TrainingState.SUCCEEDED, finalStep, totalSteps,
+                    quality.get("finalLoss"), meter, checkpoint, "model version " + model.getVersion() + " ready");
+            succeeded.setAuditions(finalAuditions);
+            succeeded.setCarbonIntensity(intensity[0]);
+            publish(succeeded);
             metrics.counter("voxpipe_training_jobs_total", "outcome", "succeeded").increment();
+            recordEnergy(succeeded);
             return Outcome.SUCCEEDED;
         } catch (Exception e) {
             if (Faults.isTransient(e)) {
@@ -210,6 +254,73 @@ public final class TrainingJobRunner implements AutoCloseable {
     private int maxSteps(TrainingJob job) {
         return job.getMaxSteps() > 0 ? job.getMaxSteps()
                 : config.defaultMaxSteps() > 0 ? config.defaultMaxSteps() : FineTuneConfig.defaults().maxSteps();
+    }
+
+    /** Wh per finished job, by source, for the dashboard (Prometheus: voxpipe_training_energy_wh_sum / _count). */
+    private void recordEnergy(TrainingProgress finished) {
+        recordEnergy(metrics, finished);
+    }
+
+    static void recordEnergy(MeterRegistry metrics, TrainingProgress finished) {
+        String source = finished.getEnergySource().name().toLowerCase(java.util.Locale.ROOT);
+        DistributionSummary.builder("voxpipe_training_energy_wh")
+                .description("Energy per finished training job (Wh), measured or estimated")
+                .tag("source", source)
+                .register(metrics)
+                .record(finished.getEnergyWh());
+        log.info("job {} used {} Wh ({})", finished.getJobId(), String.format(java.util.Locale.ROOT, "%.4f", finished.getEnergyWh()), source);
+    }
+
+    /**
+     * Carbon-aware scheduling: a job with a deadline waits for the cleanest forecast window before it (shown as
+     * DEFERRED until then, with the expected intensity); null when the job is to run now ({@code intensity[0]}: the
+     * expected gCO2e/kWh of its run, when known), else how the wait ended (cancelled, or RETRY when the DEFERRED
+     * state cannot be published). The wait holds one of the worker's job slots.
+     */
+    private Outcome awaitCleanWindow(TrainingJob job, BooleanSupplier revoked, Double[] intensity) {
+        if (job.getDeadline() == null) return null;
+        if (carbon == null) {
+            log.info("job {} has a deadline ({}) but no carbon-intensity source is configured; it runs at once",
+                    job.getJobId(), job.getDeadline());
+            return null;
+        }
+        CarbonScheduler.Decision decision = carbon.plan(job.getDeadline());
+        Instant now = carbon.clock().instant();
+        intensity[0] = decision.expectedIntensity();
+        if (!decision.deferred(now)) {
+            log.info("job {} runs at once ({}; expected {} gCO2e/kWh)", job.getJobId(), decision.reason(), decision.expectedIntensity());
+            return null;
+        }
+        String why = String.format(java.util.Locale.ROOT,
+                "deferred until %s (%s): expected %.0f gCO2e/kWh against %s at once, deadline %s",
+                decision.start(), decision.reason(), decision.expectedIntensity(),
+                decision.intensityNow() == null ? "unknown" : String.format(java.util.Locale.ROOT, "%.0f", decision.intensityNow()),
+                job.getDeadline());
+        log.info("job {} DEFERRED: {}", job.getJobId(), why);
+        try {
+            TrainingProgress deferred = progress(job, job.getEpoch(), TrainingState.DEFERRED, 0, 0, null,
+                    new ResourceMeter(config.powerWatts(), false), null, why);
+            deferred.setDeferredUntil(decision.start());
+            deferred.setCarbonIntensity(decision.expectedIntensity());
+            deferred.setEnergyWh(0.0);
+            publish(deferred);
+        } catch (RuntimeException e) {
+            log.warn("cannot publish the deferral of job {}; it runs again later: {}", job.getJobId(), DeadLetters.reason(e));
+            return Outcome.RETRY;
+        }
+        try {
+            while (true) {
+                long left = java.time.Duration.between(carbon.clock().instant(), decision.start()).toMillis();
+                if (left <= 0) break;
+                if (revoked.getAsBoolean()) return Outcome.CANCELLED;
+                sleeper.sleep(Math.min(1000, left));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.CANCELLED;
+        }
+        log.info("job {} starts after its deferral (expected {} gCO2e/kWh)", job.getJobId(), decision.expectedIntensity());
+        return null;
     }
 
     /**
@@ -234,24 +345,40 @@ public final class TrainingJobRunner implements AutoCloseable {
 
     private FineTuneResult fineTune(TrainingJob job, JobLease lease, List<TrainingUtterance> utterances,
                                     ResourceMeter meter, AtomicBoolean fenced, BooleanSupplier stop,
-                                    FineTuneState resume, int maxSteps) throws IOException {
+                                    FineTuneState resume, int maxSteps, Double intensity) throws IOException {
         FineTuneConfig defaults = FineTuneConfig.defaults();
         FineTuneConfig fineTune = new FineTuneConfig(maxSteps, config.checkpointEverySteps(),
-                defaults.learningRate(), defaults.seed(), config.minimumSeconds());
+                defaults.learningRate(), defaults.seed(), config.minimumSeconds(), config.microBatches(),
+                config.auditionEverySteps(), config.loraRank());
         if (resume != null) log.info("job {} resumes from step {}", job.getJobId(), resume.step());
         int firstStep = resume == null ? 0 : resume.step();
         long[] lastPublished = {0};
         BlobRef[] lastCheckpoint = {null};
+        double[] lastLoss = {Double.NaN};
         FineTuneListener listener = new FineTuneListener() {
             @Override
             public void onProgress(int step, int totalSteps, double loss) {
                 currentStep.set(step);
+                lastLoss[0] = loss;
                 long now = System.nanoTime();
                 if (now - lastPublished[0] < config.progressInterval().toNanos() && step < totalSteps) return;
                 lastPublished[0] = now;
                 double perStep = meter.wallSeconds() / Math.max(1, step - firstStep);
-                publish(progress(job, lease.epoch(), TrainingState.RUNNING, step, totalSteps, loss, meter,
-                        lastCheckpoint[0], null, perStep * (totalSteps - step)));
+                TrainingProgress running = progress(job, lease.epoch(), TrainingState.RUNNING, step, totalSteps, loss, meter,
+                        lastCheckpoint[0], null, perStep * (totalSteps - step));
+                running.setCarbonIntensity(intensity);
+                publish(running);
+            }
+
+            @Override
+            public void onAudition(int step, VoiceDelta voiceSoFar) {
+                List<Audition> rendered = auditions.render(job, step, voiceSoFar);
+                if (rendered.isEmpty()) return;
+                TrainingProgress announced = progress(job, lease.epoch(), TrainingState.RUNNING, step, maxSteps,
+                        Double.isNaN(lastLoss[0]) ? null : lastLoss[0], meter, lastCheckpoint[0], "auditions at step " + step);
+                announced.setAuditions(rendered);
+                announced.setCarbonIntensity(intensity);
+                publish(announced);
             }
 
             @Override
@@ -341,6 +468,7 @@ public final class TrainingJobRunner implements AutoCloseable {
                 .setCpuSeconds(meter.cpuSeconds())
                 .setGpuSeconds(meter.gpuSeconds())
                 .setEnergyWh(meter.energyWh())
+                .setEnergySource(meter.energySource())
                 .setCheckpoint(checkpoint)
                 .setWorkerId(config.workerId())
                 .setMessage(message)
