@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The chaos suite (issue 17) on a fresh local stack: a load of uploads, trainings and books while workers are
-# killed with SIGKILL and restarted, the broker and the registry are stopped for a while; then a table of what was
+# killed with SIGKILL and restarted, the broker and the registry are stopped for a while, the blob store is away; then a table of what was
 # lost, duplicated or stuck, counted from the topics (read_committed) and the API. Exit 0 when all are 0.
 #   bench/chaos/run.sh          the short profile (what CI runs as ChaosIT): 4 voices, 2 trainings, 3 books, 4 kills,
-#                               a 20 s broker stop, a 15 s registry stop
-#   bench/chaos/run.sh full     50 voices, 10 trainings, 20 books, 20 kills, a 60 s broker stop, a 30 s registry stop
+#                               a 20 s broker stop, a 15 s registry stop, a 10 s blob-store outage
+#   bench/chaos/run.sh full     50 voices, 10 trainings, 20 books, 20 kills, a 60 s broker stop, a 30 s registry stop,
+#                               a 30 s blob-store outage (the store's root directory moved aside)
 # The table is printed and kept in launcher/target/chaos-<profile>.txt; worker logs are named in a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chaos suite's short profile in CI (issue 17): uploads, trainings and books while every kind of worker is killed
- * with SIGKILL and restarted, the broker and the registry are stopped for a while; nothing lost, duplicated or stuck.
+ * with SIGKILL and restarted, the broker and the registry are stopped for a while and the blob store is away; nothing
+ * lost, duplicated or stuck.
  */
 @ExtendWith(LocalStackExtension.class)
 class ChaosIT {
