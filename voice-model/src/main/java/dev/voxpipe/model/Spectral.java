@@ -220,34 +220,61 @@ public final class Spectral {
         return m.create(power, new Shape(frames, BINS));
     }
 
+    /** The width over which {@link #scaleBandsToMel} smooths an unvoiced frame's band powers. */
+    private static final double UNVOICED_SMOOTHING_HZ = 200;
+
+    /** Centre frequency (Hz) of each mel band: where its triangle peaks. */
+    private static final double[] BAND_CENTRE_HZ = new double[MELS];
+
+    static {
+        for (int j = 0; j < MELS; j++) {
+            int peak = 0;
+            for (int b = 1; b < BINS; b++) if (FILTERBANK[j][b] > FILTERBANK[j][peak]) peak = b;
+            BAND_CENTRE_HZ[j] = peak * (double) SAMPLE_RATE / N_FFT;
+        }
+    }
+
     /**
      * Multiplies each frame of a complex spectrum {@code pairs} [T * BINS * 2] so that its power mel comes closer to
      * {@code targetMel} [T * MELS]: band j's amplitude ratio {@code sqrt(target / own)}, clipped to
      * {@code 1/maxGain..maxGain}, spread over the linear bins by the filterbank's weights normalised per bin (a bin
-     * under no triangle, DC and Nyquist, is zeroed). Sparse, in Java: the dense [BINS x MELS] products cost more
-     * than the FFTs around them.
+     * under no triangle, DC and Nyquist, is zeroed). Both powers are first summed over the bands within one F0 of
+     * each band (±F0/2; an unvoiced frame over 200 Hz): that removes the ripple of the target's own harmonics, so
+     * the pass corrects the envelope and never moves energy towards harmonics of another pitch (a requested pitch
+     * shift, or a mel whose harmonics disagree with the F0), nor makes noise periodic. Sparse, in Java: the dense
+     * [BINS x MELS] products cost more than the FFTs around them.
      */
-    static void scaleBandsToMel(float[] pairs, float[] targetMel, float maxGain) {
+    static void scaleBandsToMel(float[] pairs, float[] targetMel, float[] f0Hz, float maxGain) {
         int frames = pairs.length / (BINS * 2);
-        float[] own = new float[MELS];
+        double[] ownSum = new double[MELS + 1];
+        double[] targetSum = new double[MELS + 1];
         float[] num = new float[BINS];
         float[] den = new float[BINS];
         for (int t = 0; t < frames; t++) {
             int sOff = t * BINS * 2;
             int mOff = t * MELS;
             for (int j = 0; j < MELS; j++) {
-                float sum = 0;
+                double sum = 0;
                 for (int e = SPARSE_START[j]; e < SPARSE_START[j + 1]; e++) {
                     int i = sOff + 2 * SPARSE_BIN[e];
                     sum += SPARSE_WEIGHT[e] * (pairs[i] * pairs[i] + pairs[i + 1] * pairs[i + 1]);
                 }
-                own[j] = sum;
+                ownSum[j + 1] = ownSum[j] + sum;
+                targetSum[j + 1] = targetSum[j] + targetMel[mOff + j];
             }
+            // an unvoiced frame is smoothed over 200 Hz: noise must not take on the harmonics a target mel may show there
+            double f0 = t < f0Hz.length && f0Hz[t] > 0 ? f0Hz[t] : UNVOICED_SMOOTHING_HZ;
             java.util.Arrays.fill(num, 0f);
             java.util.Arrays.fill(den, 0f);
+            int lo = 0;
+            int hi = 0;
             for (int j = 0; j < MELS; j++) {
-                float g = (float) Math.sqrt((targetMel[mOff + j] + 1e-10f) / (own[j] + 1e-10f));
-                g = Math.max(1f / maxGain, Math.min(maxGain, g));
+                // the power of the bands within one F0 around band j, on both sides (the envelope there)
+                while (BAND_CENTRE_HZ[lo] < BAND_CENTRE_HZ[j] - f0 / 2) lo++;
+                if (hi < j) hi = j;
+                while (hi + 1 < MELS && BAND_CENTRE_HZ[hi + 1] <= BAND_CENTRE_HZ[j] + f0 / 2) hi++;
+                double ratio = (targetSum[hi + 1] - targetSum[lo] + 1e-10) / (ownSum[hi + 1] - ownSum[lo] + 1e-10);
+                float g = (float) Math.max(1 / maxGain, Math.min(maxGain, Math.sqrt(ratio)));
                 for (int e = SPARSE_START[j]; e < SPARSE_START[j + 1]; e++) {
                     num[SPARSE_BIN[e]] += SPARSE_WEIGHT[e] * g;
                     den[SPARSE_BIN[e]] += SPARSE_WEIGHT[e];

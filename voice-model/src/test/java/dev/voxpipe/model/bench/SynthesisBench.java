@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * Real-time factor of synthesis with the shipped base (or --base DIR, --voice FILE.delta): the acoustic model
- * alone, the pitch model, the harmonic vocoder against Griffin-Lim on the same mels, and the full call with either
+ * alone, the pitch model, the harmonic vocoder (with and without envelope matching, and two sentences at a time as
+ * synthesize() does on two cores) against Griffin-Lim on the same mels, and the full call with either
  * vocoder, measured in the same run; the reference is the audio duration. Prints RTF = seconds of compute per
  * second of audio, min and median over --rounds.
  */
@@ -51,13 +52,18 @@ public final class SynthesisBench {
                 runtime.parameterCount(), runtime.device(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
         VoiceDelta v = voice;
         runtime.synthesize(voice, SENTENCES.subList(0, 1), 1.0);   // warm-up
-        List<float[][]> mels = runtime.logMels(voice, SENTENCES, 1.0);
+        VoiceModelRuntime.Rendering rendering = runtime.rendering(voice, SENTENCES, 1.0);
+        List<float[][]> mels = rendering.logMels();
         double audioSeconds = 0;
         for (float[][] m : mels) audioSeconds += (m.length - 1) * Spectral.HOP / (double) Spectral.SAMPLE_RATE;
         PitchModel.F0Stats range = runtime.pitchRange(voice);
         List<float[]> f0 = new java.util.ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
-            for (float[][] mel : mels) f0.add(VoiceModelRuntime.pitchModel().f0(m, mel, range));
+        if (rendering.f0Hz() != null) {
+            f0.addAll(rendering.f0Hz()); // the acoustic model's own F0, as synthesis uses it
+        } else {
+            try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                for (float[][] mel : mels) f0.add(VoiceModelRuntime.pitchModel().f0(m, mel, range));
+            }
         }
         System.out.printf(Locale.ROOT, "%d sentences, %.1f s of audio; each figure: RTF (compute seconds per audio second) over %d rounds, min | median%n",
                 SENTENCES.size(), audioSeconds, rounds);
@@ -68,11 +74,27 @@ public final class SynthesisBench {
                 for (float[][] mel : mels) VoiceModelRuntime.pitchModel().f0(m, mel, range);
             }
         });
-        parts.put("harmonic vocoder", () -> {
+        parts.put("harmonic vocoder (default)", () -> {
             try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
                 for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1);
             }
         });
+        HarmonicVocoder.Settings defaults = HarmonicVocoder.Settings.defaults();
+        HarmonicVocoder.Settings unmatched = new HarmonicVocoder.Settings(defaults.maxVoicedHz(), defaults.voicedNoiseShare(),
+                defaults.refineIterations(), defaults.refineFromHz(), defaults.voicingLead(), 0);
+        parts.put("harmonic vocoder, no envelope matching", () -> {
+            try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, unmatched);
+            }
+        });
+        // what synthesize() does on a 2-core machine: sentences vocoded two at a time
+        java.util.concurrent.ForkJoinPool twoCores = new java.util.concurrent.ForkJoinPool(2);
+        parts.put("harmonic vocoder (default), 2 sentences at a time", () -> twoCores.submit(() ->
+                java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
+                    try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                        HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1);
+                    }
+                })).join());
         parts.put("Griffin-Lim, 20 iterations", () -> {
             try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
                 for (float[][] mel : mels) Spectral.griffinLim(m, mel, 20, 0.99, 1);
