@@ -1,6 +1,5 @@
 package dev.voxpipe.ingest.api;
 
-import dev.voxpipe.ingest.audio.ByteRange;
 import dev.voxpipe.ingest.audio.Segment;
 import dev.voxpipe.ingest.audio.SegmentStreamer;
 import dev.voxpipe.ingest.audio.WavLayout;
@@ -12,8 +11,6 @@ import dev.voxpipe.schemas.common.AudioFormat;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.InputStream;
@@ -133,37 +130,13 @@ final class AudioApi {
     }
 
     private void send(RoutingContext ctx, Context context, Plan plan) {
-        HttpServerResponse response = ctx.response();
-        long size = SegmentStreamer.totalLength(plan.segments());
-        ByteRange range;
-        try {
-            range = ByteRange.parse(ctx.request().getHeader("Range"), size);
-        } catch (ApiException e) {
-            response.putHeader("Content-Range", "bytes */" + size);
-            throw e;
-        }
-        response.putHeader("Accept-Ranges", "bytes").putHeader("Content-Type", plan.contentType());
-        if (plan.partial()) {
-            response.putHeader("Cache-Control", "no-store")
-                    .putHeader("X-Voxpipe-Partial", "true")
-                    .putHeader("X-Voxpipe-Chunks", Integer.toString(plan.chunks()));
-        }
-        long start = 0, end = size - 1;
-        if (range != null) {
-            start = range.start();
-            end = range.endInclusive();
-            response.setStatusCode(206).putHeader("Content-Range", range.contentRange(size));
-        } else {
-            response.setStatusCode(200);
-        }
-        response.putHeader("Content-Length", Long.toString(end - start + 1));
-        if (ctx.request().method() == HttpMethod.HEAD || size == 0) {
-            response.end();
-            return;
-        }
-        SegmentStreamer.stream(context, workers, services.blobs(), plan.segments(), start, end, response)
-                .onFailure(e -> {
-                    if (!response.ended()) response.reset();
-                });
+        SegmentStreamer.serve(ctx, context, workers, services.blobs(), plan.segments(), response -> {
+            response.putHeader("Content-Type", plan.contentType());
+            if (plan.partial()) {
+                response.putHeader("Cache-Control", "no-store")
+                        .putHeader("X-Voxpipe-Partial", "true")
+                        .putHeader("X-Voxpipe-Chunks", Integer.toString(plan.chunks()));
+            }
+        });
     }
 }

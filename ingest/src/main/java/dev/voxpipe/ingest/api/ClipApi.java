@@ -1,7 +1,6 @@
 package dev.voxpipe.ingest.api;
 
 import dev.voxpipe.core.topics.Topics;
-import dev.voxpipe.ingest.audio.ByteRange;
 import dev.voxpipe.ingest.audio.Segment;
 import dev.voxpipe.ingest.audio.SegmentStreamer;
 import dev.voxpipe.ingest.auth.Principal;
@@ -11,8 +10,6 @@ import dev.voxpipe.ingest.views.Views;
 import dev.voxpipe.schemas.SlicedClip;
 import dev.voxpipe.schemas.common.BlobRef;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -83,35 +80,9 @@ final class ClipApi {
                     + "); its audio is not kept", null, null);
         }
         long size = audio.getLong("sizeBytes");
-        HttpServerResponse response = ctx.response();
-        ByteRange range;
-        try {
-            range = ByteRange.parse(ctx.request().getHeader("Range"), size);
-        } catch (ApiException e) {
-            response.putHeader("Content-Range", "bytes */" + size);
-            throw e;
-        }
-        response.putHeader("Accept-Ranges", "bytes").putHeader("Content-Type", "audio/wav")
-                .putHeader("Cache-Control", "private, max-age=3600");
-        long start = 0;
-        long end = size - 1;
-        if (range != null) {
-            start = range.start();
-            end = range.endInclusive();
-            response.setStatusCode(206).putHeader("Content-Range", range.contentRange(size));
-        } else {
-            response.setStatusCode(200);
-        }
-        response.putHeader("Content-Length", Long.toString(end - start + 1));
-        if (ctx.request().method() == HttpMethod.HEAD || size == 0) {
-            response.end();
-            return;
-        }
-        SegmentStreamer.stream(ctx.vertx().getOrCreateContext(), workers, services.blobs(),
-                List.of(new Segment.BlobSpan(audio.getString("key"), 0, size)), start, end, response)
-                .onFailure(e -> {
-                    if (!response.ended()) response.reset();
-                });
+        SegmentStreamer.serve(ctx, ctx.vertx().getOrCreateContext(), workers, services.blobs(),
+                List.of(new Segment.BlobSpan(audio.getString("key"), 0, size)),
+                response -> response.putHeader("Content-Type", "audio/wav").putHeader("Cache-Control", "private, max-age=3600"));
     }
 
     /**

@@ -5,7 +5,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import dev.voxpipe.ingest.api.ApiException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -31,6 +35,44 @@ public final class SegmentStreamer {
     }
 
     /** Writes bytes [start, endInclusive] and ends the response; the headers must be set already. */
+    /**
+     * Answers a GET or HEAD for {@code segments} as one resource: a single byte range from the request's
+     * {@code Range} header (206 with {@code Content-Range}; 416 with {@code bytes *&#47;size} outside), else the
+     * whole (200), with {@code Content-Length}; {@code headers} adds the caller's own headers first. Streams on
+     * {@code workers}; a failure mid-stream resets the connection (the status is already sent).
+     */
+    public static void serve(RoutingContext ctx, Context context, WorkerExecutor workers, BlobStore blobs,
+                             List<Segment> segments, Consumer<HttpServerResponse> headers) {
+        HttpServerResponse response = ctx.response();
+        long size = totalLength(segments);
+        ByteRange range;
+        try {
+            range = ByteRange.parse(ctx.request().getHeader("Range"), size);
+        } catch (ApiException e) {
+            response.putHeader("Content-Range", "bytes */" + size);
+            throw e;
+        }
+        response.putHeader("Accept-Ranges", "bytes");
+        headers.accept(response);
+        long start = 0;
+        long end = size - 1;
+        if (range != null) {
+            start = range.start();
+            end = range.endInclusive();
+            response.setStatusCode(206).putHeader("Content-Range", range.contentRange(size));
+        } else {
+            response.setStatusCode(200);
+        }
+        response.putHeader("Content-Length", Long.toString(end - start + 1));
+        if (ctx.request().method() == HttpMethod.HEAD || size == 0) {
+            response.end();
+            return;
+        }
+        stream(context, workers, blobs, segments, start, end, response).onFailure(e -> {
+            if (!response.ended()) response.reset();
+        });
+    }
+
     public static Future<Void> stream(Context context, WorkerExecutor workers, BlobStore blobs, List<Segment> segments,
                                       long start, long endInclusive, HttpServerResponse response) {
         Semaphore inFlight = new Semaphore(IN_FLIGHT_KIB);
