@@ -36,12 +36,7 @@ class HarmonicVocoderTest {
             java.util.Arrays.fill(f0, 180f); // told another pitch: it must render that one
             float[] out = HarmonicVocoder.synthesize(m, mel, f0, 1);
             assertEquals((mel.length - 1) * Spectral.HOP, out.length);
-            float[] tracked = PITCH.f0(out, Spectral.SAMPLE_RATE, Spectral.HOP);
-            assertTrue(voicedShare(tracked) > 0.8, "voiced share " + voicedShare(tracked));
-            double mean = 0;
-            int n = 0;
-            for (float v : tracked) if (v > 0) { mean += v; n++; }
-            assertEquals(180, mean / n, 3, "rendered pitch");
+            assertVoicedAt(out, 180, "rendered pitch");
 
             float[][] again = Spectral.logMel(m, HarmonicVocoder.synthesize(m, mel, constant(mel.length, 150f), 1));
             double diff = 0;
@@ -51,6 +46,16 @@ class HarmonicVocoderTest {
             diff /= (mel.length - 10) * 60.0;
             assertTrue(diff < 1.0, "mean |log-mel difference| below 4.8 kHz: " + diff);
         }
+    }
+
+    /** The tracker finds {@code audio} voiced in more than 80 % of its frames, at {@code hz} within 3 Hz on average. */
+    static void assertVoicedAt(float[] audio, double hz, String what) {
+        float[] tracked = PITCH.f0(audio, Spectral.SAMPLE_RATE, Spectral.HOP);
+        assertTrue(voicedShare(tracked) > 0.8, "voiced share " + voicedShare(tracked));
+        double mean = 0;
+        int n = 0;
+        for (float v : tracked) if (v > 0) { mean += v; n++; }
+        assertEquals(hz, mean / n, 3, what);
     }
 
     /** Mean |log-mel difference| over the inner frames and every band. */
@@ -74,12 +79,7 @@ class HarmonicVocoderTest {
             double d0 = melDistance(Spectral.logMel(m, before), mel);
             double d1 = melDistance(Spectral.logMel(m, after), mel);
             assertTrue(d1 < 0.7 * d0, "log-mel distance " + d0 + " -> " + d1);
-            float[] tracked = PITCH.f0(after, Spectral.SAMPLE_RATE, Spectral.HOP);
-            assertTrue(voicedShare(tracked) > 0.8, "voiced share " + voicedShare(tracked));
-            double mean = 0;
-            int n = 0;
-            for (float v : tracked) if (v > 0) { mean += v; n++; }
-            assertEquals(150, mean / n, 3, "pitch after matching");
+            assertVoicedAt(after, 150, "pitch after matching");
         }
     }
 
