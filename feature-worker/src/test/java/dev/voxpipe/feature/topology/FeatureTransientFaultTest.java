@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
+import dev.voxpipe.core.blob.OutageBlobStore;
 import dev.voxpipe.core.fault.Retry;
 import dev.voxpipe.core.fault.TransientFaultException;
 import dev.voxpipe.core.serde.AvroWireSerde;
@@ -22,16 +23,12 @@ import dev.voxpipe.schemas.common.AudioFormat;
 import dev.voxpipe.schemas.common.BlobRef;
 import dev.voxpipe.schemas.common.ConsentAttestation;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -55,8 +52,7 @@ class FeatureTransientFaultTest {
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final AtomicBoolean registryDown = new AtomicBoolean();
-    private final AtomicBoolean blobsDown = new AtomicBoolean();
-    private final AtomicInteger blobFailures = new AtomicInteger();
+    private OutageBlobStore flakyBlobs;
     private BlobStore store;
     private TopologyTestDriver driver;
     private TestInputTopic<String, RawAudioUploaded> uploads;
@@ -81,21 +77,7 @@ class FeatureTransientFaultTest {
     @BeforeEach
     void start() throws Exception {
         store = new FileSystemBlobStore(dir.resolve("blobs"));
-        BlobStore flakyBlobs = new BlobStore() {
-            private void check() throws IOException {
-                if (blobsDown.get()) {
-                    blobFailures.incrementAndGet();
-                    throw new IOException("cannot read from s3://voxpipe: Connection refused");
-                }
-            }
-            @Override public BlobRef put(InputStream content, String contentType) throws IOException { check(); return store.put(content, contentType); }
-            @Override public BlobRef putAt(String key, InputStream content, String contentType) throws IOException { check(); return store.putAt(key, content, contentType); }
-            @Override public InputStream open(String key) throws IOException { check(); return store.open(key); }
-            @Override public InputStream openRange(String key, long offset, long length) throws IOException { check(); return store.openRange(key, offset, length); }
-            @Override public Optional<BlobStat> stat(String key) throws IOException { check(); return store.stat(key); }
-            @Override public boolean delete(String key) throws IOException { return store.delete(key); }
-            @Override public String describe() { return "flaky " + store.describe(); }
-        };
+        flakyBlobs = new OutageBlobStore(store);
         // a short budget: 10 ms backoff doubling to 40 ms, at most 300 ms in place
         FeatureSettings settings = FeatureSettings.defaults()
                 .withRetry(new Retry.Policy(Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(300)));
@@ -157,15 +139,15 @@ class FeatureTransientFaultTest {
     @Test
     void aShortBlobStoreOutageIsRetriedInPlace() throws Exception {
         RawAudioUploaded up = upload("up-blob", TestAudio.speech(6));
-        blobsDown.set(true);
+        flakyBlobs.down().set(true);
         Thread healer = new Thread(() -> {
-            while (blobFailures.get() < 3) Thread.onSpinWait();
-            blobsDown.set(false);
+            while (flakyBlobs.failures() < 3) Thread.onSpinWait();
+            flakyBlobs.down().set(false);
         });
         healer.start();
         uploads.pipeInput("voice-f", up);
         healer.join(5_000);
-        assertTrue(blobFailures.get() >= 3, "the store failed " + blobFailures.get() + " times");
+        assertTrue(flakyBlobs.failures() >= 3, "the store failed " + flakyBlobs.failures() + " times");
         assertTrue(deadLetters.isEmpty(), "a blob-store outage is not the upload's fault");
         VoiceDatasetSummary summary = summaries.readValue();
         assertTrue(summary.getClipsAccepted() >= 1, summary.toString());
@@ -175,10 +157,10 @@ class FeatureTransientFaultTest {
     @Test
     void aLastingBlobStoreOutageLeavesNoTraceAndTheRereadCountsOnce() throws Exception {
         RawAudioUploaded up = upload("up-long", TestAudio.speech(6));
-        blobsDown.set(true);
+        flakyBlobs.down().set(true);
         assertThrows(RuntimeException.class, () -> uploads.pipeInput("voice-f", up));
         assertTrue(deadLetters.isEmpty() && summaries.isEmpty());
-        blobsDown.set(false);
+        flakyBlobs.down().set(false);
         uploads.pipeInput("voice-f", up);
         VoiceDatasetSummary summary = summaries.readValue();
         assertTrue(summary.getUploadsRejected().isEmpty(), "not taken for a duplicate of itself: " + summary.getUploadsRejected());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
+import dev.voxpipe.core.blob.OutageBlobStore;
 import dev.voxpipe.core.fault.Retry;
 import dev.voxpipe.core.serde.AvroWireSerde;
 import dev.voxpipe.core.serde.InMemorySchemaRegistry;
@@ -20,13 +21,10 @@ import dev.voxpipe.schemas.SynthesisRequest;
 import dev.voxpipe.schemas.common.AudioFormat;
 import dev.voxpipe.schemas.common.BlobRef;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.Serdes;
@@ -49,20 +47,9 @@ class AudiobookFaultsTest {
     @Test
     void aBlobStoreOutageWhileTheBookIsWrittenNeverFailsTheBook() throws Exception {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        AtomicBoolean down = new AtomicBoolean();
         try (FileSystemBlobStore store = new FileSystemBlobStore(dir.resolve("blobs"))) {
-            BlobStore flaky = new BlobStore() {
-                private void check() throws IOException {
-                    if (down.get()) throw new IOException("cannot write to s3://voxpipe: Connection refused");
-                }
-                @Override public BlobRef put(InputStream c, String t) throws IOException { check(); return store.put(c, t); }
-                @Override public BlobRef putAt(String k, InputStream c, String t) throws IOException { check(); return store.putAt(k, c, t); }
-                @Override public InputStream open(String k) throws IOException { check(); return store.open(k); }
-                @Override public InputStream openRange(String k, long o, long l) throws IOException { check(); return store.openRange(k, o, l); }
-                @Override public Optional<BlobStat> stat(String k) throws IOException { check(); return store.stat(k); }
-                @Override public boolean delete(String k) throws IOException { return store.delete(k); }
-                @Override public String describe() { return "flaky"; }
-            };
+            OutageBlobStore flaky = new OutageBlobStore(store);
+            AtomicBoolean down = flaky.down();
             StreamsBuilder builder = new StreamsBuilder();
             AudiobookTopology.build(builder, registry, new RequestSplitter(flaky, 120), new BookWriter(flaky, "ffmpeg"),
                     new Retry("audiobook", new Retry.Policy(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(150)), null));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.voxpipe.core.blob.BlobStore;
 import dev.voxpipe.core.blob.FileSystemBlobStore;
+import dev.voxpipe.core.blob.OutageBlobStore;
 import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.core.messaging.VoiceGate;
 import dev.voxpipe.core.messaging.VoiceModelCatalog;
@@ -20,14 +21,11 @@ import dev.voxpipe.schemas.VoiceModelReady;
 import dev.voxpipe.schemas.common.BlobRef;
 import dev.voxpipe.trainer.TrainerWorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -195,20 +193,10 @@ class TrainingFaultsTest {
 
     @Test
     void aBlobStoreOutageWhenAJobStartsIsWaitedOutNotFailed() throws Exception {
-        AtomicBoolean down = new AtomicBoolean(true);
         try (FileSystemBlobStore store = new FileSystemBlobStore(dir); VoiceModelCatalog models = catalog()) {
-            BlobStore flaky = new BlobStore() {
-                private void check() throws IOException {
-                    if (down.get()) throw new IOException("cannot read from s3://voxpipe: Connection refused");
-                }
-                @Override public BlobRef put(InputStream c, String t) throws IOException { check(); return store.put(c, t); }
-                @Override public BlobRef putAt(String k, InputStream c, String t) throws IOException { check(); return store.putAt(k, c, t); }
-                @Override public InputStream open(String k) throws IOException { check(); return store.open(k); }
-                @Override public InputStream openRange(String k, long o, long l) throws IOException { check(); return store.openRange(k, o, l); }
-                @Override public Optional<BlobStat> stat(String k) throws IOException { check(); return store.stat(k); }
-                @Override public boolean delete(String k) throws IOException { return store.delete(k); }
-                @Override public String describe() { return "flaky"; }
-            };
+            OutageBlobStore flaky = new OutageBlobStore(store);
+            AtomicBoolean down = flaky.down();
+            down.set(true);
             TrainingJobRunner runner = new TrainingJobRunner(null, flaky, null, models, producer, config(), new SimpleMeterRegistry());
             assertEquals(TrainingJobRunner.Outcome.RETRY, runner.run(job("job-b"), () -> false));
             assertTrue(producer.history().stream().noneMatch(r -> r.value() instanceof TrainingProgress p
