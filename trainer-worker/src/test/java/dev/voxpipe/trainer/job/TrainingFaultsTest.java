@@ -1,7 +1,6 @@
 package dev.voxpipe.trainer.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.voxpipe.core.blob.BlobStore;
@@ -72,27 +71,18 @@ class TrainingFaultsTest {
         }
     };
     private TrainingJobConsumer loop;
-    private Thread thread;
+    private PollLoopRun run;
 
     private void start(TrainingJobConsumer.JobRun runner, ConsumerRecord<String, byte[]> first) {
         loop = new TrainingJobConsumer(consumer, new AvroWireDeserializer<>(registry, TrainingJob.class), runner, producer,
                 new VoiceGate(), 1, Duration.ofMillis(50));
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PARTITION));
-            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
-            consumer.addRecord(first);
-        });
-        thread = new Thread(loop, "trainer-poll-test");
-        thread.start();
+        run = PollLoopRun.start(loop, consumer, PARTITION, first);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (loop == null) return;
-        loop.close();
-        thread.join(WAIT.toMillis());
-        assertFalse(thread.isAlive(), "the loop stops when closed");
-        loop.shutdownExecutor();
+        if (run == null) return;
+        run.stop(WAIT);
     }
 
     @Test
@@ -107,7 +97,7 @@ class TrainingFaultsTest {
         assertTrue(awaitCondition(() -> commitFailures.get() == 0), "the commit was retried through the outage");
         assertTrue(awaitCondition(() -> new OffsetAndMetadata(1).equals(consumer.committed(Set.of(PARTITION)).get(PARTITION))),
                 "the commit landed once the broker was back");
-        assertTrue(thread.isAlive() && loop.polling(), "the poll loop survived the failed commits");
+        assertTrue(run.alive() && loop.polling(), "the poll loop survived the failed commits");
         assertEquals(1, runs.get(), "the job ran once");
     }
 
@@ -118,7 +108,7 @@ class TrainingFaultsTest {
                 new ConsumerRecord<>(PARTITION.topic(), 0, 0L, "job-x", new byte[] {0, 0, 0}));
         assertTrue(awaitCondition(() -> consumer.paused().contains(PARTITION)), "rewound and paused while the broker is away");
         assertTrue(consumer.committed(Set.of(PARTITION)).isEmpty(), "nothing committed while the letter is unwritten");
-        assertTrue(thread.isAlive());
+        assertTrue(run.alive());
         producer.sendException = null;
         redeliverWhenResumed(new ConsumerRecord<>(PARTITION.topic(), 0, 0L, "job-x", new byte[] {0, 0, 0}));
         assertTrue(awaitCondition(() -> consumer.committed(Set.of(PARTITION)).containsKey(PARTITION)), "written and committed later");

@@ -16,7 +16,6 @@ import dev.voxpipe.schemas.TrainingState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,28 +43,19 @@ class TrainingJobConsumerTest {
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     private final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null, new StringSerializer(), values);
     private TrainingJobConsumer loop;
-    private Thread thread;
+    private PollLoopRun run;
 
     private final VoiceGate gate = new VoiceGate();
 
     private void start(TrainingJobConsumer.JobRun runner, ConsumerRecord<String, byte[]> first) {
         loop = new TrainingJobConsumer(consumer, new AvroWireDeserializer<>(registry, TrainingJob.class), runner, producer, gate, 1);
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PARTITION));
-            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
-            consumer.addRecord(first);
-        });
-        thread = new Thread(loop, "trainer-poll-test");
-        thread.start();
+        run = PollLoopRun.start(loop, consumer, PARTITION, first);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (loop == null) return;
-        loop.close();
-        thread.join(WAIT.toMillis());
-        assertFalse(thread.isAlive(), "the loop stops when closed");
-        loop.shutdownExecutor();
+        if (run == null) return;
+        run.stop(WAIT);
         assertTrue(consumer.closed());
     }
 
