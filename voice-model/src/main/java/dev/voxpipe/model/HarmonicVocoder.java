@@ -163,13 +163,18 @@ public final class HarmonicVocoder {
     static float[] floorAttenuatedMel(float[][] logMel) {
         float[] power = new float[logMel.length * Spectral.MELS];
         for (int t = 0; t < logMel.length; t++) {
-            boolean silent = true;
-            for (int j = 0; j < Spectral.MELS && silent; j++) silent = logMel[t][j] <= LOG_MEL_FLOOR + 0.1f;
-            for (int j = 0; j < Spectral.MELS; j++) {
-                power[t * Spectral.MELS + j] = (float) Math.exp(logMel[t][j]) * (silent ? FLOOR_ATTENUATION : 1f);
-            }
+            float gain = isPause(logMel[t]) ? FLOOR_ATTENUATION : 1f;
+            for (int j = 0; j < Spectral.MELS; j++) power[t * Spectral.MELS + j] = (float) Math.exp(logMel[t][j]) * gain;
         }
         return power;
+    }
+
+    /** Whether every band of a log-mel frame is at the log-mel's floor: a pause. */
+    static boolean isPause(float[] logMelFrame) {
+        for (int j = 0; j < Spectral.MELS; j++) {
+            if (logMelFrame[j] > LOG_MEL_FLOOR + 0.1f) return false;
+        }
+        return true;
     }
 
     /** The log-mel's clamp, ln(1e-5): a band there in the target was silent or below the feature stage's floor. */
@@ -189,9 +194,7 @@ public final class HarmonicVocoder {
      */
     static void silenceFloorBins(float[][] logMel, float[][] power) {
         for (int t = 0; t < logMel.length; t++) {
-            boolean silent = true;
-            for (int j = 0; j < Spectral.MELS && silent; j++) silent = logMel[t][j] <= LOG_MEL_FLOOR + 0.1f;
-            if (!silent) continue;
+            if (!isPause(logMel[t])) continue;
             for (int b = 0; b < Spectral.BINS; b++) power[t][b] *= FLOOR_ATTENUATION;
         }
     }
