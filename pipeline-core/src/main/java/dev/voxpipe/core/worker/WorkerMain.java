@@ -2,6 +2,8 @@ package dev.voxpipe.core.worker;
 
 import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.core.fault.Faults;
+import dev.voxpipe.core.fault.Retry;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,22 +30,22 @@ public final class WorkerMain {
         Thread.setDefaultUncaughtExceptionHandler(Workers.LOG_UNCAUGHT);
         WorkerContext opened;
         Worker worker;
-        long pauseMillis = 1000;
-        while (true) {
+        // the blob store (or another service the context opens) may be away: wait for it as the stages do, without end
+        Retry.Policy startBackoff = new Retry.Policy(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO);
+        for (int attempt = 1; ; attempt++) {
             try {
                 opened = WorkerContext.standalone(VoxConfig.fromEnvironment(), service, defaultMetricsPort);
                 break;
             } catch (RuntimeException e) {
                 if (Faults.isTransient(e)) {
-                    // the blob store (or another service the context opens) is away: wait for it, as the stages do
-                    log.warn("{}: cannot start yet, {}; retrying in {} ms", service, e.getMessage(), pauseMillis);
+                    Duration pause = startBackoff.backoff(attempt);
+                    log.warn("{}: cannot start yet, {}; retrying in {} ms", service, e.getMessage(), pause.toMillis());
                     try {
-                        Thread.sleep(pauseMillis);
+                        Thread.sleep(pause);
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                         return;
                     }
-                    pauseMillis = Math.min(30_000, pauseMillis * 2);
                     continue;
                 }
                 log.error("{}: bad configuration: {}", service, e.getMessage()); // the message says which setting; no stack trace
