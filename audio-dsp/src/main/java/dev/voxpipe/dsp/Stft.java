@@ -3,7 +3,10 @@ package dev.voxpipe.dsp;
 /**
  * Short-time Fourier transform with torch.stft's conventions: periodic Hann window of
  * {@code winLength} centred in {@code nFft}, optional centring with reflect padding of nFft/2,
- * frames every {@code hop} samples. Not thread-safe (owns FFT scratch); create one per thread.
+ * frames every {@code hop} samples. Not thread-safe (owns FFT scratch); create one per thread. The exceptions,
+ * which touch no scratch and may be shared: {@link #window()}, {@link #frameCount}, {@link #windowedFrames} and
+ * {@link #overlapAdd} (the halves of the transform for a caller that runs the FFTs itself, as the voice model does
+ * on its engine).
  */
 public final class Stft {
     private final int nFft, winLength, hop;
@@ -58,15 +61,36 @@ public final class Stft {
         return x[j < n ? j : period - j];
     }
 
-    /** Loads frame t windowed into the FFT and leaves bins in re/im. */
-    private void transformFrame(float[] x, int t) {
+    /** Loads frame t of {@code x}, windowed (reflect-padded where it overhangs), into {@code into} [nFft]. */
+    private void loadFrame(float[] x, int t, double[] into) {
         int startIdx = t * hop - (center ? nFft / 2 : 0);
         if (startIdx >= 0 && startIdx + nFft <= x.length) {
-            for (int i = 0; i < nFft; i++) frame[i] = x[startIdx + i] * window[i];
+            for (int i = 0; i < nFft; i++) into[i] = x[startIdx + i] * window[i];
         } else {
-            for (int i = 0; i < nFft; i++) frame[i] = window[i] == 0 ? 0 : reflect(x, startIdx + i) * window[i];
+            for (int i = 0; i < nFft; i++) into[i] = window[i] == 0 ? 0 : reflect(x, startIdx + i) * window[i];
         }
+    }
+
+    /** Loads frame t windowed into the FFT and leaves bins in re/im. */
+    private void transformFrame(float[] x, int t) {
+        loadFrame(x, t, frame);
         fft.forward(frame, re, im);
+    }
+
+    /**
+     * The windowed frames of {@code x} as this STFT cuts them, row-major [frameCount * nFft], for a caller that runs
+     * the forward FFTs itself (all frames in one batched call). Each value is the float product of sample and window
+     * (exact in double, then rounded once). Thread-safe.
+     */
+    public float[] windowedFrames(float[] x) {
+        int frames = frameCount(x.length);
+        float[] out = new float[frames * nFft];
+        double[] buf = new double[nFft];
+        for (int t = 0; t < frames; t++) {
+            loadFrame(x, t, buf);
+            for (int i = 0; i < nFft; i++) out[t * nFft + i] = (float) buf[i];
+        }
+        return out;
     }
 
     /** |X|^power per frame: [frames][nFft/2+1]. */
@@ -117,9 +141,7 @@ public final class Stft {
      * {@code frames} as returned by {@link #complex}; {@code length} output samples.
      */
     public float[] inverse(float[][] frames, int length) {
-        int padded = center ? length + nFft : Math.max(length, (frames.length - 1) * hop + nFft);
-        double[] acc = new double[padded + nFft];
-        double[] wsum = new double[padded + nFft];
+        float[] signals = new float[frames.length * nFft];
         double[] bre = new double[nFreqs()], bim = new double[nFreqs()], buf = new double[nFft];
         for (int t = 0; t < frames.length; t++) {
             for (int k = 0; k < nFreqs(); k++) {
@@ -127,14 +149,34 @@ public final class Stft {
                 bim[k] = frames[t][2 * k + 1];
             }
             fft.inverse(bre, bim, buf);
+            for (int i = 0; i < nFft; i++) signals[t * nFft + i] = (float) buf[i];
+        }
+        return overlapAdd(signals, frames.length, length);
+    }
+
+    /**
+     * The second half of {@link #inverse}, for a caller that ran the inverse FFTs itself: {@code frameSignals}
+     * [frames * nFft] (each frame's inverse transform, unwindowed) are windowed, overlap-added every hop and divided
+     * by the sum of the squared windows; the centring pad is cut off and {@code length} samples returned.
+     * Thread-safe.
+     */
+    public float[] overlapAdd(float[] frameSignals, int frames, int length) {
+        if (frameSignals.length != frames * nFft) {
+            throw new IllegalArgumentException(frameSignals.length + " values are not " + frames + " frames of " + nFft);
+        }
+        int shift = center ? nFft / 2 : 0;
+        int span = Math.max(frames == 0 ? 0 : (frames - 1) * hop + nFft, shift + length);
+        double[] acc = new double[span];
+        double[] wsum = new double[span];
+        for (int t = 0; t < frames; t++) {
             int off = t * hop;
+            int base = t * nFft;
             for (int i = 0; i < nFft; i++) {
-                acc[off + i] += buf[i] * window[i];
+                acc[off + i] += frameSignals[base + i] * window[i];
                 wsum[off + i] += window[i] * window[i];
             }
         }
         float[] out = new float[length];
-        int shift = center ? nFft / 2 : 0;
         for (int i = 0; i < length; i++) {
             int j = i + shift;
             out[i] = wsum[j] > 1e-11 ? (float) (acc[j] / wsum[j]) : 0f;

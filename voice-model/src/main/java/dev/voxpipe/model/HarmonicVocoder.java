@@ -3,6 +3,7 @@ package dev.voxpipe.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.voxpipe.dsp.MelSpectrogram;
 
 import java.util.Random;
 
@@ -71,7 +72,7 @@ public final class HarmonicVocoder {
 
     static {
         double s = 0;
-        for (float w : Spectral.WINDOW) s += w * w;
+        for (double w : Spectral.window()) s += w * w;
         WINDOW_POWER = s;
     }
 
@@ -97,23 +98,21 @@ public final class HarmonicVocoder {
         try (NDManager m = parent.newSubManager()) {
             float[][] power = Spectral.toMatrix(Spectral.melToPower(m, Spectral.powerMel(m, logMel)));
             silenceFloorBins(logMel, power);
-            NDArray window = m.create(Spectral.WINDOW);
-            float[] envelope = Spectral.inverseEnvelope(frames);
             f0Hz = widenVoicing(java.util.Arrays.copyOf(f0Hz, frames), settings.voicingLead());
             float[] presence = harmonicPresence(f0Hz, samples);
             float[] signal = harmonics(power, f0Hz, presence, settings);
             // unvoiced frames' noise below the maximum voiced frequency is gated off where harmonics sound: the
             // inverse STFT would otherwise spread it 20 ms into the neighbouring voiced frame and mask its periodicity
             NDArray[] noiseParts = noiseSpectra(m, power, f0Hz, seed, settings);
-            float[] gated = Spectral.istft(noiseParts[0], window, envelope, samples);
-            float[] rest = Spectral.istft(noiseParts[1], window, envelope, samples);
+            float[] gated = Spectral.istft(noiseParts[0], samples);
+            float[] rest = Spectral.istft(noiseParts[1], samples);
             for (int i = 0; i < samples; i++) signal[i] += rest[i] + gated[i] * (1 - presence[i]);
             float[] out;
             if (settings.refineIterations() >= 0) {
                 // the rendering's phase is coherent from frame to frame; a few Griffin-Lim iterations from it impose
                 // the target magnitude (what the mel says between harmonics and in noise) without losing the pitch
-                NDArray rendered = Spectral.stft(m, signal, samples);
-                NDArray target = m.create(Spectral.flatten(power), new Shape(frames, Spectral.BINS)).sqrt();
+                NDArray rendered = Spectral.stft(m, signal);
+                NDArray target = m.create(MelSpectrogram.flatten(power), new Shape(frames, Spectral.BINS)).sqrt();
                 int keepBelow = (int) Math.round(settings.refineFromHz() * Spectral.N_FFT / Spectral.SAMPLE_RATE);
                 if (keepBelow > 0) {
                     // below the cut the rendering keeps its own magnitude (its harmonics); above it takes the mel's
@@ -128,7 +127,7 @@ public final class HarmonicVocoder {
                 out = signal;
             }
             if (settings.matchIterations() > 0) {
-                out = matchEnvelope(m, out, floorAttenuatedMel(logMel), f0Hz, settings.matchIterations(), window, envelope);
+                out = matchEnvelope(m, out, floorAttenuatedMel(logMel), f0Hz, settings.matchIterations());
             }
             return Spectral.limitPeak(out);
         }
@@ -145,15 +144,14 @@ public final class HarmonicVocoder {
      * are kept; only the band's level moves, and in voiced frames only the envelope's: gains are averaged over one F0
      * ({@link Spectral#scaleBandsToMel}), so the rendered pitch stays the one asked for.
      */
-    static float[] matchEnvelope(NDManager parent, float[] audio, float[] targetMel, float[] f0Hz, int passes,
-                                 NDArray window, float[] envelope) {
+    static float[] matchEnvelope(NDManager parent, float[] audio, float[] targetMel, float[] f0Hz, int passes) {
         int samples = audio.length;
         for (int pass = 0; pass < passes; pass++) {
             try (NDManager scope = parent.newSubManager()) {
-                NDArray spec = Spectral.stft(scope, audio, samples);
+                NDArray spec = Spectral.stft(scope, audio);
                 float[] pairs = spec.toFloatArray();
                 Spectral.scaleBandsToMel(pairs, targetMel, f0Hz, MAX_MATCH_GAIN);
-                audio = Spectral.istft(scope.create(pairs, spec.getShape()), window, envelope, samples);
+                audio = Spectral.istft(scope.create(pairs, spec.getShape()), samples);
             }
         }
         return audio;

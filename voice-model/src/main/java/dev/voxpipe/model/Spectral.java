@@ -4,26 +4,35 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.voxpipe.dsp.MelConfig;
+import dev.voxpipe.dsp.MelSpectrogram;
+import dev.voxpipe.dsp.Stft;
 
 import java.util.Random;
 
 /**
- * The feature stage's log-mel (32 kHz, n_fft 1280, hop 320, periodic Hann, centred with reflect
- * padding, 100 Slaney mel bins 0-16 kHz, log of the power mel clamped at 1e-5) and its inverse, a
- * momentum ("fast") Griffin-Lim, on the engine's FFT. Framing and overlap-add are index and reshape
- * operations, so the whole vocoder stays inside the native library.
+ * The model's side of the feature stage's log-mel (audio-dsp's {@link MelConfig#defaults()}: 32 kHz, n_fft 1280,
+ * hop 320, periodic Hann, centred with reflect padding, 100 Slaney mel bins 0-16 kHz, log of the power mel clamped
+ * at 1e-5) and its inverse, a momentum ("fast") Griffin-Lim. The log-mel, the window, the framing, the overlap-add
+ * and the filterbank are audio-dsp's ({@link MelSpectrogram}, {@link Stft}); only the FFTs inside the vocoders run on
+ * the engine, all frames of a signal in one batched call, together with the filterbank inversion.
  */
 public final class Spectral {
-    public static final int SAMPLE_RATE = 32000;
-    public static final int N_FFT = 1280;
-    public static final int HOP = 320;
-    public static final int MELS = 100;
-    public static final int BINS = N_FFT / 2 + 1;
-    /** The analysis window of every STFT here (and of the vocoders' inverse). */
-    static final float[] WINDOW = hann(N_FFT);
-    private static final float[][] FILTERBANK = slaneyFilterbank(MELS, N_FFT, SAMPLE_RATE, 0, SAMPLE_RATE / 2.0);
-    // row-major [BINS, MELS], built once: every log-mel and every vocoder call uploads it
-    private static final float[] FILTERBANK_TRANSPOSED = transpose(FILTERBANK);
+    /** The feature stage's settings, which the model was trained on. */
+    public static final MelConfig CONFIG = MelConfig.defaults();
+    public static final int SAMPLE_RATE = CONFIG.sampleRate();
+    public static final int N_FFT = CONFIG.nFft();
+    public static final int HOP = CONFIG.hopLength();
+    public static final int MELS = CONFIG.nMels();
+    public static final int BINS = CONFIG.nFreqs();
+    /** The feature stage's log-mel (thread-safe). */
+    private static final MelSpectrogram FEATURES = new MelSpectrogram(CONFIG);
+    /** Framing, window and overlap-add of every STFT here; only its thread-safe halves are used. */
+    private static final Stft STFT = FEATURES.newStft();
+    /** The filterbank as audio-dsp builds it, [MELS][BINS]. */
+    private static final float[][] FILTERBANK = transpose(FEATURES.filterbank().matrix());
+    // row-major [BINS, MELS], built once: every vocoder call uploads it
+    private static final float[] FILTERBANK_TRANSPOSED = MelSpectrogram.flatten(FEATURES.filterbank().matrix());
     private static volatile float[] pseudoInverse;
     /** Enough for the MCD floor to settle (10: 1.08 dB, 20: 1.07, 40: 1.06 on the real speaker). */
     private static final int NNLS_ITERATIONS = 20;
@@ -31,106 +40,27 @@ public final class Spectral {
     private Spectral() {
     }
 
-    static float[] hann(int n) {
-        float[] w = new float[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * i / n));
-        }
-        return w;
-    }
-
-    private static double hzToMel(double f) {
-        double fSp = 200.0 / 3;
-        double minLogHz = 1000.0;
-        double minLogMel = minLogHz / fSp;
-        double logStep = Math.log(6.4) / 27.0;
-        return f < minLogHz ? f / fSp : minLogMel + Math.log(f / minLogHz) / logStep;
-    }
-
-    private static double melToHz(double m) {
-        double fSp = 200.0 / 3;
-        double minLogHz = 1000.0;
-        double minLogMel = minLogHz / fSp;
-        double logStep = Math.log(6.4) / 27.0;
-        return m < minLogMel ? m * fSp : minLogHz * Math.exp(logStep * (m - minLogMel));
-    }
-
-    /** Slaney-style mel filterbank with Slaney area normalisation, [mels][nFft/2+1] (librosa's default). */
-    public static float[][] slaneyFilterbank(int mels, int nFft, int sampleRate, double fMin, double fMax) {
-        int bins = nFft / 2 + 1;
-        double[] hz = new double[mels + 2];
-        double lo = hzToMel(fMin);
-        double hi = hzToMel(fMax);
-        for (int i = 0; i < mels + 2; i++) {
-            hz[i] = melToHz(lo + (hi - lo) * i / (mels + 1));
-        }
-        float[][] fb = new float[mels][bins];
-        for (int m = 0; m < mels; m++) {
-            double enorm = 2.0 / (hz[m + 2] - hz[m]);
-            for (int k = 0; k < bins; k++) {
-                double f = (double) k * sampleRate / nFft;
-                double lower = (f - hz[m]) / (hz[m + 1] - hz[m]);
-                double upper = (hz[m + 2] - f) / (hz[m + 2] - hz[m + 1]);
-                fb[m][k] = (float) (Math.max(0, Math.min(lower, upper)) * enorm);
-            }
-        }
-        return fb;
-    }
-
-    public static float[][] filterbank() {
-        return FILTERBANK;
-    }
-
-    private static int reflect(int i, int n) {
-        if (n == 1) {
-            return 0;
-        }
-        int period = 2 * (n - 1);
-        i = Math.floorMod(i, period);
-        return i < n ? i : period - i;
+    /** The analysis window of every STFT here (audio-dsp's torch-compatible periodic Hann). */
+    static double[] window() {
+        return STFT.window();
     }
 
     public static int frameCount(int samples) {
-        return 1 + samples / HOP;
+        return CONFIG.frameCount(samples);
     }
 
-    /** Centred, reflect-padded, windowed frames [frames * N_FFT] of a signal (Java loops: cheaper than gathers). */
-    static float[] frames(float[] signal, int samples) {
-        int frames = frameCount(samples);
-        float[] out = new float[frames * N_FFT];
-        for (int t = 0; t < frames; t++) {
-            int start = t * HOP - N_FFT / 2;
-            int base = t * N_FFT;
-            if (start >= 0 && start + N_FFT <= samples) {
-                for (int n = 0; n < N_FFT; n++) {
-                    out[base + n] = signal[start + n] * WINDOW[n];
-                }
-            } else {
-                for (int n = 0; n < N_FFT; n++) {
-                    out[base + n] = signal[reflect(start + n, samples)] * WINDOW[n];
-                }
-            }
-        }
-        return out;
+    /** Complex STFT of the whole signal as real pairs [frames, BINS, 2]: audio-dsp's frames, the engine's FFT. */
+    static NDArray stft(NDManager manager, float[] signal) {
+        int frames = frameCount(signal.length);
+        return manager.create(STFT.windowedFrames(signal), new Shape(frames, N_FFT)).rfft(N_FFT, -1).real();
     }
 
-    /** Complex STFT as real pairs [frames, BINS, 2]. */
-    static NDArray stft(NDManager manager, float[] signal, int samples) {
-        int frames = frameCount(samples);
-        return manager.create(frames(signal, samples), new Shape(frames, N_FFT)).rfft(N_FFT, -1).real();
-    }
-
-    /** Power spectrogram → log-mel [frames][MELS]. */
-    public static float[][] logMel(NDManager parent, float[] pcm) {
+    /** The feature stage's log-mel [frames][MELS] of 32 kHz audio (audio-dsp's {@link MelSpectrogram}). */
+    public static float[][] logMel(float[] pcm) {
         if (pcm.length == 0) {
-            return new float[0][MELS];
+            return new float[0][MELS];   // audio-dsp would frame the empty signal once
         }
-        try (NDManager m = parent.newSubManager()) {
-            NDArray spec = stft(m, pcm, pcm.length);
-            NDArray power = spec.square().sum(new int[]{2});
-            NDArray mel = power.matMul(filterbankTransposed(m)).maximum(1e-5f).log();
-            return toMatrix(mel);
-        }
+        return FEATURES.logMel(pcm);
     }
 
     /** The filterbank as [BINS, MELS] (power spectrum @ it = power mel). */
@@ -138,14 +68,15 @@ public final class Spectral {
         return m.create(FILTERBANK_TRANSPOSED, new Shape(BINS, MELS));
     }
 
-    private static float[] transpose(float[][] filterbank) {
-        float[] data = new float[BINS * MELS];
+    /** [BINS][MELS] (audio-dsp's layout) to [MELS][BINS]. */
+    private static float[][] transpose(float[][] binsByMels) {
+        float[][] out = new float[MELS][BINS];
         for (int k = 0; k < BINS; k++) {
             for (int j = 0; j < MELS; j++) {
-                data[k * MELS + j] = filterbank[j][k];
+                out[j][k] = binsByMels[k][j];
             }
         }
-        return data;
+        return out;
     }
 
     static float[][] toMatrix(NDArray a) {
@@ -342,7 +273,8 @@ public final class Spectral {
      * Griffin-Lim from a given starting spectrum: keeps its phase, imposes {@code magnitude} [T, BINS, 1], and
      * iterates {@code iterations} times (0: one inverse STFT with the start's phase).
      */
-    static float[] griffinLimFrom(NDManager parent, NDArray magnitude, NDArray start, int iterations, double momentum, int samples) {
+    static float[] griffinLimFrom(NDManager parent, NDArray magnitude, NDArray start, int iterations, double momentum,
+                                  int samples) {
         try (NDManager m = parent.newSubManager()) {
             NDArray angles = start.div(start.square().sum(new int[]{2}, true).sqrt().add(1e-16f));
             angles.attach(m);
@@ -356,15 +288,12 @@ public final class Spectral {
      */
     private static float[] iterate(NDManager m, NDArray magnitude, NDArray angles, int iterations, double momentum,
                                    int samples) {
-        int frames = (int) angles.getShape().get(0);
-        float[] envelope = inverseEnvelope(frames);
-        NDArray window = m.create(WINDOW);
         NDArray previous = null;
         float alpha = (float) (momentum / (1 + momentum));
         for (int it = 0; it < iterations; it++) {
             try (NDManager scope = m.newSubManager()) {
-                float[] audio = istft(magnitude.mul(angles), window, envelope, samples);
-                NDArray rebuilt = stft(scope, audio, samples);
+                float[] audio = istft(magnitude.mul(angles), samples);
+                NDArray rebuilt = stft(scope, audio);
                 NDArray next = previous == null ? rebuilt : rebuilt.sub(previous.mul(alpha));
                 NDArray norm = next.square().sum(new int[]{2}, true).sqrt().add(1e-16f);
                 NDArray nextAngles = next.div(norm);
@@ -378,22 +307,12 @@ public final class Spectral {
                 previous = rebuilt;
             }
         }
-        return istft(magnitude.mul(angles), window, envelope, samples);
-    }
-
-    /** Row-major copy of a [rows][cols] matrix. */
-    static float[] flatten(float[][] a) {
-        int cols = a.length == 0 ? 0 : a[0].length;
-        float[] out = new float[a.length * cols];
-        for (int i = 0; i < a.length; i++) {
-            System.arraycopy(a[i], 0, out, i * cols, cols);
-        }
-        return out;
+        return istft(magnitude.mul(angles), samples);
     }
 
     /** A log-mel [frames][MELS] as the engine's power mel [frames, MELS] (what the vocoders invert). */
     static NDArray powerMel(NDManager m, float[][] logMel) {
-        return m.create(flatten(logMel), new Shape(logMel.length, MELS)).exp();
+        return m.create(MelSpectrogram.flatten(logMel), new Shape(logMel.length, MELS)).exp();
     }
 
     /** Scales {@code audio} in place so that no sample exceeds 0.99 (a vocoder's output must not clip); returns it. */
@@ -410,44 +329,18 @@ public final class Spectral {
         return audio;
     }
 
-    /** 1 / sum of squared windows over the overlap-added span, cropped like the centred STFT. */
-    static float[] inverseEnvelope(int frames) {
-        int total = (frames - 1) * HOP + N_FFT;
-        float[] sum = new float[total];
-        for (int t = 0; t < frames; t++) {
-            for (int n = 0; n < N_FFT; n++) {
-                sum[t * HOP + n] += WINDOW[n] * WINDOW[n];
-            }
-        }
-        for (int i = 0; i < total; i++) {
-            sum[i] = sum[i] > 1e-6f ? 1f / sum[i] : 0f;
-        }
-        return sum;
-    }
-
-    /** Inverse STFT of [frames, BINS, 2]: irfft and window in the engine, overlap-add in Java. */
-    static float[] istft(NDArray spec, NDArray window, float[] invEnvelope, int samples) {
+    /**
+     * Inverse STFT of [frames, BINS, 2] to {@code samples} samples: the engine's batched irfft, then audio-dsp's
+     * windowed overlap-add.
+     */
+    static float[] istft(NDArray spec, int samples) {
         int frames = (int) spec.getShape().get(0);
         float[] frameAudio;
         try (NDManager scope = spec.getManager().newSubManager()) {
             NDArray s = spec.duplicate();
             s.attach(scope);
-            NDArray f = s.complex().irfft(N_FFT, -1).mul(window);
-            frameAudio = f.toFloatArray();
+            frameAudio = s.complex().irfft(N_FFT, -1).toFloatArray();
         }
-        float[] out = new float[samples];
-        int offset = N_FFT / 2;
-        for (int t = 0; t < frames; t++) {
-            int base = t * HOP - offset;
-            int from = Math.max(0, -base);
-            int to = Math.min(N_FFT, samples - base);
-            for (int n = from; n < to; n++) {
-                out[base + n] += frameAudio[t * N_FFT + n];
-            }
-        }
-        for (int i = 0; i < samples; i++) {
-            out[i] *= invEnvelope[i + offset];
-        }
-        return out;
+        return STFT.overlapAdd(frameAudio, frames, samples);
     }
 }

@@ -49,8 +49,8 @@ class PitchModelTest {
     void theShippedModelHearsVoicingAndReadsTheRegisterOffRecordings() {
         PitchModel model = VoiceModelRuntime.pitchModel();
         try (NDManager m = NDManager.newBaseManager()) {
-            float[][] low = Spectral.logMel(m, vowel(110));
-            float[][] high = Spectral.logMel(m, vowel(220));
+            float[][] low = Spectral.logMel(vowel(110));
+            float[][] high = Spectral.logMel(vowel(220));
             PitchModel.F0Stats lowRange = model.estimateStats(m, List.<float[][]>of(low));
             PitchModel.F0Stats highRange = model.estimateStats(m, List.<float[][]>of(high));
             assertTrue(highRange.meanHz() > 1.4 * lowRange.meanHz(),

@@ -229,13 +229,13 @@ class VoiceModelRuntimeTest {
     @Test
     void fineTuneRateWarmsUpThenDecaysToZeroAtTheLastStep() {
         FineTuneConfig cfg = new FineTuneConfig(300, 0, 3e-3, 1, 0);
-        assertEquals(3e-3 / 20, VoiceModelRuntime.fineTuneRate(cfg, 0), 1e-9);
-        double peak = VoiceModelRuntime.fineTuneRate(cfg, 19);
+        assertEquals(3e-3 / 20, FineTuneSchedule.rate(cfg, 0), 1e-9);
+        double peak = FineTuneSchedule.rate(cfg, 19);
         assertTrue(peak > 2.9e-3 && peak <= 3e-3, "rate after warm-up " + peak);
-        assertEquals(1.5e-3, VoiceModelRuntime.fineTuneRate(cfg, 150), 1e-6);
+        assertEquals(1.5e-3, FineTuneSchedule.rate(cfg, 150), 1e-6);
         double previous = peak;
         for (int step = 20; step < 300; step++) {
-            double rate = VoiceModelRuntime.fineTuneRate(cfg, step);
+            double rate = FineTuneSchedule.rate(cfg, step);
             assertTrue(rate < previous, "rate must fall after warm-up, step " + step);
             previous = rate;
         }

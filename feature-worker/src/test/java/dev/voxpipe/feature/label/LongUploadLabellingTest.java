@@ -8,6 +8,8 @@ import dev.voxpipe.feature.dsp.PreprocessSettings;
 import dev.voxpipe.feature.dsp.UploadPreprocessor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,8 +27,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A one-minute long upload of the real speaker's held-out prompts with one transcript (punctuation removed, so the
  * punctuation split cannot place it and forced alignment must), the same recording without a transcript, and bad
  * transcripts. Needs Debian's Asterisk sounds (asterisk-core-sounds-en-g722), ffmpeg and pocketsphinx: without
- * them it is reported as skipped. The 8-minute measurement is bench/label.
+ * them it is reported as skipped. The 8-minute measurement is bench/label. Its tests run two at a time (they share
+ * only the upload, read-only; each recogniser and aligner run works in a temporary directory of its own): the class
+ * was a quarter of the fast suite's time.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LongUploadLabellingTest {
     private static LongUpload upload;
     private static String plainTranscript;

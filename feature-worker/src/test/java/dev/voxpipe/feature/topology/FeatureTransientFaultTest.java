@@ -14,6 +14,7 @@ import dev.voxpipe.core.serde.InMemorySchemaRegistry;
 import dev.voxpipe.core.serde.SchemaRegistryClient;
 import dev.voxpipe.core.serde.SchemaRegistryException;
 import dev.voxpipe.core.topics.Topics;
+import dev.voxpipe.feature.label.LabelSettings;
 import dev.voxpipe.schemas.DeadLetter;
 import dev.voxpipe.schemas.MelFeatures;
 import dev.voxpipe.schemas.RawAudioUploaded;
@@ -78,9 +79,11 @@ class FeatureTransientFaultTest {
     void start() throws Exception {
         store = new FileSystemBlobStore(dir.resolve("blobs"));
         flakyBlobs = new OutageBlobStore(store);
-        // a short budget: 10 ms backoff doubling to 40 ms, at most 300 ms in place
+        // a short budget: 10 ms backoff doubling to 40 ms, at most 300 ms in place; no labelling (speech recognition
+        // of every upload cost most of this test's time, and outages are about reading and writing, not labels)
         FeatureSettings settings = FeatureSettings.defaults()
-                .withRetry(new Retry.Policy(Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(300)));
+                .withRetry(new Retry.Policy(Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(300)))
+                .withLabel(LabelSettings.off());
         FeatureSerdes serdes = new FeatureSerdes(flakyRegistry);
         StreamsBuilder b = FeatureTopology.build(new StreamsBuilder(), settings, serdes, flakyBlobs);
         Properties p = new Properties();

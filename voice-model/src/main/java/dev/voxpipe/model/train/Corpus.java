@@ -1,6 +1,5 @@
 package dev.voxpipe.model.train;
 
-import ai.djl.ndarray.NDManager;
 import dev.voxpipe.model.CharTokenizer;
 import dev.voxpipe.model.ModelConfig;
 import dev.voxpipe.model.PhonemeTokenizer;
@@ -53,20 +52,20 @@ public final class Corpus {
     }
 
     /** Loads every speaker not excluded; skips ids without audio and utterances too short or too long. */
-    public static List<Utterance> load(Path root, Set<String> exclude, int maxFrames, int perSpeakerLimit,
-                                       NDManager manager) throws IOException {
-        return load(List.of(root), exclude, maxFrames, perSpeakerLimit, manager, null, ModelConfig.Input.CHARACTERS);
+    public static List<Utterance> load(Path root, Set<String> exclude, int maxFrames, int perSpeakerLimit)
+            throws IOException {
+        return load(List.of(root), exclude, maxFrames, perSpeakerLimit, null, ModelConfig.Input.CHARACTERS);
     }
 
-    /** As {@link #load(Path, Set, int, int, NDManager)}, caching the features in {@code cache} when given. */
+    /** As {@link #load(Path, Set, int, int)}, caching the features in {@code cache} when given. */
     public static List<Utterance> load(List<Path> roots, Set<String> exclude, int maxFrames, int perSpeakerLimit,
-                                       NDManager manager, Path cache, ModelConfig.Input input) throws IOException {
+                                       Path cache, ModelConfig.Input input) throws IOException {
         if (cache != null && Files.exists(cache)) {
             return readCache(cache);
         }
         List<Utterance> all = new ArrayList<>();
         for (Path root : roots) {
-            all.addAll(loadAll(root, exclude, maxFrames, perSpeakerLimit, manager, input));
+            all.addAll(loadAll(root, exclude, maxFrames, perSpeakerLimit, input));
         }
         if (cache != null) {
             writeCache(cache, all);
@@ -147,23 +146,22 @@ public final class Corpus {
     private static final int CACHE_WITH_TOKENS = -3;
 
     private static List<Utterance> loadAll(Path root, Set<String> exclude, int maxFrames, int perSpeakerLimit,
-                                           NDManager manager, ModelConfig.Input input) throws IOException {
+                                           ModelConfig.Input input) throws IOException {
         List<Utterance> out = new ArrayList<>();
         for (String speaker : speakers(root)) {
             if (exclude.contains(speaker)) {
                 continue;
             }
-            out.addAll(loadSpeaker(root.resolve(speaker), speaker, maxFrames, perSpeakerLimit, manager, input));
+            out.addAll(loadSpeaker(root.resolve(speaker), speaker, maxFrames, perSpeakerLimit, input));
         }
         return out;
     }
 
-    public static List<Utterance> loadSpeaker(Path dir, String speaker, int maxFrames, int limit, NDManager manager)
-            throws IOException {
-        return loadSpeaker(dir, speaker, maxFrames, limit, manager, ModelConfig.Input.CHARACTERS);
+    public static List<Utterance> loadSpeaker(Path dir, String speaker, int maxFrames, int limit) throws IOException {
+        return loadSpeaker(dir, speaker, maxFrames, limit, ModelConfig.Input.CHARACTERS);
     }
 
-    public static List<Utterance> loadSpeaker(Path dir, String speaker, int maxFrames, int limit, NDManager manager,
+    public static List<Utterance> loadSpeaker(Path dir, String speaker, int maxFrames, int limit,
                                               ModelConfig.Input input) throws IOException {
         List<Utterance> out = new ArrayList<>();
         boolean frontendLanguage = frontendSpeaks(language(dir));
@@ -180,7 +178,7 @@ public final class Corpus {
                 continue;
             }
             float[] pcm = readMono(wav, Spectral.SAMPLE_RATE);
-            float[][] mel = Spectral.logMel(manager, pcm);
+            float[][] mel = Spectral.logMel(pcm);
             int[] tokens;
             if (input == ModelConfig.Input.CHARACTERS) {
                 tokens = CharTokenizer.encode(parts[1]);

@@ -1,8 +1,6 @@
 package dev.voxpipe.model.train;
 
-import ai.djl.ndarray.NDManager;
 import dev.voxpipe.model.BaseCheckpoint;
-import dev.voxpipe.model.Devices;
 import dev.voxpipe.model.TrainingUtterance;
 import dev.voxpipe.model.VoiceModelRuntime;
 
@@ -26,11 +24,9 @@ public final class ExportBase {
         String id = a.getOrDefault("id", "voxpipe-base-v1");
         BaseCheckpoint cp = BaseCheckpoint.read(run.resolve("base"));
         List<TrainingUtterance> sample = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
-            List<Corpus.Utterance> data = Corpus.load(List.of(Path.of("unused")), java.util.Set.of(), 1000,
-                    Integer.MAX_VALUE, m, run.resolve("features.bin"), cp.config().input());
-            sample.addAll(Corpus.calibrationSample(data, cp.config(), 400));
-        }
+        List<Corpus.Utterance> data = Corpus.load(List.of(Path.of("unused")), java.util.Set.of(), 1000,
+                Integer.MAX_VALUE, run.resolve("features.bin"), cp.config().input());
+        sample.addAll(Corpus.calibrationSample(data, cp.config(), 400));
         float scale;
         try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(cp, false)) {
             scale = runtime.calibrateDurations(null, sample);

@@ -70,9 +70,9 @@ public final class PitchTrain {
         List<Example> train = new ArrayList<>();
         List<Example> held = new ArrayList<>();
         List<float[]> allTracks = new ArrayList<>();
-        try (VoiceModelRuntime runtime = VoiceModelRuntime.loadBase(); NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+        try (VoiceModelRuntime runtime = VoiceModelRuntime.loadBase()) {
             for (Path dir : speakers) {
-                List<Example> own = load(dir, limit, runtime, m);
+                List<Example> own = load(dir, limit, runtime);
                 for (Example e : own) {
                     (Math.floorMod(e.id().hashCode(), 20) == 0 ? held : train).add(e);
                     if (!e.teacherForced()) allTracks.add(e.f0());
@@ -161,7 +161,7 @@ public final class PitchTrain {
     }
 
     /** The directory's utterances: recording and (when the text has letters the model reads) teacher-forced. */
-    static List<Example> load(Path dir, int limit, VoiceModelRuntime runtime, NDManager m) throws java.io.IOException {
+    static List<Example> load(Path dir, int limit, VoiceModelRuntime runtime) throws java.io.IOException {
         String speaker = dir.getFileName().toString();
         List<String[]> rows = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("metadata.tsv"), StandardCharsets.UTF_8)) {
@@ -172,7 +172,7 @@ public final class PitchTrain {
         List<float[]> tracks = new ArrayList<>();
         for (String[] r : rows) {
             float[] pcm = Corpus.readMono(dir.resolve(r[0] + ".wav"), Spectral.SAMPLE_RATE);
-            float[][] mel = Spectral.logMel(m, pcm);
+            float[][] mel = Spectral.logMel(pcm);
             float[] f0 = java.util.Arrays.copyOf(TRACKER.f0(pcm, Spectral.SAMPLE_RATE, Spectral.HOP), mel.length);
             mels.add(mel);
             tracks.add(f0);

@@ -72,8 +72,7 @@ public final class Pretrain {
         Device device = Devices.preferred();
         boolean amp = device.isGpu() && !"false".equals(a.get("amp"));
         try (NDManager root = NDManager.newBaseManager(device)) {
-            List<Corpus.Utterance> data = Corpus.load(corpora, holdOut, 1000, perSpeaker, root,
-                    run.resolve("features.bin"), input);
+            List<Corpus.Utterance> data = Corpus.load(corpora, holdOut, 1000, perSpeaker, run.resolve("features.bin"), input);
             if (data.isEmpty()) {
                 throw new IllegalStateException("no utterances under " + corpora);
             }

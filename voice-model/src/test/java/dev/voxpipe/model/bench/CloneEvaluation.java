@@ -82,7 +82,7 @@ public final class CloneEvaluation {
         double fewSeconds = 0;
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (Clip c : fewShot) {
-                float[][] mel = Spectral.logMel(m, c.pcm());
+                float[][] mel = Spectral.logMel(c.pcm());
                 // as the feature stage hands clips to the trainer: log-mel, text and the tracker's F0
                 utterances.add(new TrainingUtterance(mel, c.text(), VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP)));
                 references.add(mel);
@@ -106,7 +106,7 @@ public final class CloneEvaluation {
         List<float[]> harmonic = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (Clip c : heldOut) {
-                float[][] mel = Spectral.logMel(m, c.pcm());
+                float[][] mel = Spectral.logMel(c.pcm());
                 copy.add(Spectral.griffinLim(m, mel, 20, 0.99, 1));
                 harmonic.add(dev.voxpipe.model.HarmonicVocoder.synthesize(m, mel,
                         VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP), 1));
@@ -128,7 +128,7 @@ public final class CloneEvaluation {
             for (String dir : a.get("pretraining").split(",")) {
                 List<float[][]> clips = new ArrayList<>();
                 try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
-                    for (Clip c : read(Path.of(dir), 20)) clips.add(Spectral.logMel(m, c.pcm()));
+                    for (Clip c : read(Path.of(dir), 20)) clips.add(Spectral.logMel(c.pcm()));
                 }
                 VoiceDelta voice = runtime.zeroShot(clips);
                 double cos = cosine(target, voice.speakerEmbedding());

@@ -19,7 +19,7 @@ public final class GriffinLimBench {
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (int rep = 0; rep < 4; rep++) {
                 long t0 = System.nanoTime();
-                float[][] mel = Spectral.logMel(m, x);
+                float[][] mel = Spectral.logMel(x);
                 long t1 = System.nanoTime();
                 Spectral.griffinLim(m, mel, iterations, 0.99, 1);
                 long t2 = System.nanoTime();

@@ -37,7 +37,7 @@ public final class VocoderComparison {
         double seconds = 0;
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (CloneEvaluation.Clip c : clips) {
-                float[][] mel = Spectral.logMel(m, c.pcm());
+                float[][] mel = Spectral.logMel(c.pcm());
                 float[] f0 = FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP);
                 long t0 = System.nanoTime();
                 griffinLim.add(Spectral.griffinLim(m, mel, 20, 0.99, 1));

@@ -37,7 +37,7 @@ public final class VoicingDiagnostic {
         int lost = 0;
         try (NDManager m = NDManager.newBaseManager()) {
             for (CloneEvaluation.Clip c : clips) {
-                float[][] mel = Spectral.logMel(m, c.pcm());
+                float[][] mel = Spectral.logMel(c.pcm());
                 float[] f0 = VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP);
                 float[] out = HarmonicVocoder.synthesize(m, mel, f0, 1);
                 float[] g = VocoderComparison.PITCH.f0(out, Spectral.SAMPLE_RATE, Spectral.HOP);

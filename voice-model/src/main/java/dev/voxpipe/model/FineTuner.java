@@ -1,0 +1,188 @@
+package dev.voxpipe.model;
+
+import ai.djl.ndarray.NDManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+
+/** Few-shot fine-tuning of a voice on the native base ({@link VoiceModelRuntime#fineTune} is its public face). */
+final class FineTuner {
+    private static final Logger LOG = LoggerFactory.getLogger(FineTuner.class);
+    private static final int MAX_FINE_TUNE_FRAMES = 2000;
+    private static final int FINE_TUNE_BATCH_FRAMES = Integer.getInteger("voxpipe.fineTuneBatchFrames", 2400);
+
+    private final VoiceModelRuntime runtime;
+    private final String modelId;
+    private final BaseCheckpoint base;
+    private final NDManager root;
+    private final Synthesizer synthesizer;
+    private final VoicePitch voicePitch;
+
+    FineTuner(VoiceModelRuntime runtime, String modelId, BaseCheckpoint base, NDManager root, Synthesizer synthesizer,
+              VoicePitch voicePitch) {
+        this.runtime = runtime;
+        this.modelId = modelId;
+        this.base = base;
+        this.root = root;
+        this.synthesizer = synthesizer;
+        this.voicePitch = voicePitch;
+    }
+
+    /** {@link VoiceModelRuntime#fineTune}: one at a time per JVM. */
+    FineTuneResult fineTune(List<TrainingUtterance> utterances, FineTuneConfig config,
+                                   FineTuneState resumeFrom, FineTuneListener listener) {
+        if (base == null) {
+            throw new UnsupportedOperationException("fine-tuning needs a native base checkpoint, not TorchScript");
+        }
+        FineTuneListener l = listener == null ? FineTuneListener.none() : listener;
+        FineTuneConfig cfg = config == null ? FineTuneConfig.defaults() : config;
+        List<int[]> tokens = new ArrayList<>();
+        List<float[][]> mels = new ArrayList<>();
+        List<float[]> tracks = new ArrayList<>();
+        for (TrainingUtterance u : utterances == null ? List.<TrainingUtterance>of() : utterances) {
+            if (u == null || !VoiceModelRuntime.usableLogMel(u.logMel()) || u.transcript() == null || u.transcript().isBlank()) {
+                continue;
+            }
+            int[] t = runtime.tokenIds(u.transcript());
+            float[][] m = u.logMel();
+            if (m.length < t.length + 2 || m.length > MAX_FINE_TUNE_FRAMES) {
+                LOG.debug("skipping utterance of {} frames for {} tokens", m.length, t.length);
+                continue;
+            }
+            tokens.add(t);
+            mels.add(m);
+            tracks.add(u.f0Hz());
+        }
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("no usable training utterances (need transcripts and finite log-mels "
+                    + "of at most " + MAX_FINE_TUNE_FRAMES + " frames, longer than their text)");
+        }
+        double usableSeconds = mels.stream().mapToDouble(m -> (m.length - 1) * (double) Spectral.HOP / Spectral.SAMPLE_RATE).sum();
+        if (usableSeconds < cfg.minimumSeconds()) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "too little usable speech to fine-tune: %.1f s in %d utterances, at least %.0f s needed",
+                    usableSeconds, mels.size(), cfg.minimumSeconds()));
+        }
+        if (resumeFrom != null && !resumeFrom.baseModelId().equals(modelId)) {
+            throw new IllegalArgumentException("state belongs to base " + resumeFrom.baseModelId() + ", not " + modelId);
+        }
+        long started = System.nanoTime();
+        synchronized (TrainingCore.AUTOGRAD_LOCK) {
+            ParamStore store = new ParamStore();
+            base.params().tensors().forEach(store::put);
+            Map<String, ParamStore.Tensor> extra = new LinkedHashMap<>();
+            java.util.Set<String> lowRank = LowRank.targets(base.params(), AcousticModel::isVoiceAdapter, cfg.loraRank());
+            if (resumeFrom != null && resumeFrom.trainable().keySet().stream().anyMatch(k -> k.startsWith(LowRank.PREFIX))
+                    == lowRank.isEmpty()) {
+                throw new IllegalArgumentException("the fine-tune state was trained with another LoRA rank than " + cfg.loraRank());
+            }
+            if (resumeFrom == null) {
+                extra.putAll(LowRank.initial(base.params(), lowRank, cfg.loraRank(), cfg.seed()));
+            }
+            if (resumeFrom != null) {
+                resumeFrom.trainable().forEach((k, v) -> {
+                    if (k.equals("voice.embedding")) {
+                        extra.put(k, v);
+                    } else {
+                        store.put(k, v);
+                    }
+                });
+            } else {
+                float[] init = BaseCheckpoint.embed(base.config(), base.params(), mels, root);
+                extra.put("voice.embedding", new ParamStore.Tensor(new long[]{init.length}, init));
+            }
+            try (NDManager scope = root.newSubManager()) {
+                TrainingCore core = new TrainingCore(base.config(), scope, store,
+                        name -> name.startsWith(LowRank.PREFIX) || AcousticModel.isVoiceAdapter(name) && !lowRank.contains(name),
+                        extra, 0.0, 1.0, false, lowRank);
+                int step = 0;
+                if (resumeFrom != null) {
+                    try {
+                        core.adam().readState(FineTuneState.optimizerInput(resumeFrom.optimizer()), scope);
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException("corrupt fine-tune state", e);
+                    }
+                    step = resumeFrom.step();
+                }
+                double loss = resumeFrom == null ? Double.NaN : resumeFrom.lastLoss();
+                List<float[]> f0 = base.config().prosody() ? voicePitch.f0Targets(mels, tracks) : null;
+                Map<String, ParamStore.Tensor> pitch = VoicePitch.pitchTensors(voicePitch.measurePitchRange(mels,
+                        utterances.stream().map(TrainingUtterance::f0Hz).filter(java.util.Objects::nonNull).toList()));
+                while (step < cfg.maxSteps()) {
+                    if (l.cancelled()) {
+                        throw new CancellationException("fine-tune cancelled at step " + step);
+                    }
+                    TrainingCore.Batch batch = fineTuneBatch(tokens, mels, f0, cfg.seed(), step);
+                    double rate = FineTuneSchedule.rate(cfg, step);
+                    loss = core.step(batch, rate, cfg.microBatches()).total();
+                    step++;
+                    if (step % 5 == 0 || step == cfg.maxSteps()) {
+                        l.onProgress(step, cfg.maxSteps(), loss);
+                    }
+                    if (cfg.checkpointEverySteps() > 0 && step % cfg.checkpointEverySteps() == 0) {
+                        l.onCheckpoint(new FineTuneState(modelId, step, loss, core.snapshotTrainable(),
+                                FineTuneState.optimizerBytes(core.adam())));
+                    }
+                    if (cfg.auditionEverySteps() > 0 && step % cfg.auditionEverySteps() == 0 && step < cfg.maxSteps()) {
+                        l.onAudition(step, voiceSoFar(core, tokens, mels, pitch));
+                    }
+                }
+                VoiceDelta delta = voiceSoFar(core, tokens, mels, pitch);
+                return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
+            }
+        }
+    }
+
+    /** The voice from the trainable tensors as they are now, with its duration calibration and pitch range. */
+    private VoiceDelta voiceSoFar(TrainingCore core, List<int[]> tokens, List<float[][]> mels,
+                                  Map<String, ParamStore.Tensor> pitch) {
+        Map<String, ParamStore.Tensor> trained = core.snapshotTrainable();
+        float[] embedding = trained.remove("voice.embedding").data();
+        float scale = synthesizer.durationScale(trained, embedding, tokens, mels);
+        trained.put(Synthesizer.DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{scale}));
+        trained.putAll(pitch);
+        return new VoiceDelta(modelId, embedding, trained);
+    }
+
+    /**
+     * Random utterances (deterministic in seed and step) up to a frame budget, with each one's F0 track ({@code f0}:
+     * null for models without prosody).
+     */
+    static TrainingCore.Batch fineTuneBatch(List<int[]> tokens, List<float[][]> mels, List<float[]> f0, long seed,
+                                            int step) {
+        Random rng = new Random(seed * 1_000_003L + step);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, rng);
+        List<Integer> chosen = new ArrayList<>();
+        int longest = 0;
+        for (int i : order) {
+            int len = Math.max(longest, mels.get(i).length);
+            if (!chosen.isEmpty() && len * (chosen.size() + 1) > FINE_TUNE_BATCH_FRAMES) {
+                break;
+            }
+            chosen.add(i);
+            longest = len;
+        }
+        int[][] t = new int[chosen.size()][];
+        float[][][] m = new float[chosen.size()][][];
+        float[][] p = f0 == null ? null : new float[chosen.size()][];
+        for (int k = 0; k < chosen.size(); k++) {
+            t[k] = tokens.get(chosen.get(k));
+            m[k] = mels.get(chosen.get(k));
+            if (p != null) {
+                p[k] = f0.get(chosen.get(k));
+            }
+        }
+        return new TrainingCore.Batch(t, m, null, p);
+    }
+}

@@ -1,0 +1,297 @@
+package dev.voxpipe.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.voxpipe.model.VoiceModelRuntime.Rendering;
+import dev.voxpipe.model.VoiceModelRuntime.Vocoder;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Synthesis: the acoustic model (native, or TorchScript) renders each sentence's log-mel, durations and, with prosody,
+ * its F0; {@link Vocoding} turns them into audio. Also what reads the acoustic model's timing: the speaking-rate
+ * calibration and teacher forcing. Thread-safe: every call builds its own weight arrays (base plus the voice's
+ * adapters) in its own native scope.
+ */
+final class Synthesizer {
+    /** Name under which a voice delta carries its duration calibration. */
+    static final String DURATION_SCALE = "voice.durationScale";
+
+    private final VoiceModelRuntime runtime;
+    private final String modelId;
+    private final BaseCheckpoint base;
+    private final TorchScriptAcoustic torchScript;
+    private final NDManager root;
+    private final VoicePitch voicePitch;
+
+    Synthesizer(VoiceModelRuntime runtime, String modelId, BaseCheckpoint base, TorchScriptAcoustic torchScript,
+                NDManager root, VoicePitch voicePitch) {
+        this.runtime = runtime;
+        this.modelId = modelId;
+        this.base = base;
+        this.torchScript = torchScript;
+        this.root = root;
+        this.voicePitch = voicePitch;
+    }
+
+    /** {@link VoiceModelRuntime#synthesize(VoiceDelta, List, double, PitchControl)} with {@code vocoder}. */
+    SynthesisOutput synthesize(VoiceDelta voice, List<String> sentences, double speed, PitchControl pitch,
+                               Vocoder vocoder) {
+        PitchControl control = pitch == null ? PitchControl.NONE : pitch;
+        if (sentences == null) {
+            throw new IllegalArgumentException("sentences must not be null");
+        }
+        if (!(speed >= 0.5 && speed <= 2.0)) {
+            throw new IllegalArgumentException("speed must be within 0.5..2.0, got " + speed);
+        }
+        if (voice != null && !voice.baseModelId().equals(modelId)) {
+            throw new IllegalArgumentException("voice_needs_retraining: the voice was made for base model "
+                    + voice.baseModelId() + " and this worker runs " + modelId + "; train the voice again to use it");
+        }
+        long started = System.nanoTime();
+        List<float[]> audio = new ArrayList<>();
+        double seconds = 0;
+        if (!sentences.isEmpty()) {
+            Acoustic rendered = render(voice, sentences, speed, control);
+            List<float[][]> mels = rendered.mels();
+            // sentences are vocoded in parallel (each vocoder is a chain of small engine calls)
+            float[][] clips = new float[mels.size()][];
+            Vocoder chosen = vocoder == Vocoder.HARMONIC && !VoicePitch.hasPitchModel() && rendered.f0() == null
+                    ? Vocoder.GRIFFIN_LIM : vocoder;
+            // the pitch model reads F0 off the mel only for a model that predicts none
+            PitchModel.F0Stats range = chosen == Vocoder.HARMONIC && rendered.f0() == null
+                    ? control.apply(VoicePitch.pitchRange(voice)) : null;
+            java.util.stream.IntStream.range(0, mels.size()).parallel().forEach(i -> {
+                try (NDManager m = root.newSubManager()) {
+                    clips[i] = Vocoding.vocode(m, mels.get(i), chosen, rendered.f0() == null ? null : rendered.f0().get(i), range,
+                            Vocoding.phaseSeed(sentences.get(i)));
+                }
+            });
+            for (float[] a : clips) {
+                audio.add(a);
+                seconds += a.length / (double) Spectral.SAMPLE_RATE;
+            }
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        return new SynthesisOutput(audio, seconds > 0 ? wall / seconds : 0);
+    }
+
+    /** {@link VoiceModelRuntime#rendering}. */
+    Rendering rendering(VoiceDelta voice, List<String> sentences, double speed) {
+        Acoustic a = render(voice, sentences, speed, PitchControl.NONE);
+        return new Rendering(a.mels(), a.f0());
+    }
+
+    /** {@link VoiceModelRuntime#logMels}. */
+    List<float[][]> logMels(VoiceDelta voice, List<String> sentences, double speed) {
+        return render(voice, sentences, speed, PitchControl.NONE).mels();
+    }
+
+    /** The acoustic model's log-mels and, for a model with prosody, its F0 tracks. */
+    private Acoustic render(VoiceDelta voice, List<String> sentences, double speed, PitchControl pitch) {
+        List<int[]> tokens = new ArrayList<>();
+        for (String s : sentences) {
+            tokens.add(runtime.tokenIds(s));
+        }
+        float[] embedding = voice != null ? voice.speakerEmbedding() : runtime.meanVoice().speakerEmbedding();
+        if (torchScript != null) {
+            return new Acoustic(torchScript.logMels(root, tokens, embedding, speed), null);
+        }
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, voice == null ? null : voice.overrides());
+            float scale = voice != null && voice.overrides().containsKey(DURATION_SCALE)
+                    ? voice.overrides().get(DURATION_SCALE).data()[0] : base.durationScale();
+            // a voice whose prosody predictor was fine-tuned speaks at its own pitch; others are moved to their range
+            boolean adapted = voice != null && voice.overrides().containsKey("var.out.w");
+            PitchModel.F0Stats level = base.config().prosody() && !adapted && VoicePitch.hasPitchModel() ? VoicePitch.pitchRange(voice) : null;
+            return acoustic(m, w, embedding, tokens, scale / speed, true, level, pitch);
+        }
+    }
+
+    /** {@link VoiceModelRuntime#calibrateDurations}. */
+    float calibrateDurations(VoiceDelta voice, List<TrainingUtterance> utterances) {
+        if (base == null) {
+            return 1f;
+        }
+        List<int[]> tokens = new ArrayList<>();
+        List<float[][]> mels = new ArrayList<>();
+        for (TrainingUtterance u : utterances) {
+            tokens.add(runtime.tokenIds(u.transcript()));
+            mels.add(u.logMel());
+        }
+        VoiceDelta v = voice == null ? runtime.meanVoice() : voice;
+        return durationScale(v.overrides(), v.speakerEmbedding(), tokens, mels);
+    }
+
+    /** {@link VoiceModelRuntime#teacherForcedMels}. */
+    List<float[][]> teacherForcedMels(VoiceDelta voice, List<TrainingUtterance> utterances) {
+        if (base == null) throw new IllegalStateException("teacher forcing needs the base checkpoint, not TorchScript");
+        VoiceDelta v = voice == null ? runtime.meanVoice() : voice;
+        int[][] tokens = new int[utterances.size()][];
+        float[][][] mels = new float[utterances.size()][][];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = runtime.tokenIds(utterances.get(i).transcript());
+            mels[i] = utterances.get(i).logMel();
+        }
+        float[][] f0 = base.config().prosody()
+                ? voicePitch.f0Targets(List.of(mels), utterances.stream().map(TrainingUtterance::f0Hz).toList()).toArray(float[][]::new)
+                : null;
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, v.overrides());
+            return TrainingCore.teacherForced(w, base.config(), new TrainingCore.Batch(tokens, mels, null, f0), m,
+                    m.create(v.speakerEmbedding()));
+        }
+    }
+
+    private Weights weights(NDManager m, Map<String, ParamStore.Tensor> overrides) {
+        Map<String, NDArray> arrays = new HashMap<>();
+        base.params().tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
+        return Weights.overlay(arrays, overrides, m);
+    }
+
+    /** Log-mels per sentence, frame counts, and (models with prosody) the predicted F0 per frame in Hz, 0 unvoiced. */
+    private record Acoustic(List<float[][]> mels, int[] frames, List<float[]> f0) {
+        Acoustic(List<float[][]> mels, int[] frames) {
+            this(mels, frames, null);
+        }
+    }
+
+    private Acoustic acoustic(NDManager m, Weights w, float[] embedding, List<int[]> tokens, double durationFactor,
+                              boolean decode) {
+        return acoustic(m, w, embedding, tokens, durationFactor, decode, null, PitchControl.NONE);
+    }
+
+    /**
+     * Encoder, durations (times {@code durationFactor}) and, when asked, the decoder. With prosody, the predicted
+     * log-F0 is moved to {@code pitchLevel}'s mean when one is given (voices whose prosody predictor was not
+     * adapted: zero-shot and the mean voice), and the decoder reads the prosody it will be vocoded with.
+     */
+    private Acoustic acoustic(NDManager m, Weights w, float[] embedding, List<int[]> tokens, double durationFactor,
+                              boolean decode, PitchModel.F0Stats pitchLevel, PitchControl pitch) {
+        ModelConfig c = base.config();
+        {
+            int b = tokens.size();
+            int[] lens = new int[b];
+            int maxTok = 1;
+            for (int i = 0; i < b; i++) {
+                lens[i] = tokens.get(i).length;
+                maxTok = Math.max(maxTok, lens[i]);
+            }
+            NDArray tmask = AcousticModel.mask(m, lens, maxTok);
+            NDArray text = AcousticModel.encodeText(w, c, AcousticModel.oneHot(m, tokens.toArray(int[][]::new), maxTok,
+                    c.vocabSize()), tmask);
+            NDArray emb = m.create(embedding, new Shape(1, embedding.length)).repeat(0, b);
+            NDArray conditioned = AcousticModel.conditionText(w, text, emb, tmask);
+            float[] logDur = AcousticModel.logDurations(w, conditioned, tmask).toFloatArray();
+            int[][] durations = new int[b][];
+            int[] frames = new int[b];
+            int maxFrames = 1;
+            for (int i = 0; i < b; i++) {
+                durations[i] = new int[lens[i]];
+                for (int t = 0; t < lens[i]; t++) {
+                    double d = Math.exp(logDur[i * maxTok + t]) * durationFactor;
+                    durations[i][t] = (int) Math.max(0, Math.min(200, Math.round(d)));
+                    frames[i] += durations[i][t];
+                }
+                if (frames[i] == 0) {
+                    durations[i][0] = 1;
+                    frames[i] = 1;
+                }
+                maxFrames = Math.max(maxFrames, frames[i]);
+            }
+            if (!decode) {
+                return new Acoustic(List.of(), frames);
+            }
+            NDArray mu = AcousticModel.prior(w, conditioned, tmask);
+            NDArray expand = AcousticModel.expansion(m, durations, maxTok, maxFrames);
+            NDArray fmask = AcousticModel.mask(m, frames, maxFrames);
+            NDArray frameStates = conditioned.batchMatMul(expand);
+            List<float[]> f0 = null;
+            if (c.prosody()) {
+                Prosody p = predictProsody(m, w, frameStates, fmask, frames, maxFrames, pitchLevel, pitch);
+                f0 = p.f0();
+                frameStates = AcousticModel.withProsody(w, frameStates, p.decoderInput(), fmask);
+            }
+            NDArray decoded = AcousticModel.decode(w, c, frameStates, mu.batchMatMul(expand), emb, fmask);
+            NDArray logMel = decoded.mul(c.melStd()).add(c.melMean()).transpose(0, 2, 1);   // [B, F, M]
+            float[] flat = logMel.toType(DataType.FLOAT32, false).toFloatArray();
+            List<float[][]> out = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                float[][] mel = new float[frames[i]][c.melBins()];
+                for (int f = 0; f < frames[i]; f++) {
+                    System.arraycopy(flat, (i * maxFrames + f) * c.melBins(), mel[f], 0, c.melBins());
+                }
+                out.add(mel);
+            }
+            return new Acoustic(out, frames, f0);
+        }
+    }
+
+    private record Prosody(NDArray decoderInput, List<float[]> f0) {
+    }
+
+    /** The variance predictor's log-F0, voicing and energy as decoder input [B, 3, F], and F0 tracks in Hz. */
+    private static Prosody predictProsody(NDManager m, Weights w, NDArray frameStates, NDArray fmask, int[] frames,
+                                          int maxFrames, PitchModel.F0Stats pitchLevel, PitchControl pitch) {
+        int b = frames.length;
+        float[] v = AcousticModel.variance(w, frameStates, fmask).toType(DataType.FLOAT32, false).toFloatArray();
+        float[] input = new float[b * AcousticModel.PROSODY_CHANNELS * maxFrames];
+        List<float[]> tracks = new ArrayList<>();
+        int channels = AcousticModel.PROSODY_CHANNELS;
+        for (int i = 0; i < b; i++) {
+            int pitchAt = (i * channels) * maxFrames;
+            int voicingAt = (i * channels + 1) * maxFrames;
+            int energyAt = (i * channels + 2) * maxFrames;
+            double sum = 0;
+            int n = 0;
+            for (int t = 0; t < frames[i]; t++) {
+                if (v[voicingAt + t] > 0) {
+                    sum += AcousticModel.logF0(v[pitchAt + t]);
+                    n++;
+                }
+            }
+            double mean = n == 0 ? AcousticModel.LOG_F0_CENTRE : sum / n;
+            double shift = pitchLevel != null && n > 0 ? pitchLevel.meanLog() - mean : 0;
+            float[] hz = new float[frames[i]];
+            for (int t = 0; t < frames[i]; t++) {
+                input[energyAt + t] = v[energyAt + t];
+                if (v[voicingAt + t] > 0) {
+                    double logF0 = pitch.apply(AcousticModel.logF0(v[pitchAt + t]) + shift, mean + shift);
+                    hz[t] = (float) Math.exp(logF0);
+                    input[pitchAt + t] = AcousticModel.normalisedLogF0(logF0);
+                    input[voicingAt + t] = 1f;
+                }
+            }
+            tracks.add(hz);
+        }
+        return new Prosody(m.create(input, new Shape(b, channels, maxFrames)), tracks);
+    }
+
+    /**
+     * Ratio of real to predicted frames over utterances: the predictor regresses log durations, so
+     * its exp undershoots; the ratio (clamped to 0.5..3) calibrates a voice's speaking rate.
+     */
+    float durationScale(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens,
+                        List<float[][]> mels) {
+        long actual = 0;
+        long predicted = 0;
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, overrides);
+            for (int s = 0; s < tokens.size(); s += 16) {
+                List<int[]> part = tokens.subList(s, Math.min(tokens.size(), s + 16));
+                for (int f : acoustic(m, w, embedding, part, 1.0, false).frames()) {
+                    predicted += f;
+                }
+                for (int k = s; k < s + part.size(); k++) {
+                    actual += mels.get(k).length;
+                }
+            }
+        }
+        return predicted == 0 ? 1f : (float) Math.max(0.5, Math.min(3.0, actual / (double) predicted));
+    }
+}
