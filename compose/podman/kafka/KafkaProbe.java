@@ -7,12 +7,19 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The Kafka image's command-line probe (the kafka_2.13 jar set has no kafka-tools): compiled by
  * compose/podman/build-images.sh against kafka-clients and run inside the broker's container.
  *   ready  BOOTSTRAP         exit 0 when the cluster answers a metadata request with at least one broker
  *   groups BOOTSTRAP GROUP   one line per member: client id, host, and how many partitions of each topic it owns
+ *   count  BOOTSTRAP TOPIC TEXT
+ *                            how many committed records of TOPIC carry TEXT (an id) in their key or value bytes
  */
 public final class KafkaProbe {
 
@@ -43,13 +50,52 @@ public final class KafkaProbe {
                                 + perTopic);
                     }
                 }
+                case "count" -> {
+                    if (args.length < 4) usage();
+                    System.out.println(count(args[1], args[2], args[3]));
+                }
                 default -> usage();
             }
         }
     }
 
+    /** Reads TOPIC from the start to its end offsets, committed records only (the pipeline writes in transactions). */
+    private static long count(String bootstrap, String topic, String text) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long found = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    if (contains(r.key(), needle) || contains(r.value(), needle)) found++;
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        if (haystack == null) return false;
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
     private static void usage() {
-        System.err.println("usage: KafkaProbe ready BOOTSTRAP | groups BOOTSTRAP GROUP");
+        System.err.println("usage: KafkaProbe ready BOOTSTRAP | groups BOOTSTRAP GROUP | count BOOTSTRAP TOPIC TEXT");
         System.exit(2);
     }
 
