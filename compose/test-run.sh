@@ -116,7 +116,7 @@ api_key="vxp_test_$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "MINIO_ROOT_USER=voxpipe-test"
   echo "MINIO_ROOT_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "GRAFANA_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  echo "VOXPIPE_INGEST_API_KEYS=$(printf '%s' "${api_key}" | sha256sum | cut -c1-64) test-run"
+  echo "VOXPIPE_INGEST_API_KEYS='$(printf '%s' "${api_key}" | sha256sum | cut -c1-64) test-run'"
   echo "INGEST_PORT=$(free_port 28080)"
   echo "KAFKA_EXTERNAL_PORT=$(free_port 29092)"
   echo "SCHEMA_REGISTRY_PORT=$(free_port 28081)"
@@ -205,17 +205,21 @@ record "features for ${uploads} uploads: $((SECONDS - t_flow)) s"
 
 t_train=${SECONDS}
 job="$(call POST "/v1/voices/${voice}/training" -H 'Content-Type: application/json' \
-  -d "{\"maxSteps\": ${VOXPIPE_TEST_TRAIN_STEPS:-40}}" | jq -r .jobId)"
+  -d "{\"maxSteps\": ${VOXPIPE_TEST_TRAIN_STEPS:-12}}" | jq -r .jobId)"
 note "training job ${job}"
 trained="$(wait_json "/v1/jobs/${job}" '.state == "SUCCEEDED" or .state == "FAILED" or .state == "CANCELLED"' 1800 "training")"
 [ "$(echo "${trained}" | jq -r .state)" = SUCCEEDED ] || fail "training ended $(echo "${trained}" | jq -c .)"
-record "training (${VOXPIPE_TEST_TRAIN_STEPS:-40} steps, CPU): $((SECONDS - t_train)) s"
+record "training (${VOXPIPE_TEST_TRAIN_STEPS:-12} steps, CPU): $((SECONDS - t_train)) s"
 
-book='Chapter one. The lighthouse keeper climbed the stairs at dusk, as he had every evening for thirty years.
+# a short book: long enough (about 20 chunks) that a synth worker can be killed while it is under way
+book=""
+for chapter in one two three four five six; do
+  book="${book}Chapter ${chapter}. The lighthouse keeper climbed the stairs at dusk, as he had every evening for thirty years.
 
 He lit the lamp and watched the beam sweep across the grey water. Far out, a small boat turned towards the harbour.
 
-Chapter two. In the morning the fisherman came to thank him. They drank tea and talked about the weather, the tides, and the old days.'
+"
+done
 synthesise() { # prints the request id
   call POST /v1/synthesis -H 'Content-Type: application/json' \
     -d "$(jq -n --arg v "${voice}" --arg t "${book}" '{voiceId:$v, text:$t, format:"wav"}')" | jq -r .requestId
@@ -232,6 +236,21 @@ book_chunks="$(echo "${done_json}" | jq -r .result.chunkCount)"
 record "book (${#book} characters, ${book_chunks} chunks, ${book_seconds} s of audio): $((SECONDS - t_book)) s; $(stat -c %s "${run_dir}/book.wav") bytes of WAV"
 record "main flow (voice, uploads, features, training, book): $((SECONDS - t_flow)) s"
 
+# ------------------------------------------------------------------------------------------------ dashboard metrics
+# Every voxpipe_* name the Grafana dashboard queries must be among the names Prometheus scraped from the running
+# containers (after the flow above, every stage has counted something).
+sleep 20 # one more scrape (15 s interval) after the book
+scraped="$(curl -fsS "http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/label/__name__/values" | jq -r '.data[]')"
+missing=""
+for metric in $(jq -r '.. | objects | select(has("expr")) | .expr' "${root}/compose/grafana/dashboards/voxpipe.json" \
+    | grep -o 'voxpipe_[a-z0-9_]*' | sort -u); do
+  echo "${scraped}" | grep -qx "${metric}" || missing="${missing} ${metric}"
+done
+targets="$(curl -fsS "http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/targets" | jq -r '.data.activeTargets[] | "\(.labels.job)=\(.health)"' | sort | tr '\n' ' ')"
+note "Prometheus targets: ${targets}"
+[ -z "${missing}" ] || fail "the dashboard queries metrics the running services do not expose:${missing}"
+record "dashboard metrics: every voxpipe_* name the dashboard queries is scraped from the running services (targets: ${targets})"
+
 if ${short}; then note "short run: done"; cat "${summary}"; exit 0; fi
 
 # ------------------------------------------------------------------------------------------------ 3. scale out
@@ -246,7 +265,7 @@ while true; do
   members="$(echo "${spread}" | grep -c '^  member' || true)"
   idle="$(echo "${spread}" | grep -c 'partitions {}' || true)"
   state_line="$(echo "${spread}" | head -1)"
-  if [ "${members}" -ge 3 ] && [ "${idle}" -eq 0 ] && echo "${state_line}" | grep -q 'state STABLE'; then break; fi
+  if [ "${members}" -ge 3 ] && [ "${idle}" -eq 0 ] && echo "${state_line}" | grep -qi 'state stable'; then break; fi
   [ ${SECONDS} -gt ${deadline} ] && { echo "${spread}"; fail "feature-worker group did not spread over 3 members within 600 s"; }
   sleep 5
 done
