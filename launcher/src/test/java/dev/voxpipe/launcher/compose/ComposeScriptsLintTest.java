@@ -33,6 +33,7 @@ class ComposeScriptsLintTest {
             files.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(scripts::add);
         }
         scripts.add(deployment.composeDir.resolve("test-run.sh").toString());
+        scripts.add(deployment.composeDir.resolve("pin-image-digests.sh").toString());
         assertFalse(scripts.isEmpty(), "no scripts under compose/docker");
         List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=warning"));
         command.addAll(scripts);
