@@ -9,7 +9,7 @@ mkdir -p "${DJL_CACHE_DIR:-/var/lib/voxpipe/djl}"
 # its own pools but OpenMP/MKL (libtorch) do not: they would start one thread per host core and thrash a 4-CPU
 # container on a 64-core host. Explicit OMP_NUM_THREADS / -Dai.djl.pytorch.* settings win.
 cpu_limit() {
-  quota="" period="" cgroup="${VOXPIPE_CGROUP_ROOT:-/sys/fs/cgroup}"   # the variable: for the entrypoint's test
+  quota="" period="" cgroup="${ENTRYPOINT_CGROUP_ROOT:-/sys/fs/cgroup}"   # the variable: for the entrypoint's test
   if [ -r "${cgroup}/cpu.max" ]; then                          # cgroup v2: "max 100000" or "400000 100000"
     read -r quota period < "${cgroup}/cpu.max"
   elif [ -r "${cgroup}/cpu/cpu.cfs_quota_us" ]; then           # cgroup v1

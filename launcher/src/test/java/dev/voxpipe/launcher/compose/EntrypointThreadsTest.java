@@ -39,7 +39,7 @@ class EntrypointThreadsTest {
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
         pb.environment().put("APP_MAIN_CLASS", "dev.voxpipe.Example");
         pb.environment().put("DJL_CACHE_DIR", dir.resolve("djl").toString());
-        pb.environment().put("VOXPIPE_CGROUP_ROOT", cgroup.toString());
+        pb.environment().put("ENTRYPOINT_CGROUP_ROOT", cgroup.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
