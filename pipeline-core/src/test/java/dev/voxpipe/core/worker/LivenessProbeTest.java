@@ -16,15 +16,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container health check sees a dead poll loop while the process and its HTTP server live on: the loop is killed
- * (its thread ends with an error), not the JVM, and both /health/live and the images' own check script
- * (compose/docker/healthcheck.sh, which every VoxPipe container runs) then report it unhealthy.
+ * The container health check sees a dead poll loop, or a Kafka Streams instance that left RUNNING/REBALANCING, while the
+ * process and its HTTP server live on: the loop or the Streams instance is stopped, not the JVM, and both /health/live
+ * and the images' own check script (compose/docker/healthcheck.sh, which every VoxPipe container runs) then report it
+ * unhealthy.
  */
 class LivenessProbeTest {
 
@@ -77,6 +82,36 @@ class LivenessProbeTest {
                 assertEquals(503, get(port, "/health/live"));
                 assertEquals(503, get(port, "/health/ready"));
                 assertEquals(1, runHealthcheck(script, port), "the container's check fails once the loop is dead");
+            } finally {
+                worker.close();
+            }
+        }
+    }
+
+    @Test
+    void aStreamsAppThatLeavesRunningMakesTheContainerHealthCheckFail() throws Exception {
+        VoxConfig config = VoxConfig.of(Map.of("voxpipe.registry.url", "http://127.0.0.1:1/apis/ccompat/v7",
+                "voxpipe.kafka.bootstrap", "127.0.0.1:1", WorkerConfig.METRICS_PORT, "0"));
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("probe-in").to("probe-out");
+        Properties props = StreamsSettings.base(config, "probe-test-streams", dir.resolve("state").toString());
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        try (var blobs = new FileSystemBlobStore(dir);
+             WorkerContext context = WorkerContext.sharingBlobs(config, "probe-streams", 0, blobs)) {
+            StreamsWorker worker = StreamsWorker.start(context, builder.build(), props);
+            try {
+                int port = worker.metricsPort();
+                // no broker: the instance keeps rebalancing, which is alive but not ready
+                assertEquals(200, get(port, "/health/live"));
+                assertEquals(503, get(port, "/health/ready"));
+                assertEquals(0, runHealthcheck(healthcheckScript(), port));
+
+                worker.streams().close(Duration.ofSeconds(10)); // the instance stops under the worker (not the JVM)
+                worker.awaitStopped();
+                assertEquals(200, get(port, "/metrics"));
+                assertEquals(503, get(port, "/health/live"), "state " + worker.state());
+                assertEquals(1, runHealthcheck(healthcheckScript(), port));
             } finally {
                 worker.close();
             }
