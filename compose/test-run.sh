@@ -14,6 +14,8 @@
 #     --keep        leave the deployment running (tear down later with: compose/test-run.sh --down)
 #     --short       the main flow only (no scale-out, no kill)
 #     --down        tear down a deployment left by --keep
+#     --cluster     instead: the three KRaft brokers of the cluster profile (cluster.env) alone: start, all three
+#                   in the metadata, a topic with replication factor 3 and min ISR 2 created, tear down
 # Exit status: 0 passed, 1 a check failed, 3 skipped: a tool is missing (the reason is printed).
 # Needs root, podman (rootful), docker-compose (Debian's, talking to `podman system service`), curl and jq.
 set -euo pipefail
@@ -25,13 +27,14 @@ run_dir="${VOXPIPE_TEST_RUN_DIR:-/var/tmp/voxpipe-test-run}"
 socket="${run_dir}/podman.sock"
 export CONTAINERS_CONF="${CONTAINERS_CONF:-${here}/podman/containers.conf}"
 export DOCKER_HOST="unix://${socket}"
-skip_build=false keep=false short=false down_only=false
+skip_build=false keep=false short=false down_only=false cluster=false
 for arg in "$@"; do
   case "${arg}" in
     --skip-build) skip_build=true ;;
     --keep) keep=true ;;
     --short) short=true ;;
     --down) down_only=true ;;
+    --cluster) cluster=true ;;
     *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
@@ -82,9 +85,19 @@ start_health_ticker() {
 }
 
 compose_files=(-f "${root}/compose/docker-compose.yml" -f "${root}/compose/docker-compose.local.yml")
+profiles=(--profile cpu)
+if ${cluster}; then
+  project="${project}-cluster"
+  profiles=(--profile cluster)
+  # cluster.env's settings (three voters, replication factor 3, min ISR 2) on top of local.env's sizes
+  set -a
+  # shellcheck disable=SC1091
+  . "${here}/cluster.env"
+  set +a
+fi
 compose() {
   docker-compose --compatibility -p "${project}" "${compose_files[@]}" --env-file "${here}/podman/local.env" \
-    --profile cpu "$@"
+    "${profiles[@]}" "$@"
 }
 
 free_port() {
@@ -146,6 +159,23 @@ trap teardown EXIT
 ${keep} && trap - EXIT
 start_health_ticker
 compose down -v --remove-orphans > /dev/null 2>&1 || true
+
+if ${cluster}; then
+  t_cluster=${SECONDS}
+  compose up -d --no-build kafka kafka-2 kafka-3 || fail "compose up (cluster)"
+  brokers=""
+  until [ "${brokers}" = "brokers: 3" ]; do
+    [ $((SECONDS - t_cluster)) -gt 300 ] && fail "the three brokers did not form a cluster within 300 s (${brokers})"
+    sleep 5
+    brokers="$(podman exec "${project}_kafka_1" kafka-probe ready kafka:19092,kafka-2:19092,kafka-3:19092 2> /dev/null | tail -1 || true)"
+  done
+  record "three KRaft brokers (cluster profile) up and in the metadata: $((SECONDS - t_cluster)) s"
+  podman exec "${project}_kafka_1" kafka-probe create kafka:19092 voxpipe.cluster-check 3 2 \
+    || fail "a topic with replication factor 3 and min ISR 2 could not be created"
+  record "topic with replication factor 3, min.insync.replicas 2: created and fully in sync"
+  cat "${summary}"
+  exit 0
+fi
 t_start=${SECONDS}
 note "starting the deployment (project ${project}, ingest on ${api})"
 compose up -d --no-build || fail "compose up"
@@ -211,9 +241,9 @@ trained="$(wait_json "/v1/jobs/${job}" '.state == "SUCCEEDED" or .state == "FAIL
 [ "$(echo "${trained}" | jq -r .state)" = SUCCEEDED ] || fail "training ended $(echo "${trained}" | jq -c .)"
 record "training (${VOXPIPE_TEST_TRAIN_STEPS:-12} steps, CPU): $((SECONDS - t_train)) s"
 
-# a short book: long enough (about 20 chunks) that a synth worker can be killed while it is under way
+# a short book: long enough (about 24 chunks) that a synth worker can be killed while it is under way
 book=""
-for chapter in one two three four five six; do
+for chapter in one two three four five six seven eight nine ten eleven twelve; do
   book="${book}Chapter ${chapter}. The lighthouse keeper climbed the stairs at dusk, as he had every evening for thirty years.
 
 He lit the lamp and watched the beam sweep across the grey water. Far out, a small boat turned towards the harbour.

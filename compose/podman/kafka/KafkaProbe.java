@@ -18,6 +18,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * compose/podman/build-images.sh against kafka-clients and run inside the broker's container.
  *   ready  BOOTSTRAP         exit 0 when the cluster answers a metadata request with at least one broker
  *   groups BOOTSTRAP GROUP   one line per member: client id, host, and how many partitions of each topic it owns
+ *   create BOOTSTRAP TOPIC RF MIN_ISR
+ *                            creates TOPIC (3 partitions) with that replication factor and min.insync.replicas, then
+ *                            exits 0 once every partition has RF replicas in sync
  *   count  BOOTSTRAP TOPIC TEXT
  *                            how many committed records of TOPIC carry TEXT (an id) in their key or value bytes
  */
@@ -48,6 +51,22 @@ public final class KafkaProbe {
                         member.assignment().topicPartitions().forEach(tp -> perTopic.merge(tp.topic(), 1, Integer::sum));
                         System.out.println("  member " + member.clientId() + " host " + member.host() + " partitions "
                                 + perTopic);
+                    }
+                }
+                case "create" -> {
+                    if (args.length < 5) usage();
+                    short rf = Short.parseShort(args[3]);
+                    admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(args[2], 3, rf)
+                            .configs(Map.of("min.insync.replicas", args[4])))).all().get(30, TimeUnit.SECONDS);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (true) {
+                        var description = admin.describeTopics(List.of(args[2])).allTopicNames().get(10, TimeUnit.SECONDS).get(args[2]);
+                        boolean inSync = description.partitions().stream().allMatch(p -> p.isr().size() == rf);
+                        description.partitions().forEach(p -> System.out.println("  partition " + p.partition() + " leader "
+                                + p.leader().id() + " replicas " + p.replicas().size() + " in sync " + p.isr().size()));
+                        if (inSync) break;
+                        if (System.nanoTime() > deadline) System.exit(1);
+                        Thread.sleep(2000);
                     }
                 }
                 case "count" -> {
@@ -95,7 +114,7 @@ public final class KafkaProbe {
     }
 
     private static void usage() {
-        System.err.println("usage: KafkaProbe ready BOOTSTRAP | groups BOOTSTRAP GROUP | count BOOTSTRAP TOPIC TEXT");
+        System.err.println("usage: KafkaProbe ready BOOTSTRAP | groups BOOTSTRAP GROUP | create BOOTSTRAP TOPIC RF MIN_ISR | count BOOTSTRAP TOPIC TEXT");
         System.exit(2);
     }
 
