@@ -40,7 +40,6 @@ public record FeatureWorkerConfig(VoxConfig source, String applicationId, int st
         // decode limit) takes about 5 min of one core, more on a busy one. Streams polls between records, so one record must fit.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 source.getInt("voxpipe.feature.max-poll-interval-ms", 30 * 60 * 1000));
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         return p;
     }

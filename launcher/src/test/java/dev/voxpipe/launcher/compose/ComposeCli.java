@@ -53,6 +53,18 @@ final class ComposeCli {
         return run(args, deployment.root, Deployment.interpolatedVariables(file), secrets);
     }
 
+    /** The local deployment's configuration: the production file, docker-compose.local.yml and podman/local.env, profile cpu. */
+    static Result configLocal(Deployment deployment) {
+        List<String> args = new ArrayList<>(command());
+        args.addAll(List.of("-f", deployment.composeFile.toString(),
+                "-f", deployment.composeDir.resolve("docker-compose.local.yml").toString(),
+                "--env-file", deployment.composeDir.resolve("podman/local.env").toString(), "--profile", "cpu", "config"));
+        String file = Deployment.read(deployment.composeFile);
+        Map<String, String> secrets = new java.util.HashMap<>();
+        for (String name : Deployment.requiredVariables(file)) secrets.put(name, "test-only-" + name.toLowerCase(java.util.Locale.ROOT));
+        return run(args, deployment.root, Deployment.interpolatedVariables(file), secrets);
+    }
+
     /** {@code config} with no value for the required variables: compose must refuse it. */
     static Result configWithoutSecrets(Deployment deployment) {
         List<String> args = new ArrayList<>(command());

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shell scripts the images run (entrypoint, health check, libtorch fetch) pass ShellCheck.
+ * The shell scripts the images run (entrypoint, health check, libtorch fetch), and those that build and run the local
+ * deployment (compose/podman, compose/test-run.sh), pass ShellCheck.
  * ShellCheck is Debian's {@code shellcheck} package; without it the test fails and says so.
  */
 class ComposeScriptsLintTest {
@@ -27,6 +28,12 @@ class ComposeScriptsLintTest {
         try (Stream<Path> files = Files.list(deployment.composeDir.resolve("docker"))) {
             files.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(scripts::add);
         }
+        // the local deployment's build and run scripts, and the scripts its images run
+        try (Stream<Path> files = Files.walk(deployment.composeDir.resolve("podman"))) {
+            files.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(scripts::add);
+        }
+        scripts.add(deployment.composeDir.resolve("test-run.sh").toString());
+        scripts.add(deployment.composeDir.resolve("pin-image-digests.sh").toString());
         assertFalse(scripts.isEmpty(), "no scripts under compose/docker");
         List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=warning"));
         command.addAll(scripts);

@@ -4,6 +4,8 @@ import dev.voxpipe.core.config.VoxConfig;
 import dev.voxpipe.core.messaging.KafkaSettings;
 import dev.voxpipe.core.topics.TopicCatalogue;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The one place Kafka Streams properties are built; each application adds only what is its own. */
@@ -23,8 +25,22 @@ public final class StreamsSettings {
         // is processed; a killed instance's tasks move as late. 10 s, heartbeats every 2 s.
         props.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         props.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // Changelogs and repartition topics that Streams creates take the broker's default record limit (1 MiB) unless
+        // told otherwise, while a store's value can grow past it (a book's assembly state grows with its chunks); the
+        // producer must be allowed to send what the topic accepts. Existing topics keep their config (compose/README).
+        int changelogMaxBytes = config.getInt(CHANGELOG_MAX_BYTES, DEFAULT_CHANGELOG_MAX_BYTES);
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(changelogMaxBytes));
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), changelogMaxBytes);
+        // RocksDB's native memory within a fixed budget (BoundedRocksDb); an app may set its own setter after this
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+        props.put(BoundedRocksDb.MEMORY_BYTES, Long.toString(config.getLong(BoundedRocksDb.MEMORY_BYTES, BoundedRocksDb.DEFAULT_MEMORY_BYTES)));
         return props;
     }
+
+    /** Largest record of the topics Streams creates for an app (changelogs, repartitions), and of its producer. */
+    public static final String CHANGELOG_MAX_BYTES = "voxpipe.streams.changelog-max-bytes";
+    /** 16 MiB: the largest topic's limit (dead letters), which the brokers' replica.fetch.max.bytes already allows. */
+    public static final int DEFAULT_CHANGELOG_MAX_BYTES = 16 * 1024 * 1024;
 
     /**
      * {@link #base} with {@code exactly_once_v2}: a stage's state stores, outputs and input offsets commit

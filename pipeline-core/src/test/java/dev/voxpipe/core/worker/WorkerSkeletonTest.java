@@ -59,6 +59,16 @@ class WorkerSkeletonTest {
         // a restarted stack must not make every Streams app wait out 45-second sessions of its previous run
         assertEquals(10_000, props.get("consumer.session.timeout.ms"));
         assertFalse(StreamsSettings.base(config, "views", "/tmp/v").containsKey(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        // changelogs take records as large as the producer may send (16 MiB), not the broker's 1 MiB default
+        assertEquals("16777216", props.get(StreamsConfig.topicPrefix("max.message.bytes")));
+        assertEquals(16 * 1024 * 1024, props.get(StreamsConfig.producerPrefix("max.request.size")));
+        Properties bigger = StreamsSettings.base(config.with(StreamsSettings.CHANGELOG_MAX_BYTES, "33554432"), "a", "/tmp/a");
+        assertEquals("33554432", bigger.get(StreamsConfig.topicPrefix("max.message.bytes")));
+        // RocksDB within a budget the deployment sets next to the memory limit
+        assertEquals(BoundedRocksDb.class, props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+        assertEquals(Long.toString(64L << 20), props.get(BoundedRocksDb.MEMORY_BYTES));
+        assertEquals("134217728", StreamsSettings.base(config.with(BoundedRocksDb.MEMORY_BYTES, "134217728"), "b", "/tmp/b")
+                .get(BoundedRocksDb.MEMORY_BYTES));
         assertThrows(IllegalArgumentException.class, () -> StreamsSettings.exactlyOnce(config, "app", "/tmp", 0, 200));
         assertThrows(IllegalArgumentException.class, () -> StreamsSettings.base(config, " ", "/tmp"));
     }

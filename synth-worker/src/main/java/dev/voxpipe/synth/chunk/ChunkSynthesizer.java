@@ -18,6 +18,7 @@ import dev.voxpipe.schemas.SynthesisChunkResult;
 import dev.voxpipe.schemas.VoiceModelReady;
 import dev.voxpipe.schemas.common.BlobRef;
 import dev.voxpipe.synth.voice.VoiceCache;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -51,6 +52,7 @@ public final class ChunkSynthesizer {
     private final int attempts;
     private final Duration modelWait;
     private final DistributionSummary rtf;
+    private final Counter audioSeconds;
     private final MeterRegistry metrics;
     private final Retry retry;
     private ChunkProgress progress = ChunkProgress.NONE;
@@ -104,6 +106,9 @@ public final class ChunkSynthesizer {
         this.modelWait = modelWait;
         this.metrics = metrics;
         this.retry = new Retry("synth-worker", retry, metrics);
+        // seconds of speech rendered (Prometheus: voxpipe_synthesis_audio_seconds_total), the dashboard's audio output
+        this.audioSeconds = Counter.builder("voxpipe_synthesis_audio_seconds").description("seconds of audio synthesised")
+                .register(metrics);
         this.rtf = DistributionSummary.builder("voxpipe_synthesis_rtf")
                 .description("synthesis wall time over audio duration, per chunk group")
                 .register(metrics);
@@ -222,6 +227,7 @@ public final class ChunkSynthesizer {
                     results.add(success(chunks.get(i), audio, seconds * audio.length / Math.max(1, total(output))));
                 }
                 metrics.counter("voxpipe_synth_chunks_total", "outcome", "ok").increment(chunks.size());
+                audioSeconds.increment((double) total(output) / runtime.sampleRate());
                 return results;
             } catch (TransientFaultException e) {
                 throw e;

@@ -112,12 +112,16 @@ class ChunkProgressTest {
     @Test
     void aLargerSliceRendersTogetherAndAFailingSignalNeverFailsAChunk() {
         List<Boolean> nextChunkAlreadyRendered = new ArrayList<>();
-        ChunkSynthesizer synthesizer = synthesizer().withProgress(result -> {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        ChunkSynthesizer synthesizer = synthesizer(metrics).withProgress(result -> {
             nextChunkAlreadyRendered.add(exists(ChunkSynthesizer.chunkKey(result.getRequestId(), result.getChunkIndex() + 1)));
             throw new IllegalStateException("the progress topic is away");
         }, 2);
         List<SynthesisChunkResult> results = synthesizer.synthesize(book("syn_progress_two", 4));
         assertEquals(4, results.size());
+        // the dashboard's audio-output panel (voxpipe_synthesis_audio_seconds_total): the rendered chunks' duration
+        double rendered = results.stream().mapToDouble(r -> r.getSampleCount() / (double) runtime.sampleRate()).sum();
+        assertEquals(rendered, metrics.counter("voxpipe_synthesis_audio_seconds").count(), 1e-6);
         assertTrue(results.stream().allMatch(SynthesisChunkResult::getSucceeded), "progress is a courtesy, never a failure");
         // slices of two: chunk 0 is reported with chunk 1 rendered, chunk 1 before chunk 2, ...
         assertEquals(List.of(true, false, true, false), nextChunkAlreadyRendered);
@@ -133,8 +137,12 @@ class ChunkProgressTest {
     }
 
     private static ChunkSynthesizer synthesizer() {
+        return synthesizer(new SimpleMeterRegistry());
+    }
+
+    private static ChunkSynthesizer synthesizer(SimpleMeterRegistry metrics) {
         return new ChunkSynthesizer(runtime, models, new VoiceCache(blobs, 64L << 20, new SimpleMeterRegistry()), blobs,
-                "synth-test", 1, java.time.Duration.ofSeconds(1), new SimpleMeterRegistry());
+                "synth-test", 1, java.time.Duration.ofSeconds(1), metrics);
     }
 
     private static List<SynthesisChunk> book(String requestId, int chunks) {

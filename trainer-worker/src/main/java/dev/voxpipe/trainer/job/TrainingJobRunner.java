@@ -27,6 +27,7 @@ import dev.voxpipe.trainer.TrainerWorkerConfig;
 import dev.voxpipe.trainer.carbon.CarbonScheduler;
 import dev.voxpipe.trainer.energy.EnergyMeters;
 import dev.voxpipe.trainer.data.VoiceFeatureIndex;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -81,6 +83,12 @@ public final class TrainingJobRunner implements AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
     private final TrainerWorkerConfig config;
     private final AtomicInteger currentStep;
+    // the dashboard's training panels (compose/grafana/dashboards/voxpipe.json): progress = step / total, the loss
+    // curve, running jobs and steps per second
+    private final AtomicInteger totalStepsGauge;
+    private final AtomicReference<Double> lossGauge;
+    private final AtomicInteger activeJobs;
+    private final Counter steps;
     private final MeterRegistry metrics;
     private final Retry retry;
     private final ProgressHeartbeat heartbeat;
@@ -117,6 +125,11 @@ public final class TrainingJobRunner implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         this.currentStep = metrics.gauge("voxpipe_training_step", new AtomicInteger());
+        this.totalStepsGauge = metrics.gauge("voxpipe_training_total_steps", new AtomicInteger());
+        this.lossGauge = new AtomicReference<>(Double.NaN);
+        metrics.gauge("voxpipe_training_loss", lossGauge, AtomicReference::get);
+        this.activeJobs = metrics.gauge("voxpipe_training_jobs_active", new AtomicInteger());
+        this.steps = Counter.builder("voxpipe_training_steps").description("fine-tuning steps done").register(metrics);
         this.retry = new Retry("trainer-worker", config.retry(), metrics);
         // the heartbeat publishes directly: a beat is not itself a report that restarts the beat's clock for others
         this.heartbeat = new ProgressHeartbeat(config.heartbeatInterval(), p -> publish(p.getJobId(), Topics.TRAINING_PROGRESS, p));
@@ -156,6 +169,9 @@ public final class TrainingJobRunner implements AutoCloseable {
         BooleanSupplier stop = () -> revoked.getAsBoolean() || fenced.get();
         // a resumed job reports where it resumes and its real total from its first report (issue 22)
         int totalSteps = job.getMode() == TrainingMode.ZERO_SHOT ? 0 : maxSteps(job);
+        totalStepsGauge.set(totalSteps);
+        lossGauge.set(Double.NaN);
+        activeJobs.incrementAndGet();
         try {
             FineTuneState resume = job.getMode() == TrainingMode.ZERO_SHOT ? null
                     : retry.store("reading the checkpoint of job " + job.getJobId(), () -> loadState(job.getJobId()));
@@ -246,6 +262,7 @@ public final class TrainingJobRunner implements AutoCloseable {
             log.warn("training job {} failed", job.getJobId(), e);
             return failOrRetry(job, lease.epoch(), meter, DeadLetters.reason(e));
         } finally {
+            activeJobs.decrementAndGet();
             heartbeat.stopped(job.getJobId());
         }
     }
@@ -358,7 +375,9 @@ public final class TrainingJobRunner implements AutoCloseable {
         FineTuneListener listener = new FineTuneListener() {
             @Override
             public void onProgress(int step, int totalSteps, double loss) {
-                currentStep.set(step);
+                int before = currentStep.getAndSet(step);
+                if (step > before) steps.increment(step - before);
+                lossGauge.set(loss);
                 lastLoss[0] = loss;
                 long now = System.nanoTime();
                 if (now - lastPublished[0] < config.progressInterval().toNanos() && step < totalSteps) return;

@@ -1,0 +1,93 @@
+package dev.voxpipe.launcher.compose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.local.yml (the deployment compose/test-run.sh runs with podman) is an override that only says where
+ * images come from: it may set a service's image, health check and profiles, nothing else, so the service definitions
+ * tested locally are the production file's. And compose accepts the combination with podman/local.env.
+ */
+class ComposeLocalOverrideTest {
+
+    private static final Deployment DEPLOYMENT = Deployment.load();
+    private static final Set<String> ALLOWED = Set.of("image", "healthcheck", "profiles");
+
+    @Test
+    void theOverrideChangesOnlyWhereImagesComeFrom() {
+        List<String> lines = Deployment.read(DEPLOYMENT.composeDir.resolve("docker-compose.local.yml")).lines().toList();
+        List<String> problems = new ArrayList<>();
+        boolean inServices = false;
+        String service = null;
+        Pattern top = Pattern.compile("^([a-z0-9_-]+):\\s*$");
+        Pattern svc = Pattern.compile("^  ([a-z0-9][a-z0-9_-]*):\\s*$");
+        Pattern key = Pattern.compile("^    ([a-z_]+):.*$");
+        for (String line : lines) {
+            if (line.isBlank() || line.strip().startsWith("#")) continue;
+            Matcher t = top.matcher(line);
+            if (t.matches()) {
+                inServices = t.group(1).equals("services");
+                if (!inServices) problems.add("top-level key " + t.group(1) + " (only services may be overridden)");
+                continue;
+            }
+            if (!inServices) continue;
+            Matcher s = svc.matcher(line);
+            if (s.matches()) {
+                service = s.group(1);
+                assertTrue(DEPLOYMENT.services.containsKey(service), "the override names a service the production file lacks: " + service);
+                continue;
+            }
+            Matcher k = key.matcher(line);
+            if (k.matches() && !ALLOWED.contains(k.group(1))) problems.add(service + "." + k.group(1));
+        }
+        assertEquals(List.of(), problems, "docker-compose.local.yml may set only " + ALLOWED + " per service");
+    }
+
+    @Test
+    void composeAcceptsTheLocalDeploymentAndEveryStartedServiceUsesALocalImage() {
+        ComposeCli.Result result = ComposeCli.configLocal(DEPLOYMENT);
+        assertEquals(0, result.exitCode(), result.stderr());
+        String config = result.stdout();
+        // the services `up --profile cpu` starts: `config` lists every service, with its profiles
+        List<String> images = new ArrayList<>();
+        List<String> remote = new ArrayList<>();
+        String service = null;
+        String image = null;
+        List<String> profiles = new ArrayList<>();
+        boolean inProfiles = false;
+        List<String> lines = new ArrayList<>(config.lines().toList());
+        lines.add("end:");
+        for (String line : lines) {
+            Matcher svc = Pattern.compile("^  ([a-z0-9][a-z0-9_-]*):\\s*$").matcher(line);
+            if (svc.matches() || !line.startsWith(" ")) {
+                if (service != null && image != null && (profiles.isEmpty() || profiles.contains("cpu"))) {
+                    images.add(image);
+                    if (!image.startsWith("localhost/voxpipe/")) remote.add(service + " (" + image + ")");
+                }
+                service = svc.matches() ? svc.group(1) : null;
+                image = null;
+                profiles = new ArrayList<>();
+                inProfiles = false;
+                continue;
+            }
+            Matcher img = Pattern.compile("^    image:\\s*(\\S+)\\s*$").matcher(line);
+            if (img.matches()) image = img.group(1);
+            if (line.matches("^    profiles:\\s*$")) {
+                inProfiles = true;
+                continue;
+            }
+            if (inProfiles && line.matches("^    - \\S+\\s*$")) profiles.add(line.strip().substring(2));
+            else if (inProfiles && line.matches("^    \\S.*")) inProfiles = false;
+        }
+        assertTrue(images.size() >= 9, "expected the cpu profile's services, got images " + images);
+        assertEquals(List.of(), remote, "services of the local deployment that would pull from a registry");
+        assertTrue(config.contains("/apis/ccompat/v7"), "the services must reach Apicurio's Confluent API path");
+    }
+}
