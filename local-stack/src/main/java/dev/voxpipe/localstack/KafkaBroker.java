@@ -38,16 +38,20 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Optional listeners that authenticate with SASL/SCRAM (users are added at run time through the
-     * PLAINTEXT listener, {@link LocalStack#addScramUser}): {@code plaintextPort} for SASL_PLAINTEXT,
-     * {@code sslPort} for SASL_SSL with {@code keyAndCertPem} as the broker's PEM key store. A port of
-     * -1 means no such listener.
+     * Optional listeners that authenticate clients: {@code plaintextPort} for SASL_PLAINTEXT and
+     * {@code sslPort} for SASL_SSL, both SCRAM (users are added at run time through the PLAINTEXT listener,
+     * {@link LocalStack#addScramUser}); {@code mtlsPort} for SSL with {@code ssl.client.auth=required}
+     * (mutual TLS: a client must present a certificate the broker trusts, here {@code certPem} itself).
+     * The TLS listeners use {@code keyAndCertPem} as the broker's PEM key store. A port of -1 means no
+     * such listener.
      */
-    record SaslListeners(int plaintextPort, int sslPort, Path keyAndCertPem) {
-        static final SaslListeners NONE = new SaslListeners(-1, -1, null);
+    record SaslListeners(int plaintextPort, int sslPort, int mtlsPort, Path keyAndCertPem, Path certPem) {
+        static final SaslListeners NONE = new SaslListeners(-1, -1, -1, null, null);
 
         SaslListeners {
-            if (sslPort > 0 && keyAndCertPem == null) throw new IllegalArgumentException("a SASL_SSL listener needs a key and certificate");
+            if ((sslPort > 0 || mtlsPort > 0) && (keyAndCertPem == null || certPem == null)) {
+                throw new IllegalArgumentException("a TLS listener needs a key and certificate");
+            }
         }
     }
 
@@ -100,13 +104,25 @@ final class KafkaBroker implements AutoCloseable {
         StringBuilder listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         StringBuilder advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
         StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        for (String listener : new String[] {"SASL_PLAINTEXT", "SASL_SSL"}) {
-            int saslPort = listener.equals("SASL_SSL") ? sasl.sslPort() : sasl.plaintextPort();
+        for (String listener : new String[] {"SASL_PLAINTEXT", "SASL_SSL", "SSL"}) {
+            int saslPort = switch (listener) {
+                case "SASL_SSL" -> sasl.sslPort();
+                case "SSL" -> sasl.mtlsPort();
+                default -> sasl.plaintextPort();
+            };
             if (saslPort <= 0) continue;
             listeners.append(',').append(listener).append("://127.0.0.1:").append(saslPort);
             advertised.append(',').append(listener).append("://127.0.0.1:").append(saslPort);
             protocols.append(',').append(listener).append(':').append(listener);
             String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
+            if (listener.equals("SSL")) { // mutual TLS: no SASL, the client's certificate is its identity
+                p.put(prefix + "ssl.client.auth", "required");
+                p.put(prefix + "ssl.keystore.type", "PEM");
+                p.put(prefix + "ssl.keystore.location", sasl.keyAndCertPem().toAbsolutePath().toString());
+                p.put(prefix + "ssl.truststore.type", "PEM");
+                p.put(prefix + "ssl.truststore.location", sasl.certPem().toAbsolutePath().toString());
+                continue;
+            }
             for (String mechanism : SCRAM_MECHANISMS.split(",")) {
                 p.put(prefix + mechanism.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
                         "org.apache.kafka.common.security.scram.ScramLoginModule required;");

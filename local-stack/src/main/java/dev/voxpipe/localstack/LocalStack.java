@@ -44,9 +44,10 @@ public final class LocalStack implements AutoCloseable {
         Path dataDir = Files.createDirectories(config.dataDir()).toAbsolutePath();
         int scramPort = config.scramPort() < 0 ? -1 : port(config.scramPort(), "the Kafka SASL_PLAINTEXT listener", "VOXPIPE_KAFKA_SCRAM_PORT");
         int scramSslPort = config.scramSslPort() < 0 ? -1 : port(config.scramSslPort(), "the Kafka SASL_SSL listener", "VOXPIPE_KAFKA_SCRAM_SSL_PORT");
-        SelfSignedCert brokerCert = scramSslPort < 0 ? null : SelfSignedCert.create(dataDir.resolve("kafka-tls"));
-        KafkaBroker.SaslListeners sasl = new KafkaBroker.SaslListeners(scramPort, scramSslPort,
-                brokerCert == null ? null : brokerCert.keyAndCertPem());
+        int mtlsPort = config.mtlsPort() < 0 ? -1 : port(config.mtlsPort(), "the Kafka mutual-TLS listener", "VOXPIPE_KAFKA_MTLS_PORT");
+        SelfSignedCert brokerCert = scramSslPort < 0 && mtlsPort < 0 ? null : SelfSignedCert.create(dataDir.resolve("kafka-tls"));
+        KafkaBroker.SaslListeners sasl = new KafkaBroker.SaslListeners(scramPort, scramSslPort, mtlsPort,
+                brokerCert == null ? null : brokerCert.keyAndCertPem(), brokerCert == null ? null : brokerCert.certPem());
 
         CompletableFuture<ApicurioRegistry> registryFuture = CompletableFuture.supplyAsync(() -> {
             try {
@@ -103,10 +104,25 @@ public final class LocalStack implements AutoCloseable {
         return "127.0.0.1:" + kafka.sasl().sslPort();
     }
 
-    /** The broker's self-signed TLS certificate (PEM), the trust store of SASL_SSL clients. */
+    /** The broker's self-signed TLS certificate (PEM), the trust store of SASL_SSL and mutual-TLS clients. */
     public Path brokerCertificatePem() {
-        if (brokerCert == null) throw new IllegalStateException("this stack has no SASL_SSL listener");
+        if (brokerCert == null) throw new IllegalStateException("this stack has no TLS listener");
         return brokerCert.certPem();
+    }
+
+    /** The mutual-TLS listener (SSL, client certificate required). */
+    public String mtlsBootstrapServers() {
+        if (kafka.sasl().mtlsPort() <= 0) throw new IllegalStateException("this stack has no mutual-TLS listener");
+        return "127.0.0.1:" + kafka.sasl().mtlsPort();
+    }
+
+    /**
+     * A client key and certificate (PEM, key first) the mutual-TLS listener accepts: the broker trusts
+     * exactly its own self-signed certificate, so the throwaway pair doubles as the client's.
+     */
+    public Path trustedClientKeyAndCertPem() {
+        if (brokerCert == null) throw new IllegalStateException("this stack has no TLS listener");
+        return brokerCert.keyAndCertPem();
     }
 
     /**
