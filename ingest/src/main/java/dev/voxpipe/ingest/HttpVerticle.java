@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,6 +45,12 @@ public final class HttpVerticle extends VerticleBase {
                 // multipart: every non-file field is held in memory, so each is capped, and their number
                 .setMaxFormAttributeSize(settings.maxFormFieldBytes())
                 .setMaxFormFields(ApiRouter.MAX_FORM_FIELDS);
+        if (settings.tls()) {
+            // TLS 1.2 and 1.3 only (Vert.x's default); a plain-HTTP client gets no answer, the handshake fails
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(settings.tlsCert().toString())
+                    .setKeyPath(settings.tlsKey().toString()));
+        }
         server = vertx.createHttpServer(options)
                 .invalidRequestHandler(dev.voxpipe.ingest.api.Errors::invalidRequest) // 414, 431, 400 as JSON
                 .requestHandler(built.router());

@@ -132,7 +132,8 @@ public final class IngestApp implements Worker {
             vertx.close().await(30, TimeUnit.SECONDS);
             throw e;
         }
-        log.info("ingest up on {}:{}, management on {}:{} ({} API keys, blobs in {})", settings.host(), port.get(),
+        log.info("ingest up on {}://{}:{}, management on {}:{} ({} API keys, blobs in {})", settings.tls() ? "https" : "http",
+                settings.host(), port.get(),
                 settings.managementHost(), managementPort.get(), keys.size(), blobs.describe());
         return new IngestApp(vertx, views, publisher, blobs, metrics, port.get(), managementPort.get(), router.get(), owned);
     }

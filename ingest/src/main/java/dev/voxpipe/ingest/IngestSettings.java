@@ -40,7 +40,9 @@ public record IngestSettings(
         int maxFormFieldBytes,
         Duration apiKeysReloadInterval,
         Duration idempotencyTtl,
-        Duration trainingHeartbeatTimeout) {
+        Duration trainingHeartbeatTimeout,
+        Path tlsCert,
+        Path tlsKey) {
 
     public static final String PREFIX = "voxpipe.ingest.";
 
@@ -83,7 +85,10 @@ public record IngestSettings(
                 config.getDuration(PREFIX + "api-keys-reload-interval", Duration.ofSeconds(10)),
                 config.getDuration(PREFIX + "idempotency-ttl", Duration.ofHours(24)),
                 // trainers report at least every 10 s (voxpipe.trainer.heartbeat-interval): six missed reports
-                config.getDuration(PREFIX + "training-heartbeat-timeout", Duration.ofSeconds(60)));
+                config.getDuration(PREFIX + "training-heartbeat-timeout", Duration.ofSeconds(60)),
+                // HTTPS on the API port when both are set (PEM files; compose sets them, ./voxpipe serve does not)
+                config.find(PREFIX + "tls.cert").filter(v -> !v.isBlank()).map(Path::of).orElse(null),
+                config.find(PREFIX + "tls.key").filter(v -> !v.isBlank()).map(Path::of).orElse(null));
         settings.check();
         return settings;
     }
@@ -105,9 +110,23 @@ public record IngestSettings(
         if (trainingHeartbeatTimeout.isNegative() || trainingHeartbeatTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + "training-heartbeat-timeout must be positive");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException(PREFIX + "tls.cert (VOXPIPE_INGEST_TLS_CERT) and " + PREFIX
+                    + "tls.key (VOXPIPE_INGEST_TLS_KEY) go together: only the " + (tlsCert == null ? "key" : "certificate") + " is set");
+        }
+        for (Path file : tls() ? new Path[] {tlsCert, tlsKey} : new Path[0]) {
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new IllegalArgumentException(PREFIX + "tls." + (file == tlsCert ? "cert" : "key") + ": cannot read " + file);
+            }
+        }
         if (managementPort >= 0 && managementPort == port && port != 0) {
             throw new IllegalArgumentException(PREFIX + "management-port must differ from " + PREFIX + "port");
         }
+    }
+
+    /** HTTPS on the API port (the management port stays plain HTTP: it is never published). */
+    public boolean tls() {
+        return tlsCert != null && tlsKey != null;
     }
 
     /**

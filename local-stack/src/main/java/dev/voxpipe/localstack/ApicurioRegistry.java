@@ -33,11 +33,14 @@ final class ApicurioRegistry implements AutoCloseable {
     private final ChildJvm process;
     private final int port;
     private final int managementPort;
+    /** The Authorization header of the readiness probe; null when the registry is open. */
+    private final String probeAuthorization;
 
-    private ApicurioRegistry(ChildJvm process, int port, int managementPort) {
+    private ApicurioRegistry(ChildJvm process, int port, int managementPort, String probeAuthorization) {
         this.process = process;
         this.port = port;
         this.managementPort = managementPort;
+        this.probeAuthorization = probeAuthorization;
     }
 
     String confluentApiUrl() {
@@ -48,7 +51,14 @@ final class ApicurioRegistry implements AutoCloseable {
         return process;
     }
 
-    static ApicurioRegistry start(Path dataDir, int port, int managementPort) throws IOException {
+    /**
+     * @param basicAuthUsers empty: an open registry (the local default). Otherwise every {@code /apis} call
+     *        needs HTTP basic authentication as one of these users (user to password): Quarkus's basic
+     *        mechanism with its embedded realm, both in the distribution (verified against 3.3.3: 401
+     *        without or with a wrong password, 200 with the right one)
+     */
+    static ApicurioRegistry start(Path dataDir, int port, int managementPort, java.util.Map<String, String> basicAuthUsers)
+            throws IOException {
         if (Runtime.version().feature() < 21) {
             throw new IllegalStateException("Apicurio Registry needs Java 21 or newer; this JVM is "
                     + Runtime.version() + ". Run through ./voxpipe, which finds one, or set JAVA_HOME.");
@@ -65,10 +75,24 @@ final class ApicurioRegistry implements AutoCloseable {
                 "-Dapicurio.datasource.url=" + jdbc,
                 "-Dquarkus.log.level=WARN",
                 "-Dquarkus.http.access-log.enabled=false",
-                "-Dquarkus.banner.enabled=false",
-                "-jar", home.resolve("quarkus-run.jar").toString()));
+                "-Dquarkus.banner.enabled=false"));
+        String probeAuthorization = null;
+        if (!basicAuthUsers.isEmpty()) {
+            jvm.addAll(List.of("-Dquarkus.http.auth.basic=true",
+                    "-Dquarkus.security.users.embedded.enabled=true",
+                    "-Dquarkus.security.users.embedded.plain-text=true",
+                    "-Dquarkus.http.auth.permission.registry-api.paths=/apis/*",
+                    "-Dquarkus.http.auth.permission.registry-api.policy=authenticated"));
+            for (var user : basicAuthUsers.entrySet()) {
+                jvm.add("-Dquarkus.security.users.embedded.users." + user.getKey() + "=" + user.getValue());
+            }
+            var first = basicAuthUsers.entrySet().iterator().next();
+            probeAuthorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (first.getKey() + ":" + first.getValue()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        jvm.addAll(List.of("-jar", home.resolve("quarkus-run.jar").toString()));
         ChildJvm child = ChildJvm.start("apicurio-registry", jvm, List.of(), home, registryDir.resolve("registry.log"));
-        return new ApicurioRegistry(child, port, managementPort);
+        return new ApicurioRegistry(child, port, managementPort, probeAuthorization);
     }
 
     void awaitReady(Duration timeout) throws InterruptedException {
@@ -81,7 +105,7 @@ final class ApicurioRegistry implements AutoCloseable {
                 throw new IllegalStateException("Apicurio Registry exited during start-up; log "
                         + process.logFile() + ":\n" + process.tail(30));
             }
-            if (ok(http, health) && ok(http, subjects)) return;
+            if (ok(http, health, null) && ok(http, subjects, probeAuthorization)) return;
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Apicurio Registry was not ready within " + timeout + "; log "
                         + process.logFile() + ":\n" + process.tail(30));
@@ -90,9 +114,11 @@ final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static boolean ok(HttpClient http, URI uri) throws InterruptedException {
+    private static boolean ok(HttpClient http, URI uri, String authorization) throws InterruptedException {
         try {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET();
+            if (authorization != null) builder.header("Authorization", authorization);
+            HttpRequest request = builder.build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

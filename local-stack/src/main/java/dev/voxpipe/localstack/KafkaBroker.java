@@ -24,12 +24,39 @@ import org.apache.kafka.common.Uuid;
  */
 final class KafkaBroker implements AutoCloseable {
 
+    /** The SASL mechanisms the SCRAM listeners accept. */
+    static final String SCRAM_MECHANISMS = "SCRAM-SHA-256,SCRAM-SHA-512";
+
     private final ChildJvm process;
     private final String bootstrap;
+    private final SaslListeners sasl;
 
-    private KafkaBroker(ChildJvm process, String bootstrap) {
+    private KafkaBroker(ChildJvm process, String bootstrap, SaslListeners sasl) {
         this.process = process;
         this.bootstrap = bootstrap;
+        this.sasl = sasl;
+    }
+
+    /**
+     * Optional listeners that authenticate clients: {@code plaintextPort} for SASL_PLAINTEXT and
+     * {@code sslPort} for SASL_SSL, both SCRAM (users are added at run time through the PLAINTEXT listener,
+     * {@link LocalStack#addScramUser}); {@code mtlsPort} for SSL with {@code ssl.client.auth=required}
+     * (mutual TLS: a client must present a certificate the broker trusts, here {@code certPem} itself).
+     * The TLS listeners use {@code keyAndCertPem} as the broker's PEM key store. A port of -1 means no
+     * such listener.
+     */
+    record SaslListeners(int plaintextPort, int sslPort, int mtlsPort, Path keyAndCertPem, Path certPem) {
+        static final SaslListeners NONE = new SaslListeners(-1, -1, -1, null, null);
+
+        SaslListeners {
+            if ((sslPort > 0 || mtlsPort > 0) && (keyAndCertPem == null || certPem == null)) {
+                throw new IllegalArgumentException("a TLS listener needs a key and certificate");
+            }
+        }
+    }
+
+    SaslListeners sasl() {
+        return sasl;
     }
 
     String bootstrapServers() {
@@ -40,7 +67,7 @@ final class KafkaBroker implements AutoCloseable {
         return process;
     }
 
-    static KafkaBroker start(Path dataDir, int port, int controllerPort) throws IOException, InterruptedException {
+    static KafkaBroker start(Path dataDir, int port, int controllerPort, SaslListeners sasl) throws IOException, InterruptedException {
         String classpath = BuildInfo.get("kafka.classpath");
         if (classpath == null) {
             throw new IllegalStateException("the broker classpath was not recorded at build time; "
@@ -49,7 +76,7 @@ final class KafkaBroker implements AutoCloseable {
         Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
         Path logDir = kafkaDir.resolve("data");
         Path config = kafkaDir.resolve("server.properties");
-        writeServerProperties(config, logDir, port, controllerPort);
+        writeServerProperties(config, logDir, port, controllerPort, sasl);
         Path logback = kafkaDir.resolve("logback.xml");
         try (InputStream in = KafkaBroker.class.getResourceAsStream("/voxpipe-broker-logback.xml")) {
             Files.copy(in, logback, StandardCopyOption.REPLACE_EXISTING);
@@ -65,19 +92,52 @@ final class KafkaBroker implements AutoCloseable {
         }
         ChildJvm child = ChildJvm.start("kafka", jvm, List.of("kafka.Kafka", config.toAbsolutePath().toString()),
                 kafkaDir, log);
-        return new KafkaBroker(child, "127.0.0.1:" + port);
+        return new KafkaBroker(child, "127.0.0.1:" + port, sasl);
     }
 
-    private static void writeServerProperties(Path file, Path logDir, int port, int controllerPort) throws IOException {
+    private static void writeServerProperties(Path file, Path logDir, int port, int controllerPort, SaslListeners sasl)
+            throws IOException {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        StringBuilder advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        for (String listener : new String[] {"SASL_PLAINTEXT", "SASL_SSL", "SSL"}) {
+            int saslPort = switch (listener) {
+                case "SASL_SSL" -> sasl.sslPort();
+                case "SSL" -> sasl.mtlsPort();
+                default -> sasl.plaintextPort();
+            };
+            if (saslPort <= 0) continue;
+            listeners.append(',').append(listener).append("://127.0.0.1:").append(saslPort);
+            advertised.append(',').append(listener).append("://127.0.0.1:").append(saslPort);
+            protocols.append(',').append(listener).append(':').append(listener);
+            String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
+            if (listener.equals("SSL")) { // mutual TLS: no SASL, the client's certificate is its identity
+                p.put(prefix + "ssl.client.auth", "required");
+                p.put(prefix + "ssl.keystore.type", "PEM");
+                p.put(prefix + "ssl.keystore.location", sasl.keyAndCertPem().toAbsolutePath().toString());
+                p.put(prefix + "ssl.truststore.type", "PEM");
+                p.put(prefix + "ssl.truststore.location", sasl.certPem().toAbsolutePath().toString());
+                continue;
+            }
+            for (String mechanism : SCRAM_MECHANISMS.split(",")) {
+                p.put(prefix + mechanism.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            }
+            p.put(prefix + "sasl.enabled.mechanisms", SCRAM_MECHANISMS);
+            if (listener.equals("SASL_SSL")) {
+                p.put(prefix + "ssl.keystore.type", "PEM");
+                p.put(prefix + "ssl.keystore.location", sasl.keyAndCertPem().toAbsolutePath().toString());
+            }
+        }
+        p.put("listeners", listeners.toString());
+        p.put("advertised.listeners", advertised.toString());
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", protocols.toString());
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");

@@ -23,11 +23,15 @@ public final class LocalStack implements AutoCloseable {
     private final Path dataDir;
     private final Duration startupTime;
 
-    private LocalStack(KafkaBroker kafka, ApicurioRegistry registry, Path dataDir, Duration startupTime) {
+    private final SelfSignedCert brokerCert;
+
+    private LocalStack(KafkaBroker kafka, ApicurioRegistry registry, Path dataDir, Duration startupTime,
+                       SelfSignedCert brokerCert) {
         this.kafka = kafka;
         this.registry = registry;
         this.dataDir = dataDir;
         this.startupTime = startupTime;
+        this.brokerCert = brokerCert;
     }
 
     public static LocalStack start(LocalStackConfig config) throws IOException, InterruptedException {
@@ -38,10 +42,16 @@ public final class LocalStack implements AutoCloseable {
         int managementPort = port(config.registryManagementPort(), "the registry's health endpoint",
                 "VOXPIPE_REGISTRY_MANAGEMENT_PORT");
         Path dataDir = Files.createDirectories(config.dataDir()).toAbsolutePath();
+        int scramPort = config.scramPort() < 0 ? -1 : port(config.scramPort(), "the Kafka SASL_PLAINTEXT listener", "VOXPIPE_KAFKA_SCRAM_PORT");
+        int scramSslPort = config.scramSslPort() < 0 ? -1 : port(config.scramSslPort(), "the Kafka SASL_SSL listener", "VOXPIPE_KAFKA_SCRAM_SSL_PORT");
+        int mtlsPort = config.mtlsPort() < 0 ? -1 : port(config.mtlsPort(), "the Kafka mutual-TLS listener", "VOXPIPE_KAFKA_MTLS_PORT");
+        SelfSignedCert brokerCert = scramSslPort < 0 && mtlsPort < 0 ? null : SelfSignedCert.create(dataDir.resolve("kafka-tls"));
+        KafkaBroker.SaslListeners sasl = new KafkaBroker.SaslListeners(scramPort, scramSslPort, mtlsPort,
+                brokerCert == null ? null : brokerCert.keyAndCertPem(), brokerCert == null ? null : brokerCert.certPem());
 
         CompletableFuture<ApicurioRegistry> registryFuture = CompletableFuture.supplyAsync(() -> {
             try {
-                ApicurioRegistry r = ApicurioRegistry.start(dataDir, registryPort, managementPort);
+                ApicurioRegistry r = ApicurioRegistry.start(dataDir, registryPort, managementPort, java.util.Map.of());
                 try {
                     r.awaitReady(config.startTimeout());
                 } catch (RuntimeException | InterruptedException e) {
@@ -55,11 +65,11 @@ public final class LocalStack implements AutoCloseable {
         });
         KafkaBroker kafka = null;
         try {
-            kafka = KafkaBroker.start(dataDir, kafkaPort, controllerPort);
+            kafka = KafkaBroker.start(dataDir, kafkaPort, controllerPort, sasl);
             kafka.awaitReady(config.startTimeout());
             ApicurioRegistry registry = registryFuture.join();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            LocalStack stack = new LocalStack(kafka, registry, dataDir, took);
+            LocalStack stack = new LocalStack(kafka, registry, dataDir, took, brokerCert);
             log.info("local stack ready in {} ms: kafka {} registry {} data {}", took.toMillis(),
                     stack.bootstrapServers(), stack.registryUrl(), dataDir);
             return stack;
@@ -80,6 +90,120 @@ public final class LocalStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The SASL_PLAINTEXT (SCRAM) listener, e.g. {@code 127.0.0.1:40123}; fails when the stack has none. */
+    public String scramBootstrapServers() {
+        if (kafka.sasl().plaintextPort() <= 0) throw new IllegalStateException("this stack has no SASL_PLAINTEXT listener");
+        return "127.0.0.1:" + kafka.sasl().plaintextPort();
+    }
+
+    /** The SASL_SSL (SCRAM over TLS) listener; its certificate is {@link #brokerCertificatePem()}. */
+    public String scramSslBootstrapServers() {
+        if (kafka.sasl().sslPort() <= 0) throw new IllegalStateException("this stack has no SASL_SSL listener");
+        return "127.0.0.1:" + kafka.sasl().sslPort();
+    }
+
+    /** The broker's self-signed TLS certificate (PEM), the trust store of SASL_SSL and mutual-TLS clients. */
+    public Path brokerCertificatePem() {
+        if (brokerCert == null) throw new IllegalStateException("this stack has no TLS listener");
+        return brokerCert.certPem();
+    }
+
+    /** The mutual-TLS listener (SSL, client certificate required). */
+    public String mtlsBootstrapServers() {
+        if (kafka.sasl().mtlsPort() <= 0) throw new IllegalStateException("this stack has no mutual-TLS listener");
+        return "127.0.0.1:" + kafka.sasl().mtlsPort();
+    }
+
+    /**
+     * A client key and certificate (PEM, key first) the mutual-TLS listener accepts: the broker trusts
+     * exactly its own self-signed certificate, so the throwaway pair doubles as the client's.
+     */
+    public Path trustedClientKeyAndCertPem() {
+        if (brokerCert == null) throw new IllegalStateException("this stack has no TLS listener");
+        return brokerCert.keyAndCertPem();
+    }
+
+    /**
+     * Creates (or replaces) a SCRAM user for both mechanisms through the PLAINTEXT listener, and waits
+     * until the SASL listener accepts it (the credential reaches the broker through the metadata log).
+     */
+    public void addScramUser(String user, String password) throws InterruptedException {
+        java.util.List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> upserts = new java.util.ArrayList<>();
+        for (org.apache.kafka.clients.admin.ScramMechanism mechanism : java.util.List.of(
+                org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)) {
+            upserts.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(mechanism, 8192), password));
+        }
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrapServers()))) {
+            for (var upsert : upserts) { // one alteration of a user per request
+                admin.alterUserScramCredentials(java.util.List.of(upsert)).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create the SCRAM user " + user + ": " + e.getMessage(), e);
+        }
+        if (kafka.sasl().plaintextPort() <= 0) return;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        java.util.Map<String, Object> client = java.util.Map.of(
+                "bootstrap.servers", scramBootstrapServers(), "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-512", "default.api.timeout.ms", 5000, "request.timeout.ms", 4000,
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + jaasEscape(user) + "\" password=\"" + jaasEscape(password) + "\";");
+        while (true) {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(client)) {
+                admin.describeCluster().nodes().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the SCRAM user " + user + " was not accepted within 30 s: " + notYet.getMessage(), notYet);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static String jaasEscape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /**
+     * An Apicurio Registry of its own (not the stack's) that requires HTTP basic authentication of
+     * every {@code /apis} call, with the given users and passwords: Quarkus's basic mechanism and
+     * embedded users, which the Apicurio distribution carries. For tests of registry clients.
+     */
+    public static SecuredRegistry startSecuredRegistry(Path dataDir, java.util.Map<String, String> users, Duration timeout)
+            throws IOException, InterruptedException {
+        if (users.isEmpty()) throw new IllegalArgumentException("a secured registry needs at least one user");
+        ApicurioRegistry r = ApicurioRegistry.start(Files.createDirectories(dataDir).toAbsolutePath(),
+                Ports.pickFree(), Ports.pickFree(), users);
+        try {
+            r.awaitReady(timeout);
+        } catch (RuntimeException | InterruptedException e) {
+            r.close();
+            throw e;
+        }
+        return new SecuredRegistry(r);
+    }
+
+    /** A running registry that checks basic authentication; see {@link #startSecuredRegistry}. */
+    public static final class SecuredRegistry implements AutoCloseable {
+        private final ApicurioRegistry registry;
+
+        private SecuredRegistry(ApicurioRegistry registry) {
+            this.registry = registry;
+        }
+
+        /** The Confluent-compatible API root. */
+        public String registryUrl() {
+            return registry.confluentApiUrl();
+        }
+
+        @Override
+        public void close() {
+            registry.close();
+        }
     }
 
     /** The Confluent-compatible API root, e.g. {@code http://127.0.0.1:8081/apis/ccompat/v7}. */

@@ -59,7 +59,11 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
 
     @Override
     public void process(Record<String, byte[]> record) {
-        if (record.value() == null) return;
+        if (record.value() == null) {
+            // the clip's upload was deleted: its features go too (after any features made from it, same partition)
+            if (record.key() != null) context.forward(new Record<>(record.key(), new Routed(Topics.FEATURES_MEL, null), record.timestamp()));
+            return;
+        }
         RecordMetadata meta = context.recordMetadata().orElse(null);
         String topic = meta == null ? Topics.AUDIO_CLIPS : meta.topic();
         SlicedClip clip;

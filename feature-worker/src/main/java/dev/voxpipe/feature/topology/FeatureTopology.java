@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The feature worker's topology, a plain function of its inputs:
  * <pre>
- * audio.uploaded (key voiceId) --UploadProcessor[summary, digest stores]--> audio.clips (key clipId)
+ * audio.uploaded (key voiceId) --UploadProcessor[summary, digest, contribution stores]--> audio.clips (key clipId)
  *                                                               \-> voice.datasets (key voiceId), dead-letters
  * audio.clips (key clipId)     --ClipFeatureProcessor----------> features.mel (key clipId), dead-letters
  * </pre>
@@ -31,6 +31,8 @@ public final class FeatureTopology {
     public static final String SUMMARY_STORE = "voice-dataset-summaries";
     /** voiceId + "/" + sha256 of the upload's bytes -> the first upload with those bytes. */
     public static final String UPLOAD_DIGEST_STORE = "voice-upload-digests";
+    /** uploadId -> what the upload added to its voice's summary ({@link UploadContribution}), taken back out when it is deleted. */
+    public static final String UPLOAD_CONTRIBUTION_STORE = "voice-upload-contributions";
 
     private FeatureTopology() {
     }
@@ -40,8 +42,11 @@ public final class FeatureTopology {
                 Serdes.String(), serdes.of(VoiceDatasetSummary.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPLOAD_DIGEST_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPLOAD_CONTRIBUTION_STORE),
+                Serdes.String(), Serdes.String()));
         KStream<String, Routed> fromUploads = builder.stream(Topics.AUDIO_UPLOADED, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("uploads"))
-                .process(() -> new UploadProcessor(settings, serdes.deserializer(RawAudioUploaded.class), blobs, metrics), SUMMARY_STORE, UPLOAD_DIGEST_STORE);
+                .process(() -> new UploadProcessor(settings, serdes.deserializer(RawAudioUploaded.class), blobs, metrics), SUMMARY_STORE, UPLOAD_DIGEST_STORE,
+                        UPLOAD_CONTRIBUTION_STORE);
         KStream<String, Routed> fromClips = builder.stream(Topics.AUDIO_CLIPS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("clips"))
                 .process(() -> new ClipFeatureProcessor(settings, serdes.deserializer(SlicedClip.class), blobs, metrics));
         Serde<Routed> routed = Serdes.serdeFrom(routedSerializer(serdes.anyValue()), (topic, data) -> {

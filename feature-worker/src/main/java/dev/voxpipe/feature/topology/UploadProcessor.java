@@ -57,6 +57,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, VoiceDatasetSummary> summaries;
     private KeyValueStore<String, String> uploadDigests;
+    private KeyValueStore<String, String> contributions;
 
     UploadProcessor(FeatureSettings settings, Deserializer<RawAudioUploaded> deserializer, BlobStore blobs, FeatureMetrics metrics) {
         this.settings = settings;
@@ -72,6 +73,7 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         this.context = context;
         this.summaries = context.getStateStore(FeatureTopology.SUMMARY_STORE);
         this.uploadDigests = context.getStateStore(FeatureTopology.UPLOAD_DIGEST_STORE);
+        this.contributions = context.getStateStore(FeatureTopology.UPLOAD_CONTRIBUTION_STORE);
     }
 
     @Override
@@ -88,6 +90,10 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
             throw e;
         } catch (Exception e) {
             deadLetter(record, meta, e, null, null, "undecodable RawAudioUploaded: " + DeadLetters.reason(e));
+            return;
+        }
+        if (upload.getDeletedAt() != null) {
+            removeUpload(record, upload);
             return;
         }
         String firstWithSameBytes = firstUploadWithSameBytes(upload);
@@ -214,6 +220,70 @@ final class UploadProcessor implements Processor<String, byte[], String, Routed>
         }
         updateSummary(upload.getTenantId(), upload.getVoiceId(), usable, accepted, rejections,
                 uploadRejection == null ? null : upload.getUploadId() + ": " + uploadRejection, record.timestamp(), outcome, labelSeconds);
+        contributions.put(upload.getUploadId(), UploadContribution.of(upload.getBlob() == null ? null : upload.getBlob().getSha256(),
+                usable, accepted, rejections.size(), count, labelSeconds).encode());
+    }
+
+    /**
+     * The upload was deleted (the API's {@code DELETE .../samples/{uploadId}}): what it added to the voice's
+     * summary is subtracted, its outcome and rejection lines go, its clips get tombstones (the clip stage
+     * passes them on to the features), and its digest is forgotten if it was the first with those bytes, so
+     * the same file uploaded again counts. A duplicate that was counted once stays as it was. Deleting twice,
+     * or an upload never counted, changes nothing.
+     */
+    private void removeUpload(Record<String, byte[]> record, RawAudioUploaded deletion) {
+        String uploadId = deletion.getUploadId();
+        String voice = deletion.getVoiceId();
+        VoiceDatasetSummary s = summaries.get(voice);
+        UploadOutcome outcome = s == null ? null
+                : s.getUploads().stream().filter(o -> o.getUploadId().equals(uploadId)).findFirst().orElse(null);
+        String stored = contributions.get(uploadId);
+        UploadContribution c = stored != null ? UploadContribution.decode(stored)
+                // processed before contributions were kept: the outcome's totals (label seconds unknown)
+                : outcome == null ? null : new UploadContribution(null, outcome.getUsableSeconds(), outcome.getClipsAccepted(),
+                        outcome.getClipsRejected(), outcome.getClipsAccepted() + outcome.getClipsRejected(), 0,
+                        java.util.Map.of(), java.util.Map.of());
+        String digest = digestKey(deletion);
+        if (digest != null && uploadId.equals(uploadDigests.get(digest))) uploadDigests.delete(digest);
+        contributions.delete(uploadId);
+        if (c == null) {
+            log.info("deletion of upload {} of voice {}: nothing was counted for it", uploadId, voice);
+            return;
+        }
+        for (int i = 0; i < c.clipCount(); i++) {
+            context.forward(new Record<>(clipId(uploadId, i), new Routed(Topics.AUDIO_CLIPS, null), record.timestamp()));
+        }
+        if (s == null) return;
+        List<ClipRejection> rejections = new ArrayList<>(s.getRejections());
+        rejections.removeIf(r -> r.getUploadId().equals(uploadId));
+        List<String> uploadsRejected = new ArrayList<>();
+        for (CharSequence line : s.getUploadsRejected()) if (!line.toString().startsWith(uploadId + ": ")) uploadsRejected.add(line.toString());
+        List<UploadOutcome> outcomes = new ArrayList<>(s.getUploads());
+        outcomes.removeIf(o -> o.getUploadId().equals(uploadId));
+        VoiceDatasetSummary updated = VoiceDatasetSummary.newBuilder(s)
+                .setUsableSeconds(Math.max(0, s.getUsableSeconds() - c.usableSeconds()))
+                .setClipsAccepted(Math.max(0, s.getClipsAccepted() - c.clipsAccepted()))
+                .setClipsRejected(Math.max(0, s.getClipsRejected() - c.clipsRejected()))
+                .setRejections(rejections)
+                .setUploadsRejected(uploadsRejected)
+                .setUploads(outcomes)
+                .setSecondsByLabelSource(subtract(s.getSecondsByLabelSource(), c.bySource()))
+                .setSecondsByConfidence(subtract(s.getSecondsByConfidence(), c.byConfidence()))
+                .setTextSeconds(Math.max(0, s.getTextSeconds() - c.textSeconds()))
+                .setUpdatedAt(Instant.ofEpochMilli(Math.max(record.timestamp(), s.getUpdatedAt().toEpochMilli())))
+                .build();
+        summaries.put(voice, updated);
+        context.forward(new Record<>(voice, new Routed(Topics.VOICE_DATASETS, updated), record.timestamp()));
+        log.info("upload {} of voice {} deleted: {} s and {} clips taken out of the dataset", uploadId, voice,
+                String.format(java.util.Locale.ROOT, "%.2f", c.usableSeconds()), c.clipCount());
+    }
+
+    /** {@code total} minus {@code remove}; a label whose seconds reach zero leaves the map. */
+    private static java.util.Map<String, Double> subtract(java.util.Map<? extends CharSequence, Double> total, java.util.Map<String, Double> remove) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        if (total != null) total.forEach((k, v) -> out.put(k.toString(), v));
+        remove.forEach((k, v) -> out.computeIfPresent(k, (key, have) -> have - v > 1e-6 ? have - v : null));
+        return out;
     }
 
     private static UploadOutcome outcome(RawAudioUploaded upload, String state, int accepted, int rejected, double usable,

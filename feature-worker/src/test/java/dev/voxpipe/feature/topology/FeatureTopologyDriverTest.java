@@ -143,6 +143,67 @@ class FeatureTopologyDriverTest {
         assertTrue(deadLetters.isEmpty());
     }
 
+    RawAudioUploaded deletion(RawAudioUploaded upload) {
+        return RawAudioUploaded.newBuilder(upload).setDeletedAt(Instant.ofEpochSecond(60)).build();
+    }
+
+    @Test
+    void deletingAnUploadTakesExactlyItsShareOutAndTombstonesItsClipsAndFeatures() throws Exception {
+        RawAudioUploaded a = upload("voice-x", "up-a", TestAudio.speech(12), "one two three four five six");
+        RawAudioUploaded b = upload("voice-x", "up-b", TestAudio.speech(7), null);
+        uploads.pipeInput("voice-x", b);
+        VoiceDatasetSummary onlyB = summaries.readKeyValuesToMap().get("voice-x");
+        uploads.pipeInput("voice-x", a);
+        VoiceDatasetSummary both = summaries.readKeyValuesToMap().get("voice-x");
+        assertTrue(both.getUsableSeconds() > onlyB.getUsableSeconds() + 5, "A adds seconds: " + both.getUsableSeconds());
+        Set<String> clipsOfA = clips.readKeyValuesToList().stream().map(kv -> kv.key).filter(k -> k.startsWith("up-a-")).collect(Collectors.toSet());
+        assertFalse(clipsOfA.isEmpty());
+        mels.readKeyValuesToList();
+
+        uploads.pipeInput("voice-x", deletion(a));
+        VoiceDatasetSummary after = summaries.readKeyValuesToMap().get("voice-x");
+        assertEquals(onlyB.getUsableSeconds(), after.getUsableSeconds(), 1e-6, "back to B's seconds");
+        assertEquals(onlyB.getClipsAccepted(), after.getClipsAccepted());
+        assertEquals(onlyB.getClipsRejected(), after.getClipsRejected());
+        assertEquals(onlyB.getTextSeconds(), after.getTextSeconds(), 1e-6, "A's transcribed seconds are gone");
+        assertEquals(onlyB.getSecondsByLabelSource().keySet().stream().map(Object::toString).collect(Collectors.toSet()),
+                after.getSecondsByLabelSource().keySet().stream().map(Object::toString).collect(Collectors.toSet()));
+        assertEquals(List.of("up-b"), after.getUploads().stream().map(o -> o.getUploadId().toString()).toList());
+        assertTrue(after.getRejections().stream().noneMatch(r -> r.getUploadId().equals("up-a")));
+        // every clip of A gets a tombstone, and the clip stage passes each on to the features
+        var clipTombstones = clips.readKeyValuesToList();
+        assertEquals(clipsOfA, clipTombstones.stream().map(kv -> kv.key).collect(Collectors.toSet()));
+        assertTrue(clipTombstones.stream().allMatch(kv -> kv.value == null));
+        var featureTombstones = mels.readKeyValuesToList();
+        assertEquals(clipsOfA, featureTombstones.stream().map(kv -> kv.key).collect(Collectors.toSet()));
+        assertTrue(featureTombstones.stream().allMatch(kv -> kv.value == null));
+
+        // deleting again changes nothing; the same bytes uploaded anew count again (sha256 counted once, per live upload)
+        uploads.pipeInput("voice-x", deletion(a));
+        assertTrue(summaries.isEmpty() && clips.isEmpty(), "a second deletion is a no-op");
+        uploads.pipeInput("voice-x", upload("voice-x", "up-a2", TestAudio.speech(12), "one two three four five six"));
+        assertEquals(both.getUsableSeconds(), summaries.readKeyValuesToMap().get("voice-x").getUsableSeconds(), 1e-6);
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void deletingTheCountedCopyOfADuplicatedFileLeavesTheDuplicateUncounted() throws Exception {
+        byte[] audio = TestAudio.speech(9);
+        RawAudioUploaded first = upload("voice-y", "first", audio, null);
+        RawAudioUploaded again = upload("voice-y", "again", audio, null);
+        uploads.pipeInput("voice-y", first);
+        uploads.pipeInput("voice-y", again);
+        double once = summaries.readKeyValuesToMap().get("voice-y").getUsableSeconds();
+        // the duplicate counted nothing: deleting it leaves the seconds as they are
+        uploads.pipeInput("voice-y", deletion(again));
+        VoiceDatasetSummary s = summaries.readKeyValuesToMap().get("voice-y");
+        assertEquals(once, s.getUsableSeconds(), 1e-9);
+        assertTrue(s.getUploadsRejected().stream().noneMatch(r -> r.toString().startsWith("again:")), s.getUploadsRejected().toString());
+        // deleting the counted one takes its seconds out
+        uploads.pipeInput("voice-y", deletion(first));
+        assertEquals(0, summaries.readKeyValuesToMap().get("voice-y").getUsableSeconds(), 1e-9);
+    }
+
     @Test
     void badFilesEndAsDeadLettersOrRejectionsAndTheNextUploadStillWorks() throws Exception {
         byte[] good = TestAudio.speech(12);

@@ -87,6 +87,10 @@ public final class ApiRouter {
                 .responds(200, "{items, next}").responds(404, "No such voice in this tenant").handle(uploads::list);
         docs.op(HttpMethod.GET, "/v1/voices/:voiceId/samples/:uploadId", "One upload and whether the feature worker accepted it").tag("voices")
                 .responds(200, "The upload").responds(404, "No such upload in this tenant").handle(uploads::get);
+        docs.op(HttpMethod.DELETE, "/v1/voices/:voiceId/samples/:uploadId", "Delete one upload: its audio, clips and features leave the blob store, and its seconds the voice's dataset")
+                .tag("voices").responds(200, "Deleted; body counts what was removed").responds(404, "No such upload in this tenant")
+                .responds(409, "The feature worker has not finished with the upload yet; retry when it is PROCESSED or REJECTED")
+                .responds(503, "Kafka or the blob store unavailable; nothing is lost, retry").handle(uploads::delete);
         docs.op(HttpMethod.GET, "/v1/voices/:voiceId/clips", "List a voice's clips: text, label source (given, aligned, recognised, edited), confidence, audio link")
                 .tag("voices").query("limit", "page size").query("after", "the last clip id of the previous page")
                 .query("uploadId", "only this upload's clips")

@@ -302,6 +302,32 @@ final class UploadApi {
         Requests.json(ctx, 200, withStatus(upload));
     }
 
+    /**
+     * {@code DELETE /v1/voices/{id}/samples/{uploadId}}: the upload, its clips and features leave the blob
+     * store and the voice's dataset (see {@link dev.voxpipe.ingest.erase.Eraser#eraseUpload}); 200 with what
+     * was deleted, 404 afterwards, 409 while the feature worker has not finished with it.
+     */
+    void delete(RoutingContext ctx) {
+        Principal principal = Requests.principal(ctx);
+        String voiceId = ctx.pathParam("voiceId");
+        JsonObject voice = Requests.voice(views, principal, voiceId);
+        String uploadId = ctx.pathParam("uploadId");
+        if (!Ids.plausible(uploadId)) throw ApiException.notFound("upload", uploadId);
+        JsonObject upload = views.get(ViewStores.UPLOADS, "u/" + uploadId).orElse(null);
+        if (upload == null || !principal.tenantId().equals(upload.getString("tenantId")) || !voiceId.equals(upload.getString("voiceId"))) {
+            throw ApiException.notFound("upload", uploadId);
+        }
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        workers.executeBlocking(() -> services.eraser().eraseUpload(context, voice, upload, principal), false)
+                .onSuccess(outcome -> {
+                    // this instance's read-your-writes memory must not answer for the upload any more
+                    views.forget(ViewStores.UPLOADS, "u/" + uploadId);
+                    views.forget(ViewStores.UPLOADS, "v/" + voiceId + "/" + uploadId);
+                    Requests.json(ctx, 200, outcome.toJson());
+                })
+                .onFailure(ctx::fail);
+    }
+
     void list(RoutingContext ctx) {
         Principal principal = Requests.principal(ctx);
         String voiceId = ctx.pathParam("voiceId");

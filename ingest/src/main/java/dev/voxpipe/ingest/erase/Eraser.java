@@ -14,6 +14,7 @@ import dev.voxpipe.ingest.views.ViewDocs;
 import dev.voxpipe.ingest.views.ViewStores;
 import dev.voxpipe.ingest.views.Views;
 import dev.voxpipe.schemas.MelFeatures;
+import dev.voxpipe.schemas.RawAudioUploaded;
 import dev.voxpipe.schemas.SlicedClip;
 import dev.voxpipe.schemas.VoiceCreated;
 import dev.voxpipe.schemas.common.BlobRef;
@@ -72,6 +73,8 @@ public final class Eraser {
     private static final Logger audit = LoggerFactory.getLogger("dev.voxpipe.audit");
     private static final Duration PUBLISH_WAIT = Duration.ofSeconds(30);
     private static final Duration SCAN_LIMIT = Duration.ofMinutes(5);
+    /** How long an upload's deletion waits for the features of its accepted clips. */
+    static final Duration FEATURE_WAIT = Duration.ofSeconds(30);
 
     private final VoxConfig config;
     private final SchemaRegistryClient registry;
@@ -176,6 +179,91 @@ public final class Eraser {
         Outcome outcome = new Outcome("voice", voiceId, deleted[0], deleted[1], keptShared, dedupe(tombstones), counts);
         writeAudit(outcome, voice.getString("tenantId"), principal);
         return outcome;
+    }
+
+    /**
+     * Deletes one upload of a voice: its audio (unless another live upload, of any voice, has the same
+     * bytes: then the upload's audio, clips and features are shared and kept, and counted), its clips'
+     * audio and its mel features from the blob store; then a deletion record (the upload with
+     * {@code deletedAt}) on the uploads topic, on which the feature worker takes the upload's share out of
+     * the voice's dataset and tombstones its clips and features, and the views forget it. Refused (409)
+     * while the feature worker has not finished with the upload. Waits up to {@link #FEATURE_WAIT} for the
+     * features of its accepted clips, so none is written after the blobs were deleted.
+     */
+    public Outcome eraseUpload(Context context, JsonObject voice, JsonObject upload, Principal principal) throws IOException {
+        String voiceId = voice.getString("voiceId");
+        String uploadId = upload.getString("uploadId");
+        String sha = upload.getString("sha256");
+        JsonObject outcome = views.get(ViewStores.DATASETS, voiceId)
+                .map(d -> d.getJsonObject("uploadOutcomes", new JsonObject()).getJsonObject(uploadId)).orElse(null);
+        if (outcome == null) {
+            throw new ApiException(409, "upload_in_progress", "the upload is still being processed; delete it once its state is "
+                    + "PROCESSED or REJECTED", null, 5);
+        }
+        boolean shared = views.scan(ViewStores.UPLOADS, "h/" + sha + "/", null, 10_000).stream()
+                .anyMatch(e -> !e.getKey().endsWith("/" + uploadId));
+        Set<String> keys = new LinkedHashSet<>();
+        if (!shared) keys.add(BlobKeys.contentAddressed(HexFormat.of().parseHex(sha)));
+        // its clips, from the clip view (every clip of a processed upload is there: the feature worker wrote them
+        // in the same transaction as the outcome)
+        Set<String> acceptedClips = new LinkedHashSet<>();
+        int clips = 0;
+        String prefix = "v/" + voiceId + "/";
+        for (var e : views.scan(ViewStores.CLIPS, prefix + uploadId + "-", null, 1_000_000)) {
+            JsonObject clip = views.get(ViewStores.CLIPS, "c/" + e.getKey().substring(prefix.length())).orElse(null);
+            if (clip == null || !uploadId.equals(clip.getString("uploadId"))) continue;
+            clips++;
+            if (Boolean.TRUE.equals(clip.getBoolean("accepted"))) acceptedClips.add(clip.getString("clipId"));
+            JsonObject audio = clip.getJsonObject("audio");
+            if (!shared && audio != null && audio.getString("key") != null) keys.add(audio.getString("key"));
+        }
+        // its features: the clip stage runs behind the upload stage, so wait (bounded) for those still missing
+        Set<String> withFeatures = new LinkedHashSet<>();
+        long deadline = System.nanoTime() + FEATURE_WAIT.toNanos();
+        while (true) {
+            scan(Topics.FEATURES_MEL, MelFeatures.class, mel -> {
+                if (!uploadId.equals(mel.getUploadId())) return;
+                withFeatures.add(mel.getClipId());
+                if (!shared && mel.getBlob() != null) keys.add(mel.getBlob().getKey());
+            });
+            if (withFeatures.containsAll(acceptedClips) || System.nanoTime() > deadline) break;
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiException.unavailable("interrupted; retry the deletion", 5);
+            }
+        }
+        Set<String> missing = new LinkedHashSet<>(acceptedClips);
+        missing.removeAll(withFeatures);
+        if (!missing.isEmpty()) {
+            log.warn("upload {} deleted while {} of its clips have no features yet (dead-lettered, or the clip stage is behind)",
+                    uploadId, missing.size());
+        }
+
+        int[] deleted = deleteAll(keys);
+
+        RawAudioUploaded deletion = RawAudioUploaded.newBuilder()
+                .setTenantId(voice.getString("tenantId")).setVoiceId(voiceId).setUploadId(uploadId)
+                .setBlob(BlobRef.newBuilder().setKey(BlobKeys.contentAddressed(HexFormat.of().parseHex(sha))).setSha256(sha)
+                        .setSizeBytes(upload.getLong("sizeBytes", 0L)).build())
+                .setDeclaredFormat(upload.getString("declaredFormat", ""))
+                .setSniffedFormat(dev.voxpipe.schemas.common.AudioFormat.valueOf(upload.getString("sniffedFormat", "UNKNOWN")))
+                .setConsent(ViewDocs.consent(voice.getJsonObject("consent")))
+                .setEventTime(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setDeletedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .build();
+        await(publisher.publish(context, Topics.AUDIO_UPLOADED, voiceId, deletion));
+
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put("clips", clips);
+        counts.put("melFeatures", withFeatures.size());
+        counts.put("clipsWithoutFeatures", missing.size());
+        // the clips' and features' tombstones are written by the feature worker, on the deletion record
+        Outcome result = new Outcome("upload", uploadId, deleted[0], deleted[1], shared ? 1 : 0,
+                List.of(Topics.AUDIO_UPLOADED + " (deletion record)"), counts);
+        writeAudit(result, voice.getString("tenantId"), principal);
+        return result;
     }
 
     /** Deletes one synthesis: its chunks, its book and its text; the API answers 404 for it afterwards. */

@@ -84,6 +84,12 @@ public final class ViewTopology {
                 }
                 return;
             }
+            if (v.getDeletedAt() != null) { // one upload deleted (DELETE .../samples/{uploadId}): forget it
+                store.delete("u/" + v.getUploadId());
+                store.delete("v/" + v.getVoiceId() + "/" + v.getUploadId());
+                store.delete(ViewStores.digestKey(v.getBlob().getSha256(), v.getUploadId()));
+                return;
+            }
             store.put("u/" + v.getUploadId(), ViewDocs.upload(v).encode());
             store.put("v/" + v.getVoiceId() + "/" + v.getUploadId(), "1");
             // by digest: a deletion keeps a blob another voice's upload still uses

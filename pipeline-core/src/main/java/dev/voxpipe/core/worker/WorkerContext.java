@@ -88,9 +88,13 @@ public final class WorkerContext implements AutoCloseable {
 
     /** Creates the missing topics and reports (without failing) topics that differ from the catalogue. */
     public void ensureTopics() {
-        try (Admin admin = Admin.create(kafka())) {
+        Properties kafka = kafka();
+        try (Admin admin = Admin.create(kafka)) {
             TopicCatalogue.Outcome outcome = TopicCatalogue.standard(worker.replicationFactor()).ensure(admin);
             if (!outcome.problems().isEmpty()) log.warn("{}: topic problems: {}", service(), outcome.problems());
+        } catch (RuntimeException e) {
+            // Refused credentials are the first thing a worker meets on a secured broker: say so plainly.
+            throw KafkaSettings.authenticationFailure(kafka, e).<RuntimeException>map(m -> new IllegalStateException(m, e)).orElse(e);
         }
     }
 

@@ -48,7 +48,17 @@ public final class VoiceFeatureIndex implements AutoCloseable {
         this.kafka = kafka;
         this.deserializer = new AvroWireDeserializer<>(registry, MelFeatures.class);
         this.view = new TopicView<>(Topics.FEATURES_MEL, kafka, deserializer,
-                (TopicView.Applier<MelFeatures>) (clipId, features, partition, offset) -> accept(features, partition, offset));
+                (TopicView.Applier<MelFeatures>) (clipId, features, partition, offset) -> {
+                    if (features == null) forget(clipId);
+                    else accept(features, partition, offset);
+                });
+    }
+
+    /** A tombstone: the clip's upload (or its voice) was deleted, so no training may use it any more. */
+    void forget(String clipId) {
+        if (clipId == null) return;
+        positions.remove(clipId);
+        for (Map<String, MelFeatures> clips : byVoice.values()) clips.remove(clipId);
     }
 
     /** Indexes a record found at {@code partition}/{@code offset}: a reference, never its tensor. */
