@@ -94,9 +94,11 @@ final class FineTuner {
                         store.put(k, v);
                     }
                 });
-            } else {
-                float[] init = BaseCheckpoint.embed(base.config(), base.params(), mels, root);
-                extra.put("voice.embedding", new ParamStore.Tensor(new long[]{init.length}, init));
+            }
+            // where the voice starts: the base's tensors and the clips' embedding (also what a resumed run started from)
+            float[] initialEmbedding = BaseCheckpoint.embed(base.config(), base.params(), mels, root);
+            if (resumeFrom == null) {
+                extra.put("voice.embedding", new ParamStore.Tensor(new long[]{initialEmbedding.length}, initialEmbedding));
             }
             try (NDManager scope = root.newSubManager()) {
                 TrainingCore core = new TrainingCore(base.config(), scope, store,
@@ -131,24 +133,55 @@ final class FineTuner {
                                 FineTuneState.optimizerBytes(core.adam())));
                     }
                     if (cfg.auditionEverySteps() > 0 && step % cfg.auditionEverySteps() == 0 && step < cfg.maxSteps()) {
-                        l.onAudition(step, voiceSoFar(core, tokens, mels, pitch));
+                        l.onAudition(step, voiceSoFar(core, initialEmbedding, tokens, mels, pitch));
                     }
                 }
-                VoiceDelta delta = voiceSoFar(core, tokens, mels, pitch);
+                VoiceDelta delta = voiceSoFar(core, initialEmbedding, tokens, mels, pitch);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
             }
         }
     }
 
-    /** The voice from the trainable tensors as they are now, with its duration calibration and pitch range. */
-    private VoiceDelta voiceSoFar(TrainingCore core, List<int[]> tokens, List<float[][]> mels,
+    /**
+     * The voice from the trainable tensors as they are now, moved back towards where they started by
+     * {@link FineTuneConfig#INTERPOLATION}, with its duration calibration (measured on the voice as delivered) and
+     * pitch range.
+     */
+    private VoiceDelta voiceSoFar(TrainingCore core, float[] initialEmbedding, List<int[]> tokens, List<float[][]> mels,
                                   Map<String, ParamStore.Tensor> pitch) {
-        Map<String, ParamStore.Tensor> trained = core.snapshotTrainable();
+        Map<String, ParamStore.Tensor> trained = interpolated(core.snapshotTrainable(), base.params().tensors(),
+                initialEmbedding, FineTuneConfig.INTERPOLATION);
         float[] embedding = trained.remove("voice.embedding").data();
         float scale = synthesizer.durationScale(trained, embedding, tokens, mels);
         trained.put(Synthesizer.DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{scale}));
         trained.putAll(pitch);
         return new VoiceDelta(modelId, embedding, trained);
+    }
+
+    /**
+     * {@code start + alpha * (trained - start)} for every trained tensor: the base's tensor for an adapted weight, the
+     * clips' embedding for {@code voice.embedding}. A LoRA pair adds {@code a x b} to its weight, so scaling its
+     * {@code b} factor by alpha scales that addition. Tensors with no starting point are kept as trained.
+     */
+    static Map<String, ParamStore.Tensor> interpolated(Map<String, ParamStore.Tensor> trained,
+                                                       Map<String, ParamStore.Tensor> base, float[] initialEmbedding,
+                                                       double alpha) {
+        if (alpha == 1.0) return new LinkedHashMap<>(trained);
+        Map<String, ParamStore.Tensor> out = new LinkedHashMap<>();
+        trained.forEach((name, t) -> {
+            float[] now = t.data();
+            float[] start = name.equals("voice.embedding") ? initialEmbedding
+                    : name.startsWith(LowRank.PREFIX) && name.endsWith(".b") ? new float[now.length]
+                    : base.containsKey(name) ? base.get(name).data() : null;
+            if (start == null || start.length != now.length) {
+                out.put(name, t);
+                return;
+            }
+            float[] v = new float[now.length];
+            for (int i = 0; i < v.length; i++) v[i] = (float) (start[i] + alpha * (now[i] - start[i]));
+            out.put(name, new ParamStore.Tensor(t.shape(), v));
+        });
+        return out;
     }
 
     /**
