@@ -57,6 +57,8 @@ exec > >(tee -a "${log}") 2>&1
 : > "${summary}"
 note() { echo "[$(date -u +%T)] $*"; }
 record() { note "RESULT $*"; echo "$*" >> "${summary}"; }
+# the machine is shared: every timing goes with the load average it was taken under (1, 5, 15 min)
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 fail() { note "FAILED: $*"; record "FAILED: $*"; exit 1; }
 
 # ------------------------------------------------------------------------------------------------ podman and compose
@@ -245,7 +247,7 @@ until healthy_all && curl -fsS "${tls_curl[@]}" "${api}/health/ready" > /dev/nul
   sleep 5
 done
 podman ps --filter "label=com.docker.compose.project=${project}" --format '{{.Names}} {{.Status}}'
-record "start-up (compose up to every container healthy, the SCRAM user created and ingest ready): $((SECONDS - t_start)) s"
+record "start-up (compose up to every container healthy, the SCRAM user created and ingest ready): $((SECONDS - t_start)) s (load average $(load_average))"
 
 # ------------------------------------------------------------------------------------------------ secured edges
 t_edges=${SECONDS}
@@ -364,7 +366,7 @@ call GET "/v1/synthesis/${request}/audio" -o "${run_dir}/book.wav"
 book_seconds="$(echo "${done_json}" | jq -r .result.durationSeconds)"
 book_chunks="$(echo "${done_json}" | jq -r .result.chunkCount)"
 record "book (${#book} characters, ${book_chunks} chunks, ${book_seconds} s of audio): $((SECONDS - t_book)) s; $(stat -c %s "${run_dir}/book.wav") bytes of WAV"
-record "main flow (voice, uploads, features, training, book): $((SECONDS - t_flow)) s"
+record "main flow (voice, uploads, features, training, book): $((SECONDS - t_flow)) s (load average $(load_average))"
 
 # ------------------------------------------------------------------------------------------------ dashboard metrics
 # Every voxpipe_* name the Grafana dashboard queries must be among the names Prometheus scraped from the running
@@ -454,5 +456,6 @@ note "the interrupted book: ${chunks2} chunks, ${seconds2} s; records in voxpipe
 restarts="$(podman inspect --format '{{.RestartCount}}' "${victim}")"
 record "kill recovery: SIGKILL of ${victim} mid-book; book done $((SECONDS - t_killed)) s after the kill ($((SECONDS - t_kill)) s in all), completed exactly once, ${chunks2} chunks and ${seconds2} s as the uninterrupted book; the killed container restarted ${restarts} time(s)"
 
+record "load average at the end: $(load_average)"
 note "all checks passed"
 cat "${summary}"
