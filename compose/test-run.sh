@@ -1,13 +1,18 @@
 #!/bin/bash
 # The deployment, run for real on this machine: builds the images (compose/podman/build-images.sh), starts
 # docker-compose.yml + docker-compose.local.yml with podman (profile cpu), waits for health, then
-#   1. the main flow through ingest's published port: create a voice, upload the bundled minute of speech with its
-#      transcripts, wait for the features, train (few steps), synthesise a short book and download it;
+#   0. the secured edges (issue 18): ingest answers HTTPS only (curl --cacert with this run's throwaway CA), the
+#      registry refuses calls without its basic-auth login, the published Kafka listener takes only SCRAM-SHA-512
+#      over TLS (a right login gets the metadata, a wrong password and PLAINTEXT are refused);
+#   1. the main flow through ingest's published port (HTTPS): create a voice, upload the bundled minute of speech with
+#      its transcripts, wait for the features, train (few steps), synthesise a short book and download it;
 #   2. scales feature-worker to 3 and prints the consumer group's partition spread;
 #   3. scales synth-worker-cpu to 2, synthesises the book again and kills a synth container (SIGKILL) mid-book:
 #      the book must complete, once (one record in voxpipe.synthesis.completed), with the same length as before;
 #   4. tears everything down (containers, network, volumes).
 # Every step's time goes to the log ($VOXPIPE_TEST_RUN_DIR, default /var/tmp/voxpipe-test-run) and to a summary.
+# Secrets (registry, SCRAM and MinIO logins, API key) and the TLS directory (a CA made for the run, ingest's and the
+# broker's certificates) are fresh for every run and live in that directory, never in the repository.
 #
 #   compose/test-run.sh [--skip-build] [--keep] [--short]
 #     --skip-build  use the images already built
@@ -17,7 +22,7 @@
 #     --cluster     instead: the three KRaft brokers of the cluster profile (cluster.env) alone: start, all three
 #                   in the metadata, a topic with replication factor 3 and min ISR 2 created, tear down
 # Exit status: 0 passed, 1 a check failed, 3 skipped: a tool is missing (the reason is printed).
-# Needs root, podman (rootful), docker-compose (Debian's, talking to `podman system service`), curl and jq.
+# Needs root, podman (rootful), docker-compose (Debian's, talking to `podman system service`), curl, jq and openssl.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,8 +46,8 @@ done
 
 skip() { echo "test-run: SKIPPED: $*" >&2; exit 3; }
 [ "$(id -u)" = 0 ] || skip "needs root (rootful podman: the sandbox has no user namespaces for rootless)"
-for tool in podman docker-compose curl jq sha256sum; do
-  command -v "${tool}" > /dev/null || skip "${tool} is not installed (apt-get install podman docker-compose curl jq)"
+for tool in podman docker-compose curl jq sha256sum openssl; do
+  command -v "${tool}" > /dev/null || skip "${tool} is not installed (apt-get install podman docker-compose curl jq openssl)"
 done
 
 mkdir -p "${run_dir}"
@@ -52,6 +57,8 @@ exec > >(tee -a "${log}") 2>&1
 : > "${summary}"
 note() { echo "[$(date -u +%T)] $*"; }
 record() { note "RESULT $*"; echo "$*" >> "${summary}"; }
+# the machine is shared: every timing goes with the load average it was taken under (1, 5, 15 min)
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 fail() { note "FAILED: $*"; record "FAILED: $*"; exit 1; }
 
 # ------------------------------------------------------------------------------------------------ podman and compose
@@ -117,18 +124,55 @@ teardown() {
 
 # Secrets and ports: fresh for every run, never written to the repository.
 state="${run_dir}/deployment.env"
+tls_dir="${run_dir}/tls"
 if ${down_only}; then
   # shellcheck disable=SC1090
   [ -f "${state}" ] && set -a && . "${state}" && set +a
+  # compose interpolates the required variables even to tear down; any value will do for that
+  for required in VOXPIPE_REGISTRY_USER VOXPIPE_REGISTRY_PASSWORD KAFKA_CLIENT_USER KAFKA_CLIENT_PASSWORD \
+      MINIO_ROOT_USER MINIO_ROOT_PASSWORD GRAFANA_ADMIN_PASSWORD; do
+    [ -n "${!required:-}" ] || export "${required}=down"
+  done
+  export VOXPIPE_TLS_DIR="${VOXPIPE_TLS_DIR:-${tls_dir}}"
   start_podman_service
   teardown
   exit 0
 fi
-api_key="vxp_test_$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# A throwaway CA and the two server certificates VOXPIPE_TLS_DIR must hold (compose/README.md, "Security floor"):
+# ingest's (HTTPS on the API port) and the broker's (its SASL_SSL listener, key and chain in one PEM file). Both name
+# localhost and 127.0.0.1, where the ports are published. The CA's key is deleted once both are signed.
+make_tls_dir() {
+  rm -rf "${tls_dir}" && mkdir -p "${tls_dir}" && chmod 755 "${tls_dir}"
+  local extensions="${tls_dir}/server.ext"
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' > "${extensions}"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=voxpipe test-run CA $(date -u +%FT%TZ)" \
+    -keyout "${tls_dir}/ca-key.pem" -out "${tls_dir}/ca.pem" 2> /dev/null
+  local name
+  for name in ingest kafka; do
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "${tls_dir}/${name}-key.pem" \
+      -out "${tls_dir}/${name}.csr" 2> /dev/null # openssl 3 writes PKCS#8, which Kafka's PEM key store wants
+    openssl x509 -req -in "${tls_dir}/${name}.csr" -CA "${tls_dir}/ca.pem" -CAkey "${tls_dir}/ca-key.pem" \
+      -CAcreateserial -days 2 -extfile "${extensions}" -out "${tls_dir}/${name}-cert.pem" 2> /dev/null
+  done
+  cat "${tls_dir}/kafka-key.pem" "${tls_dir}/kafka-cert.pem" "${tls_dir}/ca.pem" > "${tls_dir}/kafka-key-and-cert.pem"
+  rm -f "${tls_dir}"/*.csr "${tls_dir}/ca-key.pem" "${tls_dir}/ca.srl" "${tls_dir}/kafka-key.pem" "${extensions}"
+  # each key readable by the one image user that needs it: ingest runs as uid 10001, this Kafka image as 10002
+  chmod 644 "${tls_dir}"/*-cert.pem "${tls_dir}/ca.pem"
+  chown 10001 "${tls_dir}/ingest-key.pem" && chmod 600 "${tls_dir}/ingest-key.pem"
+  chown 10002 "${tls_dir}/kafka-key-and-cert.pem" && chmod 600 "${tls_dir}/kafka-key-and-cert.pem"
+}
+make_tls_dir || fail "making the TLS directory ${tls_dir} with openssl"
+random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+api_key="vxp_test_$(random_hex 18)"
 {
   echo "MINIO_ROOT_USER=voxpipe-test"
-  echo "MINIO_ROOT_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  echo "GRAFANA_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  echo "MINIO_ROOT_PASSWORD=$(random_hex 24)"
+  echo "GRAFANA_ADMIN_PASSWORD=$(random_hex 12)"
+  echo "VOXPIPE_REGISTRY_USER=voxpipe-test"
+  echo "VOXPIPE_REGISTRY_PASSWORD=$(random_hex 24)"
+  echo "KAFKA_CLIENT_USER=voxpipe-test-client"
+  echo "KAFKA_CLIENT_PASSWORD=$(random_hex 24)"
+  echo "VOXPIPE_TLS_DIR=${tls_dir}"
   echo "VOXPIPE_INGEST_API_KEYS='$(printf '%s' "${api_key}" | sha256sum | cut -c1-64) test-run'"
   echo "INGEST_PORT=$(free_port 28080)"
   echo "KAFKA_EXTERNAL_PORT=$(free_port 29092)"
@@ -143,7 +187,8 @@ set -a
 # shellcheck disable=SC1090
 . "${state}"
 set +a
-api="http://127.0.0.1:${INGEST_PORT}"
+api="https://127.0.0.1:${INGEST_PORT}"
+tls_curl=(--cacert "${VOXPIPE_TLS_DIR}/ca.pem")
 
 # ------------------------------------------------------------------------------------------------ 0. images
 t0=${SECONDS}
@@ -180,14 +225,21 @@ t_start=${SECONDS}
 note "starting the deployment (project ${project}, ingest on ${api})"
 compose up -d --no-build || fail "compose up"
 
+# every container healthy, except the one-shot kafka-scram-users, which must have exited 0
+one_shot=' [^ ]*kafka-scram-users[^ ]* '
 healthy_all() {
   local states
-  states="$(podman ps -a --filter "label=com.docker.compose.project=${project}" --format '{{.Names}} {{.Status}}')"
-  echo "${states}" | grep -v -q -E '\(healthy\)' && return 1
+  states="$(podman ps -a --filter "label=com.docker.compose.project=${project}" --format ' {{.Names}} {{.Status}}')"
+  if echo "${states}" | grep -E "${one_shot}Exited \([1-9][0-9]*\)" > /dev/null; then
+    podman logs "$(echo "${states}" | grep -o -E 'voxpipe[^ ]*kafka-scram-users[^ ]*' | head -1)" 2>&1 | tail -20
+    fail "kafka-scram-users failed: the SCRAM user of the published Kafka listener was not created"
+  fi
+  echo "${states}" | grep -E "${one_shot}Exited \(0\)" > /dev/null || return 1
+  echo "${states}" | grep -v -E "${one_shot}" | grep -v -q -E '\(healthy\)' && return 1
   return 0
 }
 deadline=$((SECONDS + 600))
-until healthy_all && curl -fsS "${api}/health/ready" > /dev/null 2>&1; do
+until healthy_all && curl -fsS "${tls_curl[@]}" "${api}/health/ready" > /dev/null 2>&1; do
   if [ ${SECONDS} -gt ${deadline} ]; then
     podman ps -a --filter "label=com.docker.compose.project=${project}" --format '{{.Names}} {{.Status}}'
     fail "the deployment was not healthy within 600 s"
@@ -195,12 +247,62 @@ until healthy_all && curl -fsS "${api}/health/ready" > /dev/null 2>&1; do
   sleep 5
 done
 podman ps --filter "label=com.docker.compose.project=${project}" --format '{{.Names}} {{.Status}}'
-record "start-up (compose up to every container healthy and ingest ready): $((SECONDS - t_start)) s"
+record "start-up (compose up to every container healthy, the SCRAM user created and ingest ready): $((SECONDS - t_start)) s (load average $(load_average))"
+
+# ------------------------------------------------------------------------------------------------ secured edges
+t_edges=${SECONDS}
+# ingest: HTTPS with this run's CA; no plain HTTP answer on the same port; not trusted without the CA
+curl -fsS "${tls_curl[@]}" -o /dev/null "${api}/openapi.json" || fail "ingest over HTTPS (--cacert ${VOXPIPE_TLS_DIR}/ca.pem)"
+plain="$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:${INGEST_PORT}/health/ready" || true)"
+[ "${plain}" = 000 ] || fail "ingest answered plain HTTP with ${plain} on its published port"
+curl -fsS -m 10 -o /dev/null "${api}/health/ready" 2> /dev/null && fail "ingest's certificate was trusted without the run's CA"
+# the registry: 401 without its login and with a wrong password, 200 with the one the services use
+registry="http://127.0.0.1:${SCHEMA_REGISTRY_PORT}/apis/ccompat/v7/subjects"
+registry_code() { curl -s -m 10 -o /dev/null -w '%{http_code}' "$@" "${registry}" || true; }
+[ "$(registry_code)" = 401 ] || fail "the registry answered a call without credentials with $(registry_code), not 401"
+[ "$(registry_code -u "${VOXPIPE_REGISTRY_USER}:wrong-${VOXPIPE_REGISTRY_PASSWORD}")" = 401 ] || fail "the registry accepted a wrong password"
+[ "$(registry_code -u "${VOXPIPE_REGISTRY_USER}:${VOXPIPE_REGISTRY_PASSWORD}")" = 200 ] || fail "the registry refused the services' login"
+# Kafka: the published (EXTERNAL) listener from the host, as an outside client: kafka-probe in the Kafka image on the
+# host's network with client settings in KAFKA_PROBE_CONFIG (PEM trust store: the run's CA)
+kafka_client() { # NAME PROTOCOL [PASSWORD]: writes the client settings, prints their path
+  local file="${run_dir}/kafka-client-$1.properties"
+  { echo "security.protocol=$2"
+    echo "ssl.truststore.type=PEM"
+    echo "ssl.truststore.location=/tls/ca.pem"
+    if [ -n "${3:-}" ]; then
+      echo "sasl.mechanism=SCRAM-SHA-512"
+      echo "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"${KAFKA_CLIENT_USER}\" password=\"$3\";"
+    fi
+  } > "${file}"
+  chmod 600 "${file}"
+  echo "${file}"
+}
+external_probe() { # CLIENT-FILE: kafka-probe ready on the published listener
+  { podman run --rm --network host --user 0 --entrypoint kafka-probe -e KAFKA_PROBE_CONFIG=/probe/client.properties \
+      -v "${VOXPIPE_TLS_DIR}/ca.pem:/tls/ca.pem:ro" -v "$1:/probe/client.properties:ro" \
+      "localhost/voxpipe/kafka:${VOXPIPE_IMAGE_TAG:-0.1.0-SNAPSHOT}" ready "localhost:${KAFKA_EXTERNAL_PORT}" 2>&1 || true; } \
+    | grep -E '^(brokers|not ready)' | tail -1 || true
+}
+good="$(kafka_client scram SASL_SSL "${KAFKA_CLIENT_PASSWORD}")"
+answer=""
+for _ in 1 2 3 4 5 6; do # the credential reaches the broker through the metadata log: allow it a moment
+  answer="$(external_probe "${good}")"
+  [ "${answer}" = "brokers: 1" ] && break
+  sleep 5
+done
+[ "${answer}" = "brokers: 1" ] || fail "SCRAM-SHA-512 over TLS with the created user was refused on the published listener: ${answer}"
+wrong="$(external_probe "$(kafka_client wrong SASL_SSL "wrong-${KAFKA_CLIENT_PASSWORD}")")"
+case "${wrong}" in "brokers: "*) fail "the published listener accepted a wrong SCRAM password" ;; esac
+plain_kafka="$(external_probe "$(kafka_client plain PLAINTEXT)")"
+case "${plain_kafka}" in "brokers: "*) fail "the published listener answered a PLAINTEXT client" ;; esac
+note "Kafka EXTERNAL: right login: ${answer}; wrong password: ${wrong}; PLAINTEXT: ${plain_kafka}"
+rm -f "${run_dir}"/kafka-client-*.properties
+record "secured edges: ingest HTTPS only (plain HTTP no answer, untrusted without the run's CA); registry 401 without or with a wrong login, 200 with the services' one; Kafka's published listener SCRAM-SHA-512 over TLS (wrong password and PLAINTEXT refused): $((SECONDS - t_edges)) s"
 
 # ------------------------------------------------------------------------------------------------ 2. main flow
 call() { # METHOD PATH [curl args...]: prints the body, fails on a non-2xx answer
   local method="$1" path="$2"; shift 2
-  curl -sS --fail-with-body -X "${method}" -H "Authorization: Bearer ${api_key}" \
+  curl -sS --fail-with-body "${tls_curl[@]}" -X "${method}" -H "Authorization: Bearer ${api_key}" \
     -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" "$@" "${api}${path}"
 }
 wait_json() { # PATH JQ-CONDITION TIMEOUT-S WHAT: polls until the condition holds, prints the last body
@@ -264,7 +366,7 @@ call GET "/v1/synthesis/${request}/audio" -o "${run_dir}/book.wav"
 book_seconds="$(echo "${done_json}" | jq -r .result.durationSeconds)"
 book_chunks="$(echo "${done_json}" | jq -r .result.chunkCount)"
 record "book (${#book} characters, ${book_chunks} chunks, ${book_seconds} s of audio): $((SECONDS - t_book)) s; $(stat -c %s "${run_dir}/book.wav") bytes of WAV"
-record "main flow (voice, uploads, features, training, book): $((SECONDS - t_flow)) s"
+record "main flow (voice, uploads, features, training, book): $((SECONDS - t_flow)) s (load average $(load_average))"
 
 # ------------------------------------------------------------------------------------------------ dashboard metrics
 # Every voxpipe_* name the Grafana dashboard queries must be among the names Prometheus scraped from the running
@@ -354,5 +456,6 @@ note "the interrupted book: ${chunks2} chunks, ${seconds2} s; records in voxpipe
 restarts="$(podman inspect --format '{{.RestartCount}}' "${victim}")"
 record "kill recovery: SIGKILL of ${victim} mid-book; book done $((SECONDS - t_killed)) s after the kill ($((SECONDS - t_kill)) s in all), completed exactly once, ${chunks2} chunks and ${seconds2} s as the uninterrupted book; the killed container restarted ${restarts} time(s)"
 
+record "load average at the end: $(load_average)"
 note "all checks passed"
 cat "${summary}"

@@ -158,7 +158,7 @@ done_step
 step "image localhost/voxpipe/kafka:${tag}"
 kctx="${infra_ctx}/kafka" && mkdir -p "${kctx}/probe"
 mv "${infra_ctx}/kafka-libs" "${kctx}/kafka-libs"
-cp "${here}"/kafka/{Containerfile,kafka-entrypoint.sh,kafka-broker-api-versions.sh,kafka-probe.sh,logback.xml} "${kctx}/"
+cp "${here}"/kafka/{Containerfile,kafka-entrypoint.sh,kafka-broker-api-versions.sh,kafka-configs.sh,kafka-probe.sh,logback.xml} "${kctx}/"
 "${JAVA_HOME}/bin/javac" --release 21 -d "${kctx}/probe" -cp "${kctx}/kafka-libs/*" "${here}/kafka/KafkaProbe.java"
 podman build --format docker --layers -q -t "localhost/voxpipe/kafka:${tag}" "${kctx}" > /dev/null
 done_step
@@ -173,7 +173,7 @@ done_step
 step "image localhost/voxpipe/registry:${tag}"
 rctx="${infra_ctx}/registry" && mkdir -p "${rctx}/apicurio"
 tar xzf "${infra_ctx}"/registry-libs/apicurio-registry-app-*-all.tar.gz -C "${rctx}/apicurio"
-cp "${here}/registry/Containerfile" "${rctx}/"
+cp "${here}"/registry/{Containerfile,confluent-run.sh} "${rctx}/"
 podman build --format docker --layers -q -t "localhost/voxpipe/registry:${tag}" "${rctx}" > /dev/null
 done_step
 

@@ -23,19 +23,29 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *                            exits 0 once every partition has RF replicas in sync
  *   count  BOOTSTRAP TOPIC TEXT
  *                            how many committed records of TOPIC carry TEXT (an id) in their key or value bytes
+ * KAFKA_PROBE_CONFIG names a properties file of client settings added to every client (security.protocol, SASL and
+ * TLS settings: compose/test-run.sh logs in to the published SASL_SSL listener with it).
  */
 public final class KafkaProbe {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) usage();
-        Properties props = new Properties();
+        Properties props = clientConfig();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "6000");
         try (Admin admin = Admin.create(props)) {
             switch (args[0]) {
                 case "ready" -> {
-                    int brokers = admin.describeCluster().nodes().get(8, TimeUnit.SECONDS).size();
+                    int brokers;
+                    try {
+                        brokers = admin.describeCluster().nodes().get(8, TimeUnit.SECONDS).size();
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        // one line with the reason (refused login, TLS failure, timeout), not a stack trace
+                        System.out.println("not ready: " + (e.getCause() != null ? e.getCause() : e));
+                        System.exit(1);
+                        return;
+                    }
                     System.out.println("brokers: " + brokers);
                     System.exit(brokers > 0 ? 0 : 1);
                 }
@@ -79,8 +89,8 @@ public final class KafkaProbe {
     }
 
     /** Reads TOPIC from the start to its end offsets, committed records only (the pipeline writes in transactions). */
-    private static long count(String bootstrap, String topic, String text) {
-        Properties props = new Properties();
+    private static long count(String bootstrap, String topic, String text) throws java.io.IOException {
+        Properties props = clientConfig();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -101,6 +111,17 @@ public final class KafkaProbe {
             }
         }
         return found;
+    }
+
+    private static Properties clientConfig() throws java.io.IOException {
+        Properties props = new Properties();
+        String file = System.getenv("KAFKA_PROBE_CONFIG");
+        if (file != null && !file.isBlank()) {
+            try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+                props.load(in);
+            }
+        }
+        return props;
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

@@ -109,12 +109,30 @@ class ComposeHardeningTest {
         assertEquals(1, kafkaProblems(services(template.formatted("PLAINTEXT", ""))).size());
     }
 
+    @Test
+    void everyEnabledSaslMechanismHasAJaasEntryUnderTheKeyTheImageMakes() {
+        String template = """
+                services:
+                  kafka:
+                    image: apache/kafka
+                    environment:
+                      KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS: SCRAM-SHA-512
+                      %s: org.apache.kafka.common.security.scram.ScramLoginModule required;
+                """;
+        assertEquals(List.of(), jaasProblems(services(template.formatted("KAFKA_LISTENER_NAME_EXTERNAL_SCRAM___SHA___512_SASL_JAAS_CONFIG"))));
+        // "__" is "_" to the image: listener.name.external.scram_sha_512.sasl.jaas.config, a key Kafka ignores; the broker
+        // then stops at start ("Could not find a 'KafkaServer' or 'external.KafkaServer' entry in the JAAS configuration"),
+        // as the local Kafka image did when started with it
+        assertEquals(1, jaasProblems(services(template.formatted("KAFKA_LISTENER_NAME_EXTERNAL_SCRAM__SHA__512_SASL_JAAS_CONFIG"))).size());
+    }
+
     // ---------------------------------------------------------------------------------------------- checks
 
     static List<String> problems(String compose) {
         Map<String, Map<String, Object>> services = services(compose);
         List<String> problems = new ArrayList<>();
         problems.addAll(kafkaProblems(services));
+        problems.addAll(jaasProblems(services));
         problems.addAll(secretProblems(services));
         problems.addAll(registryProblems(services));
         problems.addAll(ingestProblems(services));
@@ -157,6 +175,41 @@ class ComposeHardeningTest {
             }
         });
         return problems;
+    }
+
+    /**
+     * Every SASL mechanism a listener enables needs a JAAS entry, or the broker stops at start: here the per-listener
+     * property listener.name.L.MECHANISM.sasl.jaas.config, spelt as the Kafka images map KAFKA_* variables to
+     * properties ("___" is "-", "__" is "_", "_" is "."), unless KAFKA_OPTS names a JAAS file.
+     */
+    static List<String> jaasProblems(Map<String, Map<String, Object>> services) {
+        List<String> problems = new ArrayList<>();
+        Pattern enabled = Pattern.compile("KAFKA_LISTENER_NAME_([A-Z0-9]+)_SASL_ENABLED_MECHANISMS");
+        services.forEach((name, service) -> {
+            Map<String, String> env = environment(service);
+            if (env.getOrDefault("KAFKA_OPTS", "").contains("java.security.auth.login.config")) return;
+            Set<String> properties = new java.util.HashSet<>();
+            env.keySet().stream().filter(k -> k.startsWith("KAFKA_")).map(ComposeHardeningTest::imageProperty).forEach(properties::add);
+            env.forEach((key, value) -> {
+                Matcher m = enabled.matcher(key);
+                if (!m.matches()) return;
+                for (String mechanism : value.split(",")) {
+                    String wanted = "listener.name." + m.group(1).toLowerCase(Locale.ROOT) + "."
+                            + mechanism.strip().toLowerCase(Locale.ROOT) + ".sasl.jaas.config";
+                    if (!properties.contains(wanted)) {
+                        problems.add(name + ": no JAAS entry " + wanted + " for the enabled mechanism " + mechanism.strip()
+                                + " (KAFKA_ variables: \"___\" is \"-\", \"__\" is \"_\"); the broker would not start");
+                    }
+                }
+            });
+        });
+        return problems;
+    }
+
+    /** The server property a KAFKA_* variable becomes in the apache/kafka image (and podman/kafka's entrypoint). */
+    static String imageProperty(String variable) {
+        return variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT)
+                .replace("___", "-").replace("__", "\u0000").replace("_", ".").replace("\u0000", "_");
     }
 
     /** Secrets: required variables only, never written into the file, never defaulted, never empty when unset. */

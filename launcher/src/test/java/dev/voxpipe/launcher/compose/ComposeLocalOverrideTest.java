@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +50,38 @@ class ComposeLocalOverrideTest {
             if (k.matches() && !ALLOWED.contains(k.group(1))) problems.add(service + "." + k.group(1));
         }
         assertEquals(List.of(), problems, "docker-compose.local.yml may set only " + ALLOWED + " per service");
+    }
+
+    /**
+     * Since the override may not change a command, the local images must offer every program the production commands
+     * and health checks call by path in the images they replace: Kafka's scripts under /opt/kafka/bin (the broker's
+     * health check, kafka-scram-users) and the Confluent image's /etc/confluent/docker/run, which the registry's
+     * command execs after writing its basic-auth files. And the local registry's health check logs in, as production's.
+     */
+    @Test
+    void theLocalImagesProvideWhatTheProductionCommandsCall() {
+        String production = Deployment.read(DEPLOYMENT.composeFile);
+        List<String> missing = new ArrayList<>();
+        Map<String, Path> imageDirs = Map.of("/opt/kafka/bin/", DEPLOYMENT.composeDir.resolve("podman/kafka"),
+                "/etc/confluent/docker/", DEPLOYMENT.composeDir.resolve("podman/registry"));
+        Matcher called = Pattern.compile("(/opt/kafka/bin/[A-Za-z0-9_.-]+|/etc/confluent/docker/[A-Za-z0-9_.-]+)").matcher(production);
+        Set<String> paths = new java.util.TreeSet<>();
+        while (called.find()) paths.add(called.group(1));
+        assertTrue(paths.contains("/etc/confluent/docker/run") && paths.stream().anyMatch(p -> p.endsWith("kafka-configs.sh")),
+                "expected the registry's and kafka-scram-users' commands among " + paths);
+        for (String path : paths) {
+            Path dir = imageDirs.entrySet().stream().filter(e -> path.startsWith(e.getKey())).findFirst().orElseThrow().getValue();
+            String containerfile = Deployment.read(dir.resolve("Containerfile"));
+            Matcher copy = Pattern.compile("(?m)^COPY (?:--chmod=0755 )?(\\S+) " + Pattern.quote(path) + "\\s*$").matcher(containerfile);
+            if (!copy.find()) missing.add(path + " (no COPY to it in " + DEPLOYMENT.root.relativize(dir.resolve("Containerfile")) + ")");
+            else if (!java.nio.file.Files.isRegularFile(dir.resolve(copy.group(1)))) missing.add(path + " (" + copy.group(1) + " is missing)");
+        }
+        assertEquals(List.of(), missing, "programs the production commands call that the local images lack");
+        String override = Deployment.read(DEPLOYMENT.composeDir.resolve("docker-compose.local.yml"));
+        Matcher registryCheck = Pattern.compile("(?s)\n  schema-registry:\n.*?\n      test: ([^\n]*)").matcher(override);
+        assertTrue(registryCheck.find(), "the override sets the local registry's health check");
+        assertTrue(registryCheck.group(1).contains("-u \\\"$$REGISTRY_USER:$$REGISTRY_PASSWORD\\\""),
+                "the local registry's health check must log in as production's does: " + registryCheck.group(1));
     }
 
     @Test
