@@ -60,6 +60,7 @@ public final class RecoveryBench {
     private final List<String> voices = new ArrayList<>();
     private final Map<String, String> references = new LinkedHashMap<>(); // voiceId -> an upload id for zero-shot books
     private int serial; // makes each upload's bytes and each book's text its own
+    private java.time.LocalTime killedAt;
 
     private RecoveryBench(Path dir, LocalStack stack, LocalPipeline pipeline) {
         this.dir = dir;
@@ -162,9 +163,58 @@ public final class RecoveryBench {
     /** kill -9 and start the successor at once; the clock starts at the kill. */
     private long killAndRestart(String slot) throws Exception {
         long t0 = System.nanoTime();
+        killedAt = java.time.LocalTime.now();
         workers.get(slot).kill();
         startWorker(slot);
         return t0;
+    }
+
+    /**
+     * Where the successor's time went, from its log (HH:mm:ss.SSS stamps): the JVM and the app up to joining the group
+     * (CREATED -> REBALANCING), the group's rebalance up to the wiped tasks (TaskCorruptedException: the join, which
+     * waits for the dead member's session unless static membership lets the successor take its place), and the
+     * restore up to RUNNING.
+     */
+    private String phases(String slot) {
+        try {
+            List<String> lines = Files.readAllLines(workers.get(slot).log());
+            java.time.LocalTime created = stamp(lines, "CREATED -> REBALANCING");
+            java.time.LocalTime corrupted = stamp(lines, "are corrupted. Will close");
+            java.time.LocalTime running = stamp(lines, "REBALANCING -> RUNNING");
+            return String.format(Locale.ROOT, "start %.1f s, join %s, restore %s", since(killedAt, created),
+                    corrupted == null ? "-" : String.format(Locale.ROOT, "%.1f s", since(created, corrupted)),
+                    String.format(Locale.ROOT, "%.1f s", since(corrupted == null ? created : corrupted, running)));
+        } catch (IOException | RuntimeException e) {
+            return "phases unknown: " + e;
+        }
+    }
+
+    /**
+     * The restarted broker's time, from its log: JVM start and log recovery up to the controller's activation, then
+     * the activation up to "Kafka Server started" (the broker registered and unfenced: a new incarnation is refused
+     * until the previous one's broker session has run out).
+     */
+    private String brokerPhases() {
+        try {
+            List<String> lines = Files.readAllLines(stack.dataDir().resolve("kafka/broker.log"));
+            List<String> after = lines.stream().filter(l -> l.length() > 12 && l.charAt(2) == ':' && !java.time.LocalTime.parse(l.substring(0, 12))
+                    .isBefore(killedAt)).toList();
+            java.time.LocalTime activated = stamp(after, "Performing controller activation");
+            java.time.LocalTime started = stamp(after, "Kafka Server started");
+            return String.format(Locale.ROOT, "to controller activation %.1f s, then registered and started %.1f s", since(killedAt, activated),
+                    since(activated, started));
+        } catch (IOException | RuntimeException e) {
+            return "phases unknown: " + e;
+        }
+    }
+
+    private static java.time.LocalTime stamp(List<String> lines, String marker) {
+        return lines.stream().filter(l -> l.contains(marker) && l.length() > 12).findFirst()
+                .map(l -> java.time.LocalTime.parse(l.substring(0, 12))).orElse(null);
+    }
+
+    private static double since(java.time.LocalTime from, java.time.LocalTime to) {
+        return from == null || to == null ? Double.NaN : java.time.Duration.between(from, to).toMillis() / 1000.0;
     }
 
     private int corruptions() throws IOException {
@@ -239,7 +289,10 @@ public final class RecoveryBench {
         awaitReady("feature");
         double ready = seconds(t0);
         awaitUpload(voices.get(0), uploadId);
-        return new Sample("feature worker kill -9 → upload PROCESSED", round, ready, seconds(t0));
+        double done = seconds(t0);
+        System.out.printf(Locale.ROOT, "round %d: feature worker ready %.1f s after its kill (%s), upload processed at %.1f s (load %s)%n",
+                round, ready, phases("feature"), done, load());
+        return new Sample("feature worker kill -9 → upload PROCESSED", round, ready, done);
     }
 
     private Sample steadyBook(int round) throws Exception {
@@ -254,11 +307,15 @@ public final class RecoveryBench {
         awaitReady("audiobook");
         double ready = seconds(t0);
         awaitBook(requestId);
-        return new Sample("audiobook app kill -9 → book SUCCEEDED", round, ready, seconds(t0));
+        double done = seconds(t0);
+        System.out.printf(Locale.ROOT, "round %d: audiobook app ready %.1f s after its kill (%s), book succeeded at %.1f s (load %s)%n",
+                round, ready, phases("audiobook"), done, load());
+        return new Sample("audiobook app kill -9 → book SUCCEEDED", round, ready, done);
     }
 
     private List<Sample> killBroker(int round) throws Exception {
         long t0 = System.nanoTime();
+        killedAt = java.time.LocalTime.now();
         stack.killBroker();
         double[] brokerUp = {Double.NaN};
         Thread restart = new Thread(() -> {
@@ -289,8 +346,9 @@ public final class RecoveryBench {
         long t1 = System.nanoTime();
         awaitUpload(voices.get(0), upload());
         double processed = seconds(t0);
-        System.out.printf(Locale.ROOT, "round %d: broker answering %.1f s after its kill, first write accepted at %.1f s (%d refused), "
-                + "upload processed at %.1f s (its own %.1f s)%n", round, brokerUp[0], accepted, refused, processed, seconds(t1));
+        System.out.printf(Locale.ROOT, "round %d: broker answering %.1f s after its kill (%s), first write accepted at %.1f s (%d refused), "
+                + "upload processed at %.1f s (its own %.1f s; load %s)%n", round, brokerUp[0], brokerPhases(), accepted, refused, processed,
+                seconds(t1), load());
         awaitReady("feature");
         awaitReady("audiobook");
         return List.of(new Sample("broker kill -9 → first write accepted", round, brokerUp[0], accepted),
