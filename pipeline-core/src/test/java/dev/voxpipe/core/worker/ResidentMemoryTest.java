@@ -28,8 +28,11 @@ class ResidentMemoryTest {
     @Test
     void readsThisProcessOnLinux() {
         assumeTrue(ResidentMemory.available(), "no /proc/self/status on this OS");
-        long rss = new ResidentMemory.Trend().sample();
+        long rss = ResidentMemory.bytes().orElseThrow();
         assertTrue(rss > 8 * MIB && rss < Runtime.getRuntime().maxMemory() + 4096 * MIB, "a JVM's RSS, not " + rss);
+        ResidentMemory.Trend trend = new ResidentMemory.Trend();
+        trend.sample();
+        assertEquals(1, trend.samples().size());
     }
 
     private static ResidentMemory.Trend trend(long... mib) {
