@@ -15,6 +15,7 @@ if [ -n "${TORCH_THREADS:-}" ]; then
   threads+=(-Dai.djl.pytorch.num_threads="$TORCH_THREADS")
 fi
 [ -n "${TORCH_INTEROP_THREADS:-}" ] && threads+=(-Dai.djl.pytorch.num_interop_threads="$TORCH_INTEROP_THREADS")
+# shellcheck disable=SC2086 # the options are words on purpose
 exec "$JAVA_HOME/bin/java" ${SYNTH_JAVA_OPTS:--Xmx2g} -Dai.djl.offline=true "${threads[@]}" \
   -Dlogback.configurationFile=voice-model/src/test/resources/logback-test.xml \
   -cp "synth-worker/target/classes:synth-worker/target/test-classes:$(cat synth-worker/target/cp.txt)" \
