@@ -103,6 +103,12 @@ final class ChildJvm implements AutoCloseable {
         return logFile;
     }
 
+    /** SIGKILL, as a crash: no shutdown hook, nothing flushed. Returns once the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        close();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -149,8 +149,13 @@ final class KafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        // On a busy 2-core machine a heartbeat can be late; a fenced single broker refuses all writes.
-        p.put("broker.session.timeout.ms", "30000");
+        // On a busy 2-core machine a heartbeat can be late, and a fenced single broker refuses all writes: hence a session
+        // longer than Kafka's 9 s, with heartbeats every second. But a broker restarted after a crash cannot register
+        // until its previous incarnation's session has run out (the controller, active again, gives the old one a full
+        // session), so the session is also how long a crashed broker stays away: 30 s had it refuse writes for 36 s
+        // after kill -9 (bench/recovery). VOXPIPE_KAFKA_BROKER_SESSION_TIMEOUT_MS overrides.
+        p.put("broker.session.timeout.ms", setting("voxpipe.kafka.broker-session-timeout-ms", "15000"));
+        p.put("broker.heartbeat.interval.ms", "1000");
         p.put("message.max.bytes", Integer.toString(17 * 1024 * 1024));
         p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         p.put("num.network.threads", "2");
@@ -158,6 +163,12 @@ final class KafkaBroker implements AutoCloseable {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(out, "written by the VoxPipe local stack; edits are overwritten at start");
         }
+    }
+
+    private static String setting(String key, String defaultValue) {
+        String value = System.getProperty(key);
+        if (value == null) value = System.getenv(LocalStackConfig.envName(key));
+        return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
     /** Waits until the broker answers a metadata request, or its process dies. */

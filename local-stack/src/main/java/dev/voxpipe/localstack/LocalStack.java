@@ -18,20 +18,26 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
-    private final KafkaBroker kafka;
+    private volatile KafkaBroker kafka;
     private final ApicurioRegistry registry;
     private final Path dataDir;
     private final Duration startupTime;
+    private final int kafkaPort;
+    private final int controllerPort;
+    private final Duration startTimeout;
 
     private final SelfSignedCert brokerCert;
 
     private LocalStack(KafkaBroker kafka, ApicurioRegistry registry, Path dataDir, Duration startupTime,
-                       SelfSignedCert brokerCert) {
+                       SelfSignedCert brokerCert, int kafkaPort, int controllerPort, Duration startTimeout) {
         this.kafka = kafka;
         this.registry = registry;
         this.dataDir = dataDir;
         this.startupTime = startupTime;
         this.brokerCert = brokerCert;
+        this.kafkaPort = kafkaPort;
+        this.controllerPort = controllerPort;
+        this.startTimeout = startTimeout;
     }
 
     public static LocalStack start(LocalStackConfig config) throws IOException, InterruptedException {
@@ -69,7 +75,8 @@ public final class LocalStack implements AutoCloseable {
             kafka.awaitReady(config.startTimeout());
             ApicurioRegistry registry = registryFuture.join();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            LocalStack stack = new LocalStack(kafka, registry, dataDir, took, brokerCert);
+            LocalStack stack = new LocalStack(kafka, registry, dataDir, took, brokerCert, kafkaPort, controllerPort,
+                    config.startTimeout());
             log.info("local stack ready in {} ms: kafka {} registry {} data {}", took.toMillis(),
                     stack.bootstrapServers(), stack.registryUrl(), dataDir);
             return stack;
@@ -225,6 +232,32 @@ public final class LocalStack implements AutoCloseable {
         long registryKib = registry.process().residentKib();
         if (kafkaKib < 0 || registryKib < 0) return -1;
         return (kafkaKib + registryKib) / 1024;
+    }
+
+    /**
+     * A broker crash (for the recovery bench and fault tests): SIGKILL, so no controlled shutdown and nothing flushed;
+     * the log directory is left as the crash left it.
+     */
+    public synchronized void killBroker() throws InterruptedException {
+        kafka.process().kill();
+        log.info("broker killed (SIGKILL)");
+    }
+
+    /**
+     * Starts the broker again on the same ports and log directory after {@link #killBroker()}; returns once it answers
+     * a metadata request (its log recovered, its controller elected).
+     */
+    public synchronized void restartBroker() throws IOException, InterruptedException {
+        if (kafka.process().isAlive()) throw new IllegalStateException("the broker is still running");
+        KafkaBroker restarted = KafkaBroker.start(dataDir, kafkaPort, controllerPort, kafka.sasl());   // the same listeners
+        try {
+            restarted.awaitReady(startTimeout);
+        } catch (RuntimeException | InterruptedException e) {
+            restarted.close();
+            throw e;
+        }
+        kafka = restarted;
+        log.info("broker restarted: {}", bootstrapServers());
     }
 
     public String describe() {

@@ -73,6 +73,27 @@ class WorkerSkeletonTest {
         assertThrows(IllegalArgumentException.class, () -> StreamsSettings.base(config, " ", "/tmp"));
     }
 
+    @Test
+    void staticMembershipIsOptInAndNamesTheInstance() {
+        String key = StreamsConfig.mainConsumerPrefix("group.instance.id");
+        assertFalse(StreamsSettings.base(BASE, "app", "/tmp").containsKey(key), "off by default: two instances on one host must not fence each other");
+        VoxConfig on = BASE.with(StreamsSettings.STATIC_MEMBERSHIP, "true");
+        assertEquals("feature-7", StreamsSettings.base(on.with(StreamsSettings.INSTANCE_ID, "feature-7"), "app", "/tmp").get(key));
+        // without a name of its own, the host's (a container's or pod's name, stable across its restarts)
+        Object hostNamed = StreamsSettings.exactlyOnce(on, "app", "/tmp", 1, 100).get(key);
+        assertTrue(hostNamed instanceof String h && !h.isBlank(), String.valueOf(hostNamed));
+        assertThrows(IllegalArgumentException.class, () -> StreamsSettings.base(BASE.with(StreamsSettings.STATIC_MEMBERSHIP, "maybe"), "app", "/tmp"));
+    }
+
+    @Test
+    void standbyReplicasAreASetting() {
+        assertEquals(0, StreamsSettings.exactlyOnce(BASE, "app", "/tmp", 1, 100).get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG));
+        assertEquals(1, StreamsSettings.exactlyOnce(BASE.with(StreamsSettings.STANDBY_REPLICAS, "1"), "app", "/tmp", 1, 100)
+                .get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG));
+        assertThrows(IllegalArgumentException.class,
+                () -> StreamsSettings.exactlyOnce(BASE.with(StreamsSettings.STANDBY_REPLICAS, "-1"), "app", "/tmp", 1, 100));
+    }
+
     /** A poll loop that polls until closed, recording when it ran and stopped. */
     private static final class FakeLoop implements PollLoop {
         final CountDownLatch started = new CountDownLatch(1);

@@ -1,0 +1,91 @@
+package dev.voxpipe.synth.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.voxpipe.core.worker.ResidentMemory;
+import dev.voxpipe.model.VoiceModelRuntime;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 22's native-memory soak, short enough for the suite: repeated rounds of synthesis through the synth worker's
+ * own stages on the shipped base (2 voices, 2 chunks of about 60 characters each, the default render slice of 2);
+ * after a warm-up that reaches every shape, the process's resident memory (VmRSS, libtorch included) must not grow by
+ * more than {@link #BOUND} over {@link #ROUNDS} rounds. Not timed: it counts bytes, however slow the machine.
+ * The second test runs the same rounds with a deliberate native leak of {@link #LEAK_PER_ROUND} a round and requires
+ * the same check to catch it, so the soak is known to be able to fail. {@code bench/synth-memory/soak.sh} is the long
+ * form (minutes to hours, figures in the README).
+ */
+class SynthNativeMemorySoakIT {
+
+    static final int WARM_UP = 3;
+    static final int ROUNDS = 11;
+    static final int WINDOW = 3;
+    /**
+     * Above the allocator's noise once warm (on this machine medians of a few rounds moved by 6-21 MiB, single rounds
+     * by up to 50 MiB), below what a leak of 4 MiB a round leaves over the 8 rounds between the two windows.
+     */
+    static final long BOUND = 32L << 20;
+    /**
+     * Above glibc's largest mmap threshold (32 MiB), so each leaked array is newly mapped: a smaller one can be served
+     * from memory the earlier rounds freed, and then the leak does not show in RSS until that pool is used up.
+     */
+    static final long LEAK_PER_ROUND = 40L << 20;
+
+    static VoiceModelRuntime runtime;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void loadBase() {
+        assumeTrue(ResidentMemory.available(), "no /proc/self/status on this OS: resident memory cannot be measured, soak skipped");
+        runtime = VoiceModelRuntime.loadBase();
+    }
+
+    @AfterAll
+    static void close() {
+        if (runtime != null) runtime.close();
+    }
+
+    @Test
+    void residentMemoryStaysFlatOverRepeatedSynthesis() throws Exception {
+        ResidentMemory.Trend trend = soak(null);
+        long growth = trend.growth(WINDOW);
+        System.out.printf("synthesis soak: RSS after each round %s, growth %d KiB (bound %d MiB)%n", trend.describeMiB(),
+                growth >> 10, BOUND >> 20);
+        assertTrue(growth < BOUND, "resident memory grew by " + (growth >> 20) + " MiB over " + ROUNDS
+                + " rounds of synthesis (bound " + (BOUND >> 20) + " MiB): " + trend.describeMiB());
+    }
+
+    @Test
+    void theSoakCatchesANativeLeak() throws Exception {
+        try (NDManager leaked = NDManager.newBaseManager()) {
+            ResidentMemory.Trend trend = soak(leaked);
+            long growth = trend.growth(WINDOW);
+            System.out.printf("synthesis soak with a %d MiB leak a round: RSS %s, growth %d MiB%n", LEAK_PER_ROUND >> 20,
+                    trend.describeMiB(), growth >> 20);
+            assertTrue(growth >= BOUND, "a leak of " + (LEAK_PER_ROUND >> 20) + " MiB a round went unseen: growth "
+                    + (growth >> 20) + " MiB, " + trend.describeMiB());
+        }
+    }
+
+    /** Warm-up rounds, then {@link #ROUNDS} rounds with an RSS sample after each; {@code leakInto}: keep native arrays there. */
+    private ResidentMemory.Trend soak(NDManager leakInto) throws Exception {
+        SynthRounds rounds = SynthRounds.create(runtime, dir, 2, 2, 64L << 20, 2, 60);
+        int round = 0;
+        while (round < WARM_UP) rounds.round(++round);
+        ResidentMemory.Trend trend = new ResidentMemory.Trend();
+        for (int i = 0; i < ROUNDS; i++) {
+            rounds.round(++round);
+            if (leakInto != null) leakInto.ones(new ai.djl.ndarray.types.Shape(LEAK_PER_ROUND / Float.BYTES)); // written, so resident
+            trend.sample();
+        }
+        return trend;
+    }
+}
