@@ -29,10 +29,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * transcripts. Needs Debian's Asterisk sounds (asterisk-core-sounds-en-g722), ffmpeg and pocketsphinx: without
  * them it is reported as skipped. The 8-minute measurement is bench/label. Its tests run two at a time (they share
  * only the upload, read-only; each recogniser and aligner run works in a temporary directory of its own): the class
- * was a quarter of the fast suite's time.
+ * was a quarter of the fast suite's time, and runs under failsafe since: it drives pocketsphinx on a minute of audio.
  */
 @Execution(ExecutionMode.CONCURRENT)
-class LongUploadLabellingTest {
+class LongUploadLabellingIT {
     private static LongUpload upload;
     private static String plainTranscript;
     private static final UploadPreprocessor PREPROCESSOR = new UploadPreprocessor(PreprocessSettings.defaults(), LabelSettings.defaults());
