@@ -3,6 +3,8 @@ package dev.voxpipe.model;
 import dev.voxpipe.dsp.PitchTracker;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,21 +15,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PitchControlTest {
     private static final String SENTENCE = "Welcome to the voice pipeline, where every stage runs on its own.";
 
+    /**
+     * The mean of the tracked log-F0 and its spread as the median absolute deviation: a handful of frames the tracker
+     * reads an octave off would dominate a standard deviation (with the smoothed contour, three such frames in 212
+     * made a quarter of the range measure 0.079 against 0.099, where the median deviation says 0.014 against 0.055).
+     */
     private static double[] meanAndSpreadOfLogF0(float[] audio) {
         float[] f0 = PitchTracker.defaults().f0(audio, Spectral.SAMPLE_RATE, Spectral.HOP);
-        double sum = 0;
-        double sq = 0;
-        int n = 0;
+        List<Double> logs = new ArrayList<>();
         for (float f : f0) {
-            if (f > 0) {
-                sum += Math.log(f);
-                sq += Math.log(f) * Math.log(f);
-                n++;
-            }
+            if (f > 0) logs.add(Math.log(f));
         }
-        assertTrue(n > 20, "the sentence is voiced");
-        double mean = sum / n;
-        return new double[]{mean, Math.sqrt(Math.max(0, sq / n - mean * mean))};
+        assertTrue(logs.size() > 20, "the sentence is voiced");
+        double mean = logs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double median = median(logs);
+        return new double[]{mean, median(logs.stream().map(x -> Math.abs(x - median)).toList())};
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     @Test
