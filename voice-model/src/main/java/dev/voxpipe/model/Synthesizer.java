@@ -109,8 +109,90 @@ final class Synthesizer {
             // a voice whose prosody predictor was fine-tuned speaks at its own pitch; others are moved to their range
             boolean adapted = voice != null && voice.overrides().containsKey("var.out.w");
             PitchModel.F0Stats level = base.config().prosody() && !adapted && VoicePitch.hasPitchModel() ? VoicePitch.pitchRange(voice) : null;
-            return acoustic(m, w, embedding, tokens, scale / speed, true, level, pitch);
+            Acoustic a = acoustic(m, w, embedding, tokens, scale / speed, true, level, pitch);
+            if (voice != null && voice.overrides().containsKey(MEL_BIAS)) {
+                float[] bias = voice.overrides().get(MEL_BIAS).data();
+                for (float[][] mel : a.mels()) subtractOnSpeech(mel, bias);
+            }
+            return a;
         }
+    }
+
+    /** A voice's long-term spectral bias per mel bin (log units), measured on its own clips at the end of a fine-tune. */
+    static final String MEL_BIAS = "voice.melBias";
+
+    /** Frames within this many log units (natural log of power: 40 dB) of an utterance's loudest frame count as speech. */
+    private static final double SPEECH_RANGE = 40 * Math.log(10) / 10;
+
+    private static boolean[] speechFrames(float[][] mel) {
+        double[] level = new double[mel.length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < mel.length; t++) {
+            double sum = 0;
+            for (float v : mel[t]) sum += v;
+            level[t] = sum / mel[t].length;
+            max = Math.max(max, level[t]);
+        }
+        boolean[] speech = new boolean[mel.length];
+        for (int t = 0; t < mel.length; t++) speech[t] = level[t] > max - SPEECH_RANGE;
+        return speech;
+    }
+
+    static void subtractOnSpeech(float[][] mel, float[] bias) {
+        boolean[] speech = speechFrames(mel);
+        for (int t = 0; t < mel.length; t++) {
+            if (!speech[t]) continue;
+            for (int b = 0; b < mel[t].length && b < bias.length; b++) mel[t][b] -= bias[b];
+        }
+    }
+
+    private static double[] speechMean(float[][] mel) {
+        boolean[] speech = speechFrames(mel);
+        double[] mean = new double[mel[0].length];
+        int n = 0;
+        for (int t = 0; t < mel.length; t++) {
+            if (!speech[t]) continue;
+            for (int b = 0; b < mean.length; b++) mean[b] += mel[t][b];
+            n++;
+        }
+        for (int b = 0; b < mean.length; b++) mean[b] /= Math.max(1, n);
+        return mean;
+    }
+
+    /**
+     * The voice's own long-term spectral bias: its renderings of the clips' transcripts against the clips, per mel
+     * bin, each utterance's speech frames averaged and the level difference removed, smoothed over 5 bins and
+     * scaled by {@code shrink}.
+     */
+    float[] melBias(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens, List<float[][]> mels,
+                    double shrink) {
+        int bins = mels.get(0)[0].length;
+        double[] sum = new double[bins];
+        int count = 0;
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, overrides);
+            float scale = overrides.containsKey(DURATION_SCALE) ? overrides.get(DURATION_SCALE).data()[0] : base.durationScale();
+            for (int s = 0; s < tokens.size(); s += 8) {
+                List<int[]> part = tokens.subList(s, Math.min(tokens.size(), s + 8));
+                List<float[][]> rendered = acoustic(m, w, embedding, part, scale, true, null, PitchControl.NONE).mels();
+                for (int k = 0; k < part.size(); k++) {
+                    double[] a = speechMean(rendered.get(k));
+                    double[] b = speechMean(mels.get(s + k));
+                    double da = 0, db = 0;
+                    for (int i = 0; i < bins; i++) { da += a[i]; db += b[i]; }
+                    for (int i = 0; i < bins; i++) sum[i] += (a[i] - da / bins) - (b[i] - db / bins);
+                    count++;
+                }
+            }
+        }
+        float[] bias = new float[bins];
+        for (int i = 0; i < bins; i++) {
+            double acc = 0;
+            int n = 0;
+            for (int j = Math.max(0, i - 2); j <= Math.min(bins - 1, i + 2); j++) { acc += sum[j] / count; n++; }
+            bias[i] = (float) Math.max(-1.5, Math.min(1.5, shrink * acc / n));
+        }
+        return bias;
     }
 
     /** {@link VoiceModelRuntime#calibrateDurations}. */

@@ -65,6 +65,9 @@ class VoiceModelRuntimeTest {
         }
         VoiceDelta tuned = runtime.fineTune(withF0, new FineTuneConfig(2, 0, 1e-3, 1, 0), null, null).delta();
         assertEquals(150, runtime.pitchRange(tuned).meanHz(), 0.5, "the feature stage's tracks give the range");
+        float[] bias = tuned.overrides().get(Synthesizer.MEL_BIAS).data();
+        assertEquals(plain.get(0).logMel()[0].length, bias.length, "one spectral correction per mel bin");
+        for (float b : bias) assertTrue(Math.abs(b) <= 1.5f, "bounded: " + b);
         VoiceDelta zero = runtime.zeroShot(plain.stream().map(TrainingUtterance::logMel).toList());
         PitchModel.F0Stats read = runtime.pitchRange(zero);
         assertTrue(read.meanHz() > 50 && read.meanHz() < 500, "read off the mels: " + read.meanHz());
