@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
  * Complexity guard, not a speed goal: processing 4x the text must cost clearly less than the 16x a quadratic step
  * would. The bound (10x, best of several runs, after warm-up) is generous, and the time is the test thread's own
  * CPU time, so other jobs on a loaded machine (which stretched wall time to 16-21x here) cannot trip it.
- * Speed figures live in bench/text.
+ * Speed figures live in bench/text. It measures time, so it runs with the integration tests, not in the fast suite.
  */
-class LinearTimeTest {
+class LinearTimeIT {
     private final TextFrontend fe = TextFrontend.english();
 
     @Test
