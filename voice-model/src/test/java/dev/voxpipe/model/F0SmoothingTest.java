@@ -8,15 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The predicted contour's moving average within voiced runs ({@link Synthesizer#smoothWithinVoicedRuns}). */
 class F0SmoothingTest {
+    private static double[] contour(int frames, java.util.function.IntToDoubleFunction logF0) {
+        double[] out = new double[frames];
+        for (int t = 0; t < frames; t++) out[t] = logF0.applyAsDouble(t);
+        return out;
+    }
+
+    private static boolean[] allVoiced(int frames) {
+        boolean[] voiced = new boolean[frames];
+        java.util.Arrays.fill(voiced, true);
+        return voiced;
+    }
+
     @Test
     void jitterWithinARunIsAveragedAway() {
-        double[] logF0 = new double[40];
-        boolean[] voiced = new boolean[40];
-        for (int t = 0; t < 40; t++) {
-            voiced[t] = true;
-            logF0[t] = Math.log(100) + (t % 2 == 0 ? 0.03 : -0.03); // +-52 cents every frame
-        }
-        double[] out = Synthesizer.smoothWithinVoicedRuns(logF0, voiced, 3);
+        double[] logF0 = contour(40, t -> Math.log(100) + (t % 2 == 0 ? 0.03 : -0.03)); // +-52 cents every frame
+        double[] out = Synthesizer.smoothWithinVoicedRuns(logF0, allVoiced(40), 3);
         for (int t = 3; t < 37; t++) {
             assertTrue(Math.abs(out[t] - Math.log(100)) < 0.03 / 6, "frame " + t + ": " + out[t]);
         }
@@ -24,13 +31,8 @@ class F0SmoothingTest {
 
     @Test
     void aSlowGlideKeepsItsShape() {
-        double[] logF0 = new double[30];
-        boolean[] voiced = new boolean[30];
-        for (int t = 0; t < 30; t++) {
-            voiced[t] = true;
-            logF0[t] = Math.log(120) + 0.01 * t; // a steady rise: a moving average leaves a line where it is
-        }
-        double[] out = Synthesizer.smoothWithinVoicedRuns(logF0, voiced, 3);
+        double[] logF0 = contour(30, t -> Math.log(120) + 0.01 * t); // a steady rise: a moving average leaves a line
+        double[] out = Synthesizer.smoothWithinVoicedRuns(logF0, allVoiced(30), 3);
         for (int t = 3; t < 27; t++) assertEquals(logF0[t], out[t], 1e-12);
     }
 
