@@ -185,13 +185,12 @@ final class Synthesizer {
                 }
             }
         }
+        double[] mean = new double[bins];
+        for (int i = 0; i < bins; i++) mean[i] = sum[i] / count;
+        double[] smoothed = new double[bins];
+        movingAverage(mean, 0, bins, 2, smoothed);
         float[] bias = new float[bins];
-        for (int i = 0; i < bins; i++) {
-            double acc = 0;
-            int n = 0;
-            for (int j = Math.max(0, i - 2); j <= Math.min(bins - 1, i + 2); j++) { acc += sum[j] / count; n++; }
-            bias[i] = (float) Math.max(-1.5, Math.min(1.5, shrink * acc / n));
-        }
+        for (int i = 0; i < bins; i++) bias[i] = (float) Math.max(-1.5, Math.min(1.5, shrink * smoothed[i]));
         return bias;
     }
 
@@ -343,16 +342,24 @@ final class Synthesizer {
             }
             int end = start;
             while (end < n && voiced[end]) end++;
-            for (int t = start; t < end; t++) {
-                int lo = Math.max(start, t - halfWidth);
-                int hi = Math.min(end - 1, t + halfWidth);
-                double sum = 0;
-                for (int k = lo; k <= hi; k++) sum += logF0[k];
-                out[t] = sum / (hi - lo + 1);
-            }
+            movingAverage(logF0, start, end, halfWidth, out);
             start = end;
         }
         return out;
+    }
+
+    /**
+     * {@code out[t]} = the mean of {@code in} over {@code halfWidth} values either side of t, for t in [from, to); the
+     * window stops at the range's ends.
+     */
+    static void movingAverage(double[] in, int from, int to, int halfWidth, double[] out) {
+        for (int t = from; t < to; t++) {
+            int lo = Math.max(from, t - halfWidth);
+            int hi = Math.min(to - 1, t + halfWidth);
+            double sum = 0;
+            for (int k = lo; k <= hi; k++) sum += in[k];
+            out[t] = sum / (hi - lo + 1);
+        }
     }
 
     /** The variance predictor's log-F0, voicing and energy as decoder input [B, 3, F], and F0 tracks in Hz. */
@@ -367,22 +374,20 @@ final class Synthesizer {
             int pitchAt = (i * channels) * maxFrames;
             int voicingAt = (i * channels + 1) * maxFrames;
             int energyAt = (i * channels + 2) * maxFrames;
+            double[] predicted = new double[frames[i]];
+            boolean[] voiced = new boolean[frames[i]];
             double sum = 0;
             int n = 0;
             for (int t = 0; t < frames[i]; t++) {
-                if (v[voicingAt + t] > 0) {
-                    sum += AcousticModel.logF0(v[pitchAt + t]);
+                voiced[t] = v[voicingAt + t] > 0;
+                predicted[t] = AcousticModel.logF0(v[pitchAt + t]);
+                if (voiced[t]) {
+                    sum += predicted[t];
                     n++;
                 }
             }
             double mean = n == 0 ? AcousticModel.LOG_F0_CENTRE : sum / n;
             double shift = pitchLevel != null && n > 0 ? pitchLevel.meanLog() - mean : 0;
-            double[] predicted = new double[frames[i]];
-            boolean[] voiced = new boolean[frames[i]];
-            for (int t = 0; t < frames[i]; t++) {
-                voiced[t] = v[voicingAt + t] > 0;
-                predicted[t] = AcousticModel.logF0(v[pitchAt + t]);
-            }
             double[] smoothed = smoothWithinVoicedRuns(predicted, voiced, F0_SMOOTHING_FRAMES);
             float[] hz = new float[frames[i]];
             for (int t = 0; t < frames[i]; t++) {
