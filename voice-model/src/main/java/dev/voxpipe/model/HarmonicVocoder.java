@@ -14,7 +14,9 @@ import java.util.Random;
  * voicing or blur harmonics.
  *
  * <p>Harmonic amplitudes and the noise's shape come from the spectral envelope the log-mel gives (the same NNLS
- * magnitude Griffin-Lim starts from). Optionally ({@link Settings#refineIterations()}) a few Griffin-Lim iterations then
+ * magnitude Griffin-Lim starts from). How a voiced frame's power splits between harmonics and noise in each band comes
+ * from the learned {@link AperiodicityModel} (trained on real speech), so upper bands are as breathy as a voice's.
+ * Optionally ({@link Settings#refineIterations()}) a few Griffin-Lim iterations then
  * start from the rendering's phase, which is coherent from frame to frame, and impose the target magnitude: that
  * brings the envelope closer to the mel without Griffin-Lim's random start, which is what loses voicing.
  *
@@ -28,8 +30,9 @@ public final class HarmonicVocoder {
      * @param voicedNoiseShare  share of a voiced frame's power below {@code maxVoicedHz} that is noise (aperiodicity):
      *                          real voices are never perfectly periodic; without an aperiodicity feature, one constant
      * @param refineIterations  Griffin-Lim iterations from the rendering's phase that impose the target magnitude
-     *                          above {@code refineFromHz} (-1: none, the rendering as it is; 0: the magnitude imposed
-     *                          once, one inverse STFT)
+     *                          above {@code refineFromHz} (-1: none, the rendering as it is, the default since the
+     *                          learned aperiodicity; 0: the magnitude imposed once, one inverse STFT, the default
+     *                          before it: with envelope matching it no longer changed MCD or WER on validation)
      * @param refineFromHz      below this the rendering keeps its own magnitude (the harmonics that carry pitch and
      *                          voicing); above it the mel's magnitude is imposed (the formant detail a smeared mel
      *                          still has, and its noise). 0: the whole band
@@ -43,9 +46,12 @@ public final class HarmonicVocoder {
      *                          magnitude (0: none). Default 3, chosen on the validation split: copy synthesis
      *                          1.33 -> 1.01 dB MCD (Allison), 1.17 -> 0.78 (flite_rms), 1.58 -> 1.09 (Carlo) at the
      *                          same voicing; the v2 model's few-shot output 2.75 -> 2.67 dB (Allison), 1.87 -> 1.72
+     * @param learnedAperiodicity each band of a voiced frame is split between harmonics and noise by the
+     *                          {@link AperiodicityModel}'s periodicity (in place of {@code voicedNoiseShare}) when that
+     *                          model is on the classpath
      */
     public record Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz,
-                           int voicingLead, int matchIterations) {
+                           int voicingLead, int matchIterations, boolean learnedAperiodicity) {
         public Settings {
             if (!(maxVoicedHz > 500 && maxVoicedHz <= Spectral.SAMPLE_RATE / 2.0)) throw new IllegalArgumentException("maxVoicedHz " + maxVoicedHz);
             if (!(voicedNoiseShare >= 0 && voicedNoiseShare < 1)) throw new IllegalArgumentException("voicedNoiseShare " + voicedNoiseShare);
@@ -56,14 +62,20 @@ public final class HarmonicVocoder {
             this(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, 0);
         }
 
+        public Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz, int voicingLead,
+                        int matchIterations) {
+            this(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, matchIterations, false);
+        }
+
         /** The defaults, each overridable by a system property {@code voxpipe.hnm.*} (for validation sweeps). */
         public static Settings defaults() {
             return new Settings(Double.parseDouble(System.getProperty("voxpipe.hnm.maxVoicedHz", "5000")),
                     Double.parseDouble(System.getProperty("voxpipe.hnm.voicedNoise", "0")),
-                    Integer.getInteger("voxpipe.hnm.refine", 0),
+                    Integer.getInteger("voxpipe.hnm.refine", -1),
                     Double.parseDouble(System.getProperty("voxpipe.hnm.refineFromHz", "1500")),
                     Integer.getInteger("voxpipe.hnm.lead", 1),
-                    Integer.getInteger("voxpipe.hnm.match", 3));
+                    Integer.getInteger("voxpipe.hnm.match", 3),
+                    Boolean.parseBoolean(System.getProperty("voxpipe.hnm.aperiodicity", "true")));
         }
     }
 
@@ -100,10 +112,12 @@ public final class HarmonicVocoder {
             silenceFloorBins(logMel, power);
             f0Hz = widenVoicing(java.util.Arrays.copyOf(f0Hz, frames), settings.voicingLead());
             float[] presence = harmonicPresence(f0Hz, samples);
-            float[] signal = harmonics(power, f0Hz, presence, settings);
+            float[][] periodicity = settings.learnedAperiodicity() && AperiodicityModel.available()
+                    ? AperiodicityModel.loadDefault().periodicity(m, logMel, f0Hz) : null;
+            float[] signal = harmonics(power, f0Hz, presence, settings, periodicity);
             // unvoiced frames' noise below the maximum voiced frequency is gated off where harmonics sound: the
             // inverse STFT would otherwise spread it 20 ms into the neighbouring voiced frame and mask its periodicity
-            NDArray[] noiseParts = noiseSpectra(m, power, f0Hz, seed, settings);
+            NDArray[] noiseParts = noiseSpectra(m, power, f0Hz, seed, settings, periodicity);
             float[] gated = Spectral.istft(noiseParts[0], samples);
             float[] rest = Spectral.istft(noiseParts[1], samples);
             for (int i = 0; i < samples; i++) signal[i] += rest[i] + gated[i] * (1 - presence[i]);
@@ -132,6 +146,12 @@ public final class HarmonicVocoder {
             return Spectral.limitPeak(out);
         }
     }
+
+    /**
+     * Harmonics that stay wholly periodic whatever the learned aperiodicity says: the lowest ones carry the pitch. With
+     * all of them split by band, an octave's pitch shift (two harmonics below 1 kHz) was tracked at 1.77x, not 2x.
+     */
+    static final int PERIODIC_HARMONICS = 3;
 
     /** The most one matching pass scales a mel band by, either way (a band with next to no energy stays quiet). */
     private static final float MAX_MATCH_GAIN = 8f;
@@ -203,7 +223,7 @@ public final class HarmonicVocoder {
      * harmonic has a fixed phase offset (Schroeder's quadratic phases), which keeps the crest factor low instead of
      * the click train that equal phases make. Harmonics are advanced by complex rotation, not one cosine each.
      */
-    static float[] harmonics(float[][] power, float[] f0Hz, float[] presence, Settings settings) {
+    static float[] harmonics(float[][] power, float[] f0Hz, float[] presence, Settings settings, float[][] periodicity) {
         int samples = presence.length;
         int frames = power.length;
         double binHz = Spectral.SAMPLE_RATE / (double) Spectral.N_FFT;
@@ -221,7 +241,9 @@ public final class HarmonicVocoder {
                 int hi = Math.min(Spectral.BINS - 1, (int) Math.floor((k + 0.5) * f0 / binHz));
                 double band = 0;
                 for (int b = lo; b <= hi; b++) band += power[t][b];
-                amp[t][k] = (float) Math.sqrt(4 * (1 - settings.voicedNoiseShare()) * band / (Spectral.N_FFT * WINDOW_POWER));
+                double periodic = periodicity == null ? 1 - settings.voicedNoiseShare()
+                        : k <= PERIODIC_HARMONICS ? 1 : periodicity[t][BandPeriodicity.band(k * f0)];
+                amp[t][k] = (float) Math.sqrt(4 * periodic * band / (Spectral.N_FFT * WINDOW_POWER));
             }
         }
         double[] offsetCos = new double[maxHarmonics + 1];
@@ -313,7 +335,8 @@ public final class HarmonicVocoder {
      * frequency (gated by the caller), {@code [1]} everything else: unvoiced frames above it, and in voiced frames
      * the band above it plus the aperiodic share below it.
      */
-    static NDArray[] noiseSpectra(NDManager m, float[][] power, float[] f0Hz, long seed, Settings settings) {
+    static NDArray[] noiseSpectra(NDManager m, float[][] power, float[] f0Hz, long seed, Settings settings,
+                                  float[][] periodicity) {
         int frames = power.length;
         double binHz = Spectral.SAMPLE_RATE / (double) Spectral.N_FFT;
         int voicedTop = (int) Math.round(settings.maxVoicedHz() / binHz);
@@ -324,7 +347,9 @@ public final class HarmonicVocoder {
             boolean voiced = f0Hz[t] > 0;
             for (int b = 0; b < Spectral.BINS; b++) {
                 boolean below = b < voicedTop;
-                double mag = voiced && below ? Math.sqrt(settings.voicedNoiseShare() * power[t][b]) : Math.sqrt(power[t][b]);
+                double aperiodic = !voiced || !below ? 1 : periodicity == null ? settings.voicedNoiseShare()
+                        : b * binHz < (PERIODIC_HARMONICS + 0.5) * f0Hz[t] ? 0 : 1 - periodicity[t][BandPeriodicity.band(b * binHz)];
+                double mag = Math.sqrt(aperiodic * power[t][b]);
                 double a = rng.nextDouble() * 2 * Math.PI;
                 int i = (t * Spectral.BINS + b) * 2;
                 float[] target = !voiced && below ? low : rest;

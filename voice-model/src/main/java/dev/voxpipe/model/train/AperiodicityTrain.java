@@ -1,0 +1,272 @@
+package dev.voxpipe.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.voxpipe.dsp.PitchTracker;
+import dev.voxpipe.model.Adam;
+import dev.voxpipe.model.AperiodicityModel;
+import dev.voxpipe.model.BandPeriodicity;
+import dev.voxpipe.model.Devices;
+import dev.voxpipe.model.ParamStore;
+import dev.voxpipe.model.Spectral;
+import dev.voxpipe.model.Weights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Trains the {@link AperiodicityModel} on recordings (corpus layout: {@code <id>.wav} + {@code metadata.tsv}): per
+ * voiced frame and band, the periodicity {@link BandPeriodicity} measures in the recording at the feature stage's
+ * tracked F0, from the recording's log-mel and that F0. One utterance in 20 (by id hash) is held out and scored at
+ * the end against a constant per band (the training mean).
+ * <pre>
+ * AperiodicityTrain --speakers DIR[,DIR...] --out DIR [--steps 1500] [--channels 64] [--frames 4000] [--limit 400] [--seed 1]
+ * </pre>
+ * Deterministic for a seed on one thread.
+ */
+public final class AperiodicityTrain {
+    private static final Logger LOG = LoggerFactory.getLogger(AperiodicityTrain.class);
+    private static final PitchTracker TRACKER = PitchTracker.defaults();
+
+    /** One recording: its log-mel, tracked F0 and measured periodicity (null rows where unvoiced). */
+    record Example(String speaker, String id, float[][] mel, float[] f0, float[][] periodicity) {
+    }
+
+    private AperiodicityTrain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        List<Path> speakers = new ArrayList<>();
+        for (String s : a.get("speakers").split(",")) speakers.add(Path.of(s.strip()));
+        Path out = Path.of(a.get("out"));
+        int steps = Integer.parseInt(a.getOrDefault("steps", "1500"));
+        int channels = Integer.parseInt(a.getOrDefault("channels", "64"));
+        int frameBudget = Integer.parseInt(a.getOrDefault("frames", "4000"));
+        int limit = Integer.parseInt(a.getOrDefault("limit", "400"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
+        long cpu0 = cpuNanos();
+
+        List<Example> train = new ArrayList<>();
+        List<Example> held = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (Path dir : speakers) {
+                List<Example> own = load(dir, limit, m);
+                for (Example e : own) (Math.floorMod(e.id().hashCode(), 20) == 0 ? held : train).add(e);
+                LOG.info("{}: {} recordings, periodicity by band {}", dir.getFileName(), own.size(), format(meanPeriodicity(own)));
+            }
+        }
+        if (train.isEmpty()) throw new IllegalArgumentException("no training recordings under " + speakers);
+        float[] norm = PitchTrain.melNormalisation(train.stream()
+                .map(e -> new PitchTrain.Example(e.speaker(), e.id(), false, e.mel(), e.f0(), null)).toList());
+        double[] trainMean = meanPeriodicity(train);
+        LOG.info("{} training and {} held-out recordings; mel mean {} std {}; periodicity by band {}", train.size(), held.size(),
+                norm[0], norm[1], format(trainMean));
+
+        ParamStore params = ParamStore.initialise(AperiodicityModel.parameterSpecs(channels), seed);
+        Random rng = new Random(seed);
+        Engine engine = Devices.engine();
+        StringBuilder curve = new StringBuilder("step,loss\n");
+        try (NDManager pm = NDManager.newBaseManager(Devices.preferred())) {
+            Map<String, NDArray> trainable = new LinkedHashMap<>();
+            params.tensors().forEach((k, v) -> {
+                NDArray x = v.toNd(pm);
+                x.setRequiresGradient(true);
+                trainable.put(k, x);
+            });
+            Adam adam = new Adam(0);
+            double smoothed = Double.NaN;
+            for (int step = 1; step <= steps; step++) {
+                List<Example> batch = sample(train, frameBudget, rng);
+                double lr = 2e-3 * Math.min(1, step / 100.0) * (step > steps * 0.7 ? 0.3 : 1);
+                try (NDManager s = pm.newSubManager()) {
+                    double lossValue;
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        NDArray loss = loss(new Weights(trainable), batch, norm, s);
+                        lossValue = loss.getFloat();
+                        gc.backward(loss);
+                    }
+                    JniUtils.setGradMode(false);
+                    Map<String, NDArray> grads = new LinkedHashMap<>();
+                    double sq = 0;
+                    for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                        NDArray g = e.getValue().getGradient();
+                        g.attach(s);
+                        grads.put(e.getKey(), g);
+                        sq += g.square().sum().getFloat();
+                    }
+                    double gnorm = Math.sqrt(sq);
+                    if (Double.isFinite(gnorm) && Double.isFinite(lossValue)) {
+                        adam.step(trainable, grads, lr, gnorm > 1 ? 1 / gnorm : 1, s);
+                    }
+                    for (NDArray p : trainable.values()) JniUtils.zeroGrad((PtNDArray) p);
+                    // autograd leaves arrays in the parameters' manager every step: close all but the state
+                    Set<NDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
+                    keep.addAll(trainable.values());
+                    keep.addAll(adam.moments());
+                    for (NDArray x : pm.getManagedArrays()) if (!keep.contains(x)) x.close();
+                    smoothed = Double.isNaN(smoothed) ? lossValue : 0.98 * smoothed + 0.02 * lossValue;
+                    curve.append(String.format(Locale.ROOT, "%d,%.5f%n", step, lossValue));
+                    if (step % 100 == 0 || step == steps) {
+                        LOG.info("step {}/{}: loss {} (smoothed {})", step, steps, f(lossValue), f(smoothed));
+                    }
+                }
+            }
+            trainable.forEach((k, v) -> params.put(k, ParamStore.Tensor.of(v)));
+        }
+        double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
+        AperiodicityModel provisional = new AperiodicityModel(params, channels, norm[0], norm[1], "");
+        String scores;
+        try (NDManager m = NDManager.newBaseManager()) {
+            scores = score(provisional, held, trainMean, m);
+        }
+        String info = String.format(Locale.ROOT, "voxpipe aperiodicity model: %d steps, %d training recordings (%d speakers), "
+                        + "%.0f s CPU (JVM, all threads), %d parameters, bands %s Hz%ncommand: AperiodicityTrain %s%n"
+                        + "training periodicity by band %s%nheld-out recordings:%n%s",
+                steps, train.size(), speakers.size(), cpuSeconds, params.parameterCount(),
+                java.util.Arrays.toString(BandPeriodicity.EDGES_HZ), String.join(" ", args), format(trainMean), scores);
+        new AperiodicityModel(params, channels, norm[0], norm[1], info).save(out);
+        Files.writeString(out.resolve("loss.csv"), curve.toString(), StandardCharsets.UTF_8);
+        System.out.print(info);
+    }
+
+    /** The directory's recordings with their log-mel, tracked F0 and measured periodicity. */
+    static List<Example> load(Path dir, int limit, NDManager m) throws java.io.IOException {
+        String speaker = dir.getFileName().toString();
+        List<Example> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("metadata.tsv"), StandardCharsets.UTF_8)) {
+            String[] p = line.split("\t");
+            if (p.length < 1 || !Files.isRegularFile(dir.resolve(p[0] + ".wav")) || out.size() >= limit) continue;
+            float[] pcm = Corpus.readMono(dir.resolve(p[0] + ".wav"), Spectral.SAMPLE_RATE);
+            float[][] mel = Spectral.logMel(pcm);
+            float[] f0 = java.util.Arrays.copyOf(TRACKER.f0(pcm, Spectral.SAMPLE_RATE, Spectral.HOP), mel.length);
+            float[][] periodicity = java.util.Arrays.copyOf(BandPeriodicity.measure(m, pcm, f0), mel.length);
+            out.add(new Example(speaker, p[0], mel, f0, periodicity));
+        }
+        return out;
+    }
+
+    static double[] meanPeriodicity(List<Example> data) {
+        double[] sum = new double[BandPeriodicity.BANDS];
+        long n = 0;
+        for (Example e : data) {
+            for (float[] row : e.periodicity()) {
+                if (row == null) continue;
+                for (int b = 0; b < sum.length; b++) sum[b] += row[b];
+                n++;
+            }
+        }
+        for (int b = 0; b < sum.length; b++) sum[b] /= Math.max(1, n);
+        return sum;
+    }
+
+    static List<Example> sample(List<Example> data, int frameBudget, Random rng) {
+        List<Example> batch = new ArrayList<>();
+        int longest = 0;
+        while (true) {
+            Example e = data.get(rng.nextInt(data.size()));
+            int next = Math.max(longest, e.mel().length);
+            if (!batch.isEmpty() && next * (batch.size() + 1) > frameBudget) break;
+            batch.add(e);
+            longest = next;
+        }
+        return batch;
+    }
+
+    /** Binary cross-entropy of the periodicity logits against the measured (soft) targets, over voiced frames. */
+    static NDArray loss(Weights w, List<Example> batch, float[] norm, NDManager m) {
+        int b = batch.size();
+        int maxLen = 1;
+        for (Example e : batch) maxLen = Math.max(maxLen, e.mel().length);
+        int bands = BandPeriodicity.BANDS;
+        float[] mask = new float[b * maxLen];
+        float[] voiced = new float[b * bands * maxLen];
+        float[] target = new float[b * bands * maxLen];
+        float[][][] mels = new float[b][][];
+        float[][] f0 = new float[b][];
+        float count = 0;
+        for (int i = 0; i < b; i++) {
+            Example e = batch.get(i);
+            mels[i] = e.mel();
+            f0[i] = e.f0();
+            for (int t = 0; t < e.mel().length; t++) {
+                mask[i * maxLen + t] = 1;
+                float[] row = e.periodicity()[t];
+                if (row == null) continue;
+                count++;
+                for (int k = 0; k < bands; k++) {
+                    voiced[(i * bands + k) * maxLen + t] = 1;
+                    target[(i * bands + k) * maxLen + t] = row[k];
+                }
+            }
+        }
+        NDArray logit = AperiodicityModel.forward(w, AperiodicityModel.inputs(m, mels, f0, maxLen, norm[0], norm[1]),
+                m.create(mask, new Shape(b, 1, maxLen)));
+        NDArray y = m.create(target, new Shape(b, bands, maxLen));
+        NDArray v = m.create(voiced, new Shape(b, bands, maxLen));
+        // stable BCE on logits with soft targets: max(l, 0) - l * y + log(1 + exp(-|l|)), minus the targets' own entropy
+        // is not subtracted: it is a constant
+        return logit.maximum(0f).sub(logit.mul(y)).add(logit.abs().neg().exp().add(1f).log()).mul(v).sum()
+                .div(Math.max(1f, count * bands));
+    }
+
+    /** Mean absolute error by band on the held-out recordings, against the constant training mean. */
+    static String score(AperiodicityModel model, List<Example> held, double[] constant, NDManager m) {
+        int bands = BandPeriodicity.BANDS;
+        double[] err = new double[bands];
+        double[] base = new double[bands];
+        long n = 0;
+        for (Example e : held) {
+            float[][] pred = model.periodicity(m, e.mel(), e.f0());
+            for (int t = 0; t < pred.length; t++) {
+                float[] row = e.periodicity()[t];
+                if (row == null) continue;
+                n++;
+                for (int k = 0; k < bands; k++) {
+                    err[k] += Math.abs(pred[t][k] - row[k]);
+                    base[k] += Math.abs(constant[k] - row[k]);
+                }
+            }
+        }
+        for (int k = 0; k < bands; k++) {
+            err[k] /= Math.max(1, n);
+            base[k] /= Math.max(1, n);
+        }
+        return String.format(Locale.ROOT, "  %d voiced frames: mean absolute error by band %s (a constant per band: %s)%n",
+                n, format(err), format(base));
+    }
+
+    private static String format(double[] v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v[i]));
+        return sb.append(']').toString();
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
