@@ -7,15 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-voice-model/src/main/resources/dev/voxpipe/model/pitch}
 STEPS=${2:-2400}
-if [ ! -d data/real-corpus/asterisk_fr_ca ] || [ ! -d data/real-corpus/asterisk_ru_ru ]; then
-  speech-tools/bin/speech-tools real-corpus --out data/real-corpus --speakers asterisk_fr_ca,asterisk_ru_ru
-fi
-[ -d data/real-speaker/pretrain ] || speech-tools/bin/speech-tools real-speaker --out data/real-speaker
-[ -f data/corpus-eval/flite_kal16/speaker.json ] || speech-tools/bin/speech-tools corpus --out data/corpus-eval --minutes 7 --threads 1 \
-  --speakers flite_kal16,flite_awb,flite_slt,espeak_female,festival_ked_diphone,flite_rms
+# shellcheck source=voice-model/scripts/small-model-data.sh
+. voice-model/scripts/small-model-data.sh
 # shellcheck source=voice-model/scripts/bench-env.sh
 . voice-model/scripts/bench-env.sh
-speakers=data/real-corpus/asterisk_fr_ca,data/real-corpus/asterisk_ru_ru,data/real-speaker/pretrain,data/real-speaker/fewshot
+speakers=$REAL_SPEAKERS
 for v in flite_kal16 flite_awb flite_slt festival_ked_diphone espeak_female; do speakers="$speakers,data/corpus-eval/$v"; done
 bench_java dev.voxpipe.model.train.PitchTrain --speakers "$speakers" --out "$OUT" --steps "$STEPS" --limit 400 --seed 1
 mkdir -p voice-model/models/pitch-v1

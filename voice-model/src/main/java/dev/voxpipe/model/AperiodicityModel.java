@@ -7,13 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -50,29 +46,12 @@ public final class AperiodicityModel {
 
     /** Parameter names and shapes. */
     public static Map<String, long[]> parameterSpecs(int channels) {
-        Map<String, long[]> s = new LinkedHashMap<>();
-        s.put("ap.in.w", new long[]{channels, INPUTS, KERNEL});
-        s.put("ap.in.b", new long[]{channels});
-        for (int i = 0; i < DILATIONS.length; i++) {
-            s.put("ap.conv" + i + ".w", new long[]{channels, channels, KERNEL});
-            s.put("ap.conv" + i + ".b", new long[]{channels});
-            s.put("ap.ln" + i + ".g", new long[]{channels});
-            s.put("ap.ln" + i + ".b", new long[]{channels});
-        }
-        s.put("ap.out.w", new long[]{BandPeriodicity.BANDS, channels, 1});
-        s.put("ap.out.b", new long[]{BandPeriodicity.BANDS});
-        return s;
+        return ConvStack.parameterSpecs("ap", INPUTS, channels, BandPeriodicity.BANDS, KERNEL, DILATIONS);
     }
 
     /** @param input [B, INPUTS, T] ({@link #inputs}); mask [B, 1, T]. @return [B, BANDS, T] periodicity logits */
     public static NDArray forward(Weights w, NDArray input, NDArray mask) {
-        NDArray x = Activation.relu(AcousticModel.conv(input, w.get("ap.in.w"), w.get("ap.in.b"), 1)).mul(mask);
-        for (int i = 0; i < DILATIONS.length; i++) {
-            NDArray y = AcousticModel.conv(x, w.get("ap.conv" + i + ".w"), w.get("ap.conv" + i + ".b"), DILATIONS[i]);
-            y = AcousticModel.channelNorm(Activation.relu(y), w.get("ap.ln" + i + ".g"), w.get("ap.ln" + i + ".b"));
-            x = x.add(y).mul(mask);
-        }
-        return AcousticModel.conv(x, w.get("ap.out.w"), w.get("ap.out.b"), 1).mul(mask);
+        return ConvStack.forward(w, "ap", DILATIONS, input, mask);
     }
 
     /** [B, INPUTS, maxLen]: normalised log-mels, then normalised log-F0 and the voicing flag; zero-padded. */
@@ -142,53 +121,31 @@ public final class AperiodicityModel {
         }
     }
 
-    /** Whether the shipped model is on the classpath. */
+    /** Whether the shipped model is on the classpath (or a training run's output is named). */
     public static boolean available() {
-        return System.getProperty("voxpipe.hnm.aperiodicityModel") != null
-                || AperiodicityModel.class.getResource(RESOURCE + "params.bin") != null;
+        return System.getProperty("voxpipe.hnm.aperiodicityModel") != null || ModelFiles.onClasspath(RESOURCE);
     }
 
-    private static AperiodicityModel load() {
-        try (InputStream props = AperiodicityModel.class.getResourceAsStream(RESOURCE + "config.properties");
-             InputStream bin = AperiodicityModel.class.getResourceAsStream(RESOURCE + "params.bin");
-             InputStream inf = AperiodicityModel.class.getResourceAsStream(RESOURCE + "info.txt")) {
-            if (props == null || bin == null) throw new IllegalStateException("no aperiodicity model on the classpath at " + RESOURCE);
-            Properties p = new Properties();
-            p.load(props);
-            return new AperiodicityModel(ParamStore.read(bin), Integer.parseInt(p.getProperty("channels")),
-                    Float.parseFloat(p.getProperty("melMean")), Float.parseFloat(p.getProperty("melStd")),
-                    inf == null ? "" : new String(inf.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static AperiodicityModel load() throws IOException {
+        return of(ModelFiles.fromClasspath(RESOURCE, "aperiodicity model"));
     }
 
     /** Reads a model saved by {@link #save} (a training run's output, before it is shipped). */
     public static AperiodicityModel read(Path dir) throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(dir.resolve("config.properties"))) {
-            p.load(in);
-        }
-        try (InputStream bin = Files.newInputStream(dir.resolve("params.bin"))) {
-            return new AperiodicityModel(ParamStore.read(bin), Integer.parseInt(p.getProperty("channels")),
-                    Float.parseFloat(p.getProperty("melMean")), Float.parseFloat(p.getProperty("melStd")),
-                    Files.isRegularFile(dir.resolve("info.txt")) ? Files.readString(dir.resolve("info.txt")) : "");
-        }
+        return of(ModelFiles.fromFolder(dir));
+    }
+
+    private static AperiodicityModel of(ModelFiles f) {
+        return new AperiodicityModel(f.params(), f.intSetting("channels"), f.floatSetting("melMean"),
+                f.floatSetting("melStd"), f.info());
     }
 
     /** Writes {@code config.properties}, {@code params.bin} and {@code info.txt} into {@code dir}. */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
         Properties p = new Properties();
         p.setProperty("channels", "" + channels);
         p.setProperty("melMean", "" + melMean);
         p.setProperty("melStd", "" + melStd);
-        try (var out = Files.newOutputStream(dir.resolve("config.properties"))) {
-            p.store(out, "voxpipe aperiodicity model");
-        }
-        try (var out = Files.newOutputStream(dir.resolve("params.bin"))) {
-            params.write(out);
-        }
-        Files.writeString(dir.resolve("info.txt"), info);
+        new ModelFiles(p, params, info).write(dir, "voxpipe aperiodicity model");
     }
 }

@@ -4,17 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -95,18 +91,7 @@ public final class PitchModel {
 
     /** Parameter names and shapes. */
     public static Map<String, long[]> parameterSpecs(int channels) {
-        Map<String, long[]> s = new LinkedHashMap<>();
-        s.put("pitch.in.w", new long[]{channels, Spectral.MELS, KERNEL});
-        s.put("pitch.in.b", new long[]{channels});
-        for (int i = 0; i < DILATIONS.length; i++) {
-            s.put("pitch.conv" + i + ".w", new long[]{channels, channels, KERNEL});
-            s.put("pitch.conv" + i + ".b", new long[]{channels});
-            s.put("pitch.ln" + i + ".g", new long[]{channels});
-            s.put("pitch.ln" + i + ".b", new long[]{channels});
-        }
-        s.put("pitch.out.w", new long[]{OUTPUTS, channels, 1});
-        s.put("pitch.out.b", new long[]{OUTPUTS});
-        return s;
+        return ConvStack.parameterSpecs("pitch", Spectral.MELS, channels, OUTPUTS, KERNEL, DILATIONS);
     }
 
     /**
@@ -114,13 +99,7 @@ public final class PitchModel {
      * @return [B, 3, T]: voicing logit, log-F0 z-score in the speaker's range, log-F0 z-score in the population's
      */
     public static NDArray forward(Weights w, NDArray mels, NDArray mask) {
-        NDArray x = Activation.relu(AcousticModel.conv(mels, w.get("pitch.in.w"), w.get("pitch.in.b"), 1)).mul(mask);
-        for (int i = 0; i < DILATIONS.length; i++) {
-            NDArray y = AcousticModel.conv(x, w.get("pitch.conv" + i + ".w"), w.get("pitch.conv" + i + ".b"), DILATIONS[i]);
-            y = AcousticModel.channelNorm(Activation.relu(y), w.get("pitch.ln" + i + ".g"), w.get("pitch.ln" + i + ".b"));
-            x = x.add(y).mul(mask);
-        }
-        return AcousticModel.conv(x, w.get("pitch.out.w"), w.get("pitch.out.b"), 1).mul(mask);
+        return ConvStack.forward(w, "pitch", DILATIONS, mels, mask);
     }
 
     /** [B, MELS, maxLen] of log-mels [frames][MELS], normalised like training. */
@@ -230,40 +209,23 @@ public final class PitchModel {
 
     /** The shipped model (classpath resource). */
     public static PitchModel loadDefault() {
-        try (InputStream props = PitchModel.class.getResourceAsStream(RESOURCE + "config.properties");
-             InputStream bin = PitchModel.class.getResourceAsStream(RESOURCE + "params.bin");
-             InputStream inf = PitchModel.class.getResourceAsStream(RESOURCE + "info.txt")) {
-            if (props == null || bin == null) throw new IllegalStateException("no pitch model on the classpath at " + RESOURCE);
-            Properties p = new Properties();
-            p.load(props);
-            return fromProperties(p, ParamStore.read(bin), inf == null ? "" : new String(inf.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            ModelFiles f = ModelFiles.fromClasspath(RESOURCE, "pitch model");
+            return new PitchModel(f.params(), f.intSetting("channels"), f.floatSetting("melMean"), f.floatSetting("melStd"),
+                    new F0Stats(f.floatSetting("populationMeanLogF0"), f.floatSetting("populationStdLogF0")), f.info());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static PitchModel fromProperties(Properties p, ParamStore params, String info) {
-        return new PitchModel(params, Integer.parseInt(p.getProperty("channels")),
-                Float.parseFloat(p.getProperty("melMean")), Float.parseFloat(p.getProperty("melStd")),
-                new F0Stats(Float.parseFloat(p.getProperty("populationMeanLogF0")), Float.parseFloat(p.getProperty("populationStdLogF0"))),
-                info);
-    }
-
     /** Writes {@code config.properties}, {@code params.bin} and {@code info.txt} into {@code dir}. */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
         Properties p = new Properties();
         p.setProperty("channels", "" + channels);
         p.setProperty("melMean", "" + melMean);
         p.setProperty("melStd", "" + melStd);
         p.setProperty("populationMeanLogF0", "" + population.meanLog());
         p.setProperty("populationStdLogF0", "" + population.stdLog());
-        try (var out = Files.newOutputStream(dir.resolve("config.properties"))) {
-            p.store(out, "voxpipe pitch model");
-        }
-        try (var out = Files.newOutputStream(dir.resolve("params.bin"))) {
-            params.write(out);
-        }
-        Files.writeString(dir.resolve("info.txt"), info);
+        new ModelFiles(p, params, info).write(dir, "voxpipe pitch model");
     }
 }

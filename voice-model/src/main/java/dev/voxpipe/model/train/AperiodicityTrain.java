@@ -1,37 +1,25 @@
 package dev.voxpipe.model.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import dev.voxpipe.dsp.PitchTracker;
-import dev.voxpipe.model.Adam;
 import dev.voxpipe.model.AperiodicityModel;
 import dev.voxpipe.model.BandPeriodicity;
-import dev.voxpipe.model.Devices;
 import dev.voxpipe.model.ParamStore;
 import dev.voxpipe.model.Spectral;
 import dev.voxpipe.model.Weights;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Trains the {@link AperiodicityModel} on recordings (corpus layout: {@code <id>.wav} + {@code metadata.tsv}): per
@@ -55,8 +43,7 @@ public final class AperiodicityTrain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        Map<String, String> a = SmallModelTraining.options(args);
         List<Path> speakers = new ArrayList<>();
         for (String s : a.get("speakers").split(",")) speakers.add(Path.of(s.strip()));
         Path out = Path.of(a.get("out"));
@@ -65,7 +52,7 @@ public final class AperiodicityTrain {
         int frameBudget = Integer.parseInt(a.getOrDefault("frames", "4000"));
         int limit = Integer.parseInt(a.getOrDefault("limit", "400"));
         long seed = Long.parseLong(a.getOrDefault("seed", "1"));
-        long cpu0 = cpuNanos();
+        double cpu0 = SmallModelTraining.cpuSeconds();
 
         List<Example> train = new ArrayList<>();
         List<Example> held = new ArrayList<>();
@@ -85,56 +72,9 @@ public final class AperiodicityTrain {
 
         ParamStore params = ParamStore.initialise(AperiodicityModel.parameterSpecs(channels), seed);
         Random rng = new Random(seed);
-        Engine engine = Devices.engine();
-        StringBuilder curve = new StringBuilder("step,loss\n");
-        try (NDManager pm = NDManager.newBaseManager(Devices.preferred())) {
-            Map<String, NDArray> trainable = new LinkedHashMap<>();
-            params.tensors().forEach((k, v) -> {
-                NDArray x = v.toNd(pm);
-                x.setRequiresGradient(true);
-                trainable.put(k, x);
-            });
-            Adam adam = new Adam(0);
-            double smoothed = Double.NaN;
-            for (int step = 1; step <= steps; step++) {
-                List<Example> batch = sample(train, frameBudget, rng);
-                double lr = 2e-3 * Math.min(1, step / 100.0) * (step > steps * 0.7 ? 0.3 : 1);
-                try (NDManager s = pm.newSubManager()) {
-                    double lossValue;
-                    try (GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray loss = loss(new Weights(trainable), batch, norm, s);
-                        lossValue = loss.getFloat();
-                        gc.backward(loss);
-                    }
-                    JniUtils.setGradMode(false);
-                    Map<String, NDArray> grads = new LinkedHashMap<>();
-                    double sq = 0;
-                    for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                        NDArray g = e.getValue().getGradient();
-                        g.attach(s);
-                        grads.put(e.getKey(), g);
-                        sq += g.square().sum().getFloat();
-                    }
-                    double gnorm = Math.sqrt(sq);
-                    if (Double.isFinite(gnorm) && Double.isFinite(lossValue)) {
-                        adam.step(trainable, grads, lr, gnorm > 1 ? 1 / gnorm : 1, s);
-                    }
-                    for (NDArray p : trainable.values()) JniUtils.zeroGrad((PtNDArray) p);
-                    // autograd leaves arrays in the parameters' manager every step: close all but the state
-                    Set<NDArray> keep = Collections.newSetFromMap(new IdentityHashMap<>());
-                    keep.addAll(trainable.values());
-                    keep.addAll(adam.moments());
-                    for (NDArray x : pm.getManagedArrays()) if (!keep.contains(x)) x.close();
-                    smoothed = Double.isNaN(smoothed) ? lossValue : 0.98 * smoothed + 0.02 * lossValue;
-                    curve.append(String.format(Locale.ROOT, "%d,%.5f%n", step, lossValue));
-                    if (step % 100 == 0 || step == steps) {
-                        LOG.info("step {}/{}: loss {} (smoothed {})", step, steps, f(lossValue), f(smoothed));
-                    }
-                }
-            }
-            trainable.forEach((k, v) -> params.put(k, ParamStore.Tensor.of(v)));
-        }
-        double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
+        String curve = SmallModelTraining.train(params, steps, List.of("loss"), 5, (w, scope) -> new NDArray[]{
+                loss(w, SmallModelTraining.sample(train, frameBudget, rng, e -> e.mel().length), norm, scope)}, LOG);
+        double cpuSeconds = SmallModelTraining.cpuSeconds() - cpu0;
         AperiodicityModel provisional = new AperiodicityModel(params, channels, norm[0], norm[1], "");
         String scores;
         try (NDManager m = NDManager.newBaseManager()) {
@@ -146,7 +86,7 @@ public final class AperiodicityTrain {
                 steps, train.size(), speakers.size(), cpuSeconds, params.parameterCount(),
                 java.util.Arrays.toString(BandPeriodicity.EDGES_HZ), String.join(" ", args), format(trainMean), scores);
         new AperiodicityModel(params, channels, norm[0], norm[1], info).save(out);
-        Files.writeString(out.resolve("loss.csv"), curve.toString(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("loss.csv"), curve, StandardCharsets.UTF_8);
         System.out.print(info);
     }
 
@@ -178,19 +118,6 @@ public final class AperiodicityTrain {
         }
         for (int b = 0; b < sum.length; b++) sum[b] /= Math.max(1, n);
         return sum;
-    }
-
-    static List<Example> sample(List<Example> data, int frameBudget, Random rng) {
-        List<Example> batch = new ArrayList<>();
-        int longest = 0;
-        while (true) {
-            Example e = data.get(rng.nextInt(data.size()));
-            int next = Math.max(longest, e.mel().length);
-            if (!batch.isEmpty() && next * (batch.size() + 1) > frameBudget) break;
-            batch.add(e);
-            longest = next;
-        }
-        return batch;
     }
 
     /** Binary cross-entropy of the periodicity logits against the measured (soft) targets, over voiced frames. */
@@ -260,13 +187,5 @@ public final class AperiodicityTrain {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v[i]));
         return sb.append(']').toString();
-    }
-
-    private static String f(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
