@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -43,15 +42,14 @@ public final class AperiodicityTrain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = SmallModelTraining.options(args);
-        List<Path> speakers = new ArrayList<>();
-        for (String s : a.get("speakers").split(",")) speakers.add(Path.of(s.strip()));
-        Path out = Path.of(a.get("out"));
-        int steps = Integer.parseInt(a.getOrDefault("steps", "1500"));
-        int channels = Integer.parseInt(a.getOrDefault("channels", "64"));
-        int frameBudget = Integer.parseInt(a.getOrDefault("frames", "4000"));
-        int limit = Integer.parseInt(a.getOrDefault("limit", "400"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
+        SmallModelTraining.Options o = SmallModelTraining.Options.parse(args, 64);
+        List<Path> speakers = o.speakers();
+        Path out = o.out();
+        int steps = o.steps();
+        int channels = o.channels();
+        int frameBudget = o.frameBudget();
+        int limit = o.limit();
+        long seed = o.seed();
         double cpu0 = SmallModelTraining.cpuSeconds();
 
         List<Example> train = new ArrayList<>();

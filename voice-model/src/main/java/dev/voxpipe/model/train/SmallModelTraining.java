@@ -13,6 +13,7 @@ import dev.voxpipe.model.Weights;
 import org.slf4j.Logger;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -121,11 +122,22 @@ final class SmallModelTraining {
         return batch;
     }
 
-    /** {@code --key value} pairs. */
-    static Map<String, String> options(String[] args) {
-        Map<String, String> a = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        return a;
+    /**
+     * The command line both trainers take: {@code --speakers DIR[,DIR...] --out DIR [--steps 1500] [--channels N]
+     * [--frames 4000] [--limit 400] [--seed 1]}.
+     */
+    record Options(List<Path> speakers, Path out, int steps, int channels, int frameBudget, int limit, long seed) {
+        static Options parse(String[] args, int defaultChannels) {
+            Map<String, String> a = new HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            if (!a.containsKey("speakers") || !a.containsKey("out")) throw new IllegalArgumentException("--speakers and --out are required");
+            List<Path> speakers = new ArrayList<>();
+            for (String s : a.get("speakers").split(",")) speakers.add(Path.of(s.strip()));
+            return new Options(speakers, Path.of(a.get("out")), Integer.parseInt(a.getOrDefault("steps", "1500")),
+                    Integer.parseInt(a.getOrDefault("channels", "" + defaultChannels)),
+                    Integer.parseInt(a.getOrDefault("frames", "4000")), Integer.parseInt(a.getOrDefault("limit", "400")),
+                    Long.parseLong(a.getOrDefault("seed", "1")));
+        }
     }
 
     /** CPU time of this JVM, all threads. */
