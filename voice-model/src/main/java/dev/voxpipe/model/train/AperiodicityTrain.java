@@ -43,37 +43,30 @@ public final class AperiodicityTrain {
 
     public static void main(String[] args) throws Exception {
         SmallModelTraining.Options o = SmallModelTraining.Options.parse(args, 64);
-        List<Path> speakers = o.speakers();
-        Path out = o.out();
-        int steps = o.steps();
-        int channels = o.channels();
-        int frameBudget = o.frameBudget();
-        int limit = o.limit();
-        long seed = o.seed();
         double cpu0 = SmallModelTraining.cpuSeconds();
 
         List<Example> train = new ArrayList<>();
         List<Example> held = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
-            for (Path dir : speakers) {
-                List<Example> own = load(dir, limit, m);
+            for (Path dir : o.speakers()) {
+                List<Example> own = load(dir, o.limit(), m);
                 for (Example e : own) (Math.floorMod(e.id().hashCode(), 20) == 0 ? held : train).add(e);
                 LOG.info("{}: {} recordings, periodicity by band {}", dir.getFileName(), own.size(), format(meanPeriodicity(own)));
             }
         }
-        if (train.isEmpty()) throw new IllegalArgumentException("no training recordings under " + speakers);
+        if (train.isEmpty()) throw new IllegalArgumentException("no training recordings under " + o.speakers());
         float[] norm = PitchTrain.melNormalisation(train.stream()
                 .map(e -> new PitchTrain.Example(e.speaker(), e.id(), false, e.mel(), e.f0(), null)).toList());
         double[] trainMean = meanPeriodicity(train);
         LOG.info("{} training and {} held-out recordings; mel mean {} std {}; periodicity by band {}", train.size(), held.size(),
                 norm[0], norm[1], format(trainMean));
 
-        ParamStore params = ParamStore.initialise(AperiodicityModel.parameterSpecs(channels), seed);
-        Random rng = new Random(seed);
-        String curve = SmallModelTraining.train(params, steps, List.of("loss"), 5, (w, scope) -> new NDArray[]{
-                loss(w, SmallModelTraining.sample(train, frameBudget, rng, e -> e.mel().length), norm, scope)}, LOG);
+        ParamStore params = ParamStore.initialise(AperiodicityModel.parameterSpecs(o.channels()), o.seed());
+        Random rng = new Random(o.seed());
+        String curve = SmallModelTraining.train(params, o.steps(), List.of("loss"), 5, (w, scope) -> new NDArray[]{
+                loss(w, SmallModelTraining.sample(train, o.frameBudget(), rng, e -> e.mel().length), norm, scope)}, LOG);
         double cpuSeconds = SmallModelTraining.cpuSeconds() - cpu0;
-        AperiodicityModel provisional = new AperiodicityModel(params, channels, norm[0], norm[1], "");
+        AperiodicityModel provisional = new AperiodicityModel(params, o.channels(), norm[0], norm[1], "");
         String scores;
         try (NDManager m = NDManager.newBaseManager()) {
             scores = score(provisional, held, trainMean, m);
@@ -81,10 +74,10 @@ public final class AperiodicityTrain {
         String info = String.format(Locale.ROOT, "voxpipe aperiodicity model: %d steps, %d training recordings (%d speakers), "
                         + "%.0f s CPU (JVM, all threads), %d parameters, bands %s Hz%ncommand: AperiodicityTrain %s%n"
                         + "training periodicity by band %s%nheld-out recordings:%n%s",
-                steps, train.size(), speakers.size(), cpuSeconds, params.parameterCount(),
+                o.steps(), train.size(), o.speakers().size(), cpuSeconds, params.parameterCount(),
                 java.util.Arrays.toString(BandPeriodicity.EDGES_HZ), String.join(" ", args), format(trainMean), scores);
-        new AperiodicityModel(params, channels, norm[0], norm[1], info).save(out);
-        Files.writeString(out.resolve("loss.csv"), curve, StandardCharsets.UTF_8);
+        new AperiodicityModel(params, o.channels(), norm[0], norm[1], info).save(o.out());
+        Files.writeString(o.out().resolve("loss.csv"), curve, StandardCharsets.UTF_8);
         System.out.print(info);
     }
 

@@ -48,21 +48,14 @@ public final class PitchTrain {
 
     public static void main(String[] args) throws Exception {
         SmallModelTraining.Options o = SmallModelTraining.Options.parse(args, 96);
-        List<Path> speakers = o.speakers();
-        Path out = o.out();
-        int steps = o.steps();
-        int channels = o.channels();
-        int frameBudget = o.frameBudget();
-        int limit = o.limit();
-        long seed = o.seed();
         double cpu0 = SmallModelTraining.cpuSeconds();
 
         List<Example> train = new ArrayList<>();
         List<Example> held = new ArrayList<>();
         List<float[]> allTracks = new ArrayList<>();
         try (VoiceModelRuntime runtime = VoiceModelRuntime.loadBase()) {
-            for (Path dir : speakers) {
-                List<Example> own = load(dir, limit, runtime);
+            for (Path dir : o.speakers()) {
+                List<Example> own = load(dir, o.limit(), runtime);
                 for (Example e : own) {
                     (Math.floorMod(e.id().hashCode(), 20) == 0 ? held : train).add(e);
                     if (!e.teacherForced()) allTracks.add(e.f0());
@@ -71,29 +64,29 @@ public final class PitchTrain {
                         own.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", own.get(0).stats().meanHz()));
             }
         }
-        if (train.isEmpty()) throw new IllegalArgumentException("no training utterances under " + speakers);
+        if (train.isEmpty()) throw new IllegalArgumentException("no training utterances under " + o.speakers());
         float[] norm = melNormalisation(train);
         PitchModel.F0Stats population = PitchModel.F0Stats.of(allTracks, new PitchModel.F0Stats((float) Math.log(150), 0.25f));
         LOG.info("{} training and {} held-out examples; mel mean {} std {}; population F0 {} Hz", train.size(), held.size(),
                 norm[0], norm[1], String.format(Locale.ROOT, "%.0f", population.meanHz()));
 
-        ParamStore params = ParamStore.initialise(PitchModel.parameterSpecs(channels), seed);
-        Random rng = new Random(seed);
-        String curve = SmallModelTraining.train(params, steps, List.of("loss", "voicing_bce", "z_mse", "absolute_z_mse"), 4,
-                (w, scope) -> loss(w, SmallModelTraining.sample(train, frameBudget, rng, e -> e.mel().length), norm,
+        ParamStore params = ParamStore.initialise(PitchModel.parameterSpecs(o.channels()), o.seed());
+        Random rng = new Random(o.seed());
+        String curve = SmallModelTraining.train(params, o.steps(), List.of("loss", "voicing_bce", "z_mse", "absolute_z_mse"), 4,
+                (w, scope) -> loss(w, SmallModelTraining.sample(train, o.frameBudget(), rng, e -> e.mel().length), norm,
                         population, scope), LOG);
         double cpuSeconds = SmallModelTraining.cpuSeconds() - cpu0;
         String command = "PitchTrain " + String.join(" ", args);
-        PitchModel provisional = new PitchModel(params, channels, norm[0], norm[1], population, "");
+        PitchModel provisional = new PitchModel(params, o.channels(), norm[0], norm[1], population, "");
         String scores;
         try (NDManager m = NDManager.newBaseManager()) {
             scores = score(provisional, held, m);
         }
         String info = String.format(Locale.ROOT, "voxpipe pitch model: %d steps, %d training examples (%d speakers), "
                         + "%.0f s CPU (JVM, all threads), %d parameters%ncommand: %s%nheld-out examples:%n%s",
-                steps, train.size(), speakers.size(), cpuSeconds, params.parameterCount(), command, scores);
-        new PitchModel(params, channels, norm[0], norm[1], population, info).save(out);
-        Files.writeString(out.resolve("loss.csv"), curve, StandardCharsets.UTF_8);
+                o.steps(), train.size(), o.speakers().size(), cpuSeconds, params.parameterCount(), command, scores);
+        new PitchModel(params, o.channels(), norm[0], norm[1], population, info).save(o.out());
+        Files.writeString(o.out().resolve("loss.csv"), curve, StandardCharsets.UTF_8);
         System.out.print(info);
     }
 
