@@ -120,6 +120,36 @@ class HarmonicVocoderTest {
         assertArrayEquals(new float[]{0, 0, 120, 120, 130, 0, 0}, widened);
     }
 
+    @Test
+    void unvoicedFramesTakeTheMelsMagnitude() {
+        // shaped noise (a resonance near 3 kHz), rendered unvoiced with and without the mel's magnitude imposed
+        java.util.Random rng = new java.util.Random(9);
+        float[] noise = new float[Spectral.SAMPLE_RATE];
+        double a = 0;
+        double b = 0;
+        for (int i = 0; i < noise.length; i++) {
+            double y = 0.05 * rng.nextGaussian() + 1.6 * Math.cos(2 * Math.PI * 3000 / Spectral.SAMPLE_RATE) * 0.95 * a - 0.95 * 0.95 * b;
+            b = a;
+            a = y;
+            noise[i] = (float) (0.05 * y);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] mel = Spectral.logMel(noise);
+            float[] unvoiced = new float[mel.length];
+            HarmonicVocoder.Settings d = HarmonicVocoder.Settings.defaults();
+            double[] error = new double[2];
+            for (int k = 0; k < 2; k++) {
+                HarmonicVocoder.Settings s = new HarmonicVocoder.Settings(d.maxVoicedHz(), d.voicedNoiseShare(), -1,
+                        d.refineFromHz(), d.voicingLead(), 0, d.learnedAperiodicity(), k == 1);
+                float[][] again = Spectral.logMel(HarmonicVocoder.synthesize(m, mel, unvoiced, 1, s));
+                for (int t = 5; t < mel.length - 5; t++) {
+                    for (int j = 0; j < Spectral.MELS; j++) error[k] += Math.abs(again[t][j] - mel[t][j]);
+                }
+            }
+            assertTrue(error[1] < 0.9 * error[0], "log-mel error with the mel's magnitude " + error[1] + " against " + error[0]);
+        }
+    }
+
     static float[] constant(int n, float v) {
         float[] f = new float[n];
         java.util.Arrays.fill(f, v);

@@ -81,14 +81,16 @@ public final class SynthesisBench {
         });
         HarmonicVocoder.Settings defaults = HarmonicVocoder.Settings.defaults();
         HarmonicVocoder.Settings unmatched = new HarmonicVocoder.Settings(defaults.maxVoicedHz(), defaults.voicedNoiseShare(),
-                defaults.refineIterations(), defaults.refineFromHz(), defaults.voicingLead(), 0, defaults.learnedAperiodicity());
+                defaults.refineIterations(), defaults.refineFromHz(), defaults.voicingLead(), 0, defaults.learnedAperiodicity(),
+                defaults.unvoicedFromMel());
         parts.put("harmonic vocoder, no envelope matching", () -> {
             try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
                 for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, unmatched);
             }
         });
         HarmonicVocoder.Settings periodic = new HarmonicVocoder.Settings(defaults.maxVoicedHz(), defaults.voicedNoiseShare(),
-                defaults.refineIterations(), defaults.refineFromHz(), defaults.voicingLead(), defaults.matchIterations(), false);
+                defaults.refineIterations(), defaults.refineFromHz(), defaults.voicingLead(), defaults.matchIterations(), false,
+                defaults.unvoicedFromMel());
         parts.put("harmonic vocoder, no learned aperiodicity", () -> {
             try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
                 for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, periodic);

@@ -19,8 +19,9 @@ import java.util.Locale;
  * The vocoder under a model's own output: one few-shot voice (the {@code voice.delta} a {@link CloneEvaluation} run
  * left), its held-out prompts' log-mels computed once, then vocoded by each variant into {@code OUT/<variant>}
  * beside {@code OUT/ref}, for {@code speech-tools clone-report}. Variants: {@code griffin-lim}, or
- * {@code hnm:REFINE:LEAD:NOISE[:MAXVOICEDHZ[:REFINEFROMHZ[:MATCH[:APERIODICITY]]]]} (harmonic vocoder settings,
- * APERIODICITY 1 for the learned one; F0 from the acoustic model when it predicts one, else from the pitch model).
+ * {@code hnm:REFINE:LEAD:NOISE[:MAXVOICEDHZ[:REFINEFROMHZ[:MATCH[:APERIODICITY[:UNVOICEDFROMMEL]]]]]} (harmonic
+ * vocoder settings, APERIODICITY and UNVOICEDFROMMEL 1 for on; F0 from the acoustic model when it predicts one,
+ * else from the pitch model).
  * <pre>SynthesisVocoderSweep --run DIR --out DIR --variants griffin-lim,hnm:-1:1:0,hnm:3:1:0</pre>
  */
 public final class SynthesisVocoderSweep {
@@ -69,7 +70,8 @@ public final class SynthesisVocoderSweep {
                         String[] p = variant.split(":");
                         HarmonicVocoder.Settings s = new HarmonicVocoder.Settings(p.length > 4 ? Double.parseDouble(p[4]) : 5000,
                                 Double.parseDouble(p[3]), Integer.parseInt(p[1]), p.length > 5 ? Double.parseDouble(p[5]) : 0,
-                                Integer.parseInt(p[2]), p.length > 6 ? Integer.parseInt(p[6]) : 0, p.length > 7 && p[7].equals("1"));
+                                Integer.parseInt(p[2]), p.length > 6 ? Integer.parseInt(p[6]) : 0, p.length > 7 && p[7].equals("1"),
+                                p.length > 8 && p[8].equals("1"));
                         audio.add(HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, s));
                     }
                 }
