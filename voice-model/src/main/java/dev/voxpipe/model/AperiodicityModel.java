@@ -9,7 +9,6 @@ import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -81,10 +80,8 @@ public final class AperiodicityModel {
         if (frames == 0) return out;
         float[] flat;
         try (NDManager m = parent.newSubManager()) {
-            Map<String, NDArray> arrays = new HashMap<>();
-            params.tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
             NDArray input = inputs(m, new float[][][]{logMel}, new float[][]{f0Hz}, frames, melMean, melStd);
-            flat = Activation.sigmoid(forward(new Weights(arrays), input, m.ones(new Shape(1, 1, frames))))
+            flat = Activation.sigmoid(forward(Weights.of(params, m), input, m.ones(new Shape(1, 1, frames))))
                     .toType(DataType.FLOAT32, false).toFloatArray();
         }
         for (int b = 0; b < BandPeriodicity.BANDS; b++) {
@@ -121,9 +118,13 @@ public final class AperiodicityModel {
         }
     }
 
+    /** Looked up once: the vocoder asks for every sentence. */
+    private static final boolean AVAILABLE = System.getProperty("voxpipe.hnm.aperiodicityModel") != null
+            || ModelFiles.onClasspath(RESOURCE);
+
     /** Whether the shipped model is on the classpath (or a training run's output is named). */
     public static boolean available() {
-        return System.getProperty("voxpipe.hnm.aperiodicityModel") != null || ModelFiles.onClasspath(RESOURCE);
+        return AVAILABLE;
     }
 
     private static AperiodicityModel load() throws IOException {

@@ -162,11 +162,10 @@ final class FineTuner {
         Map<String, ParamStore.Tensor> trained = interpolated(core.snapshotTrainable(), base.params().tensors(),
                 initialEmbedding, FineTuneConfig.INTERPOLATION);
         float[] embedding = trained.remove("voice.embedding").data();
-        float scale = synthesizer.durationScale(trained, embedding, tokens, mels);
-        trained.put(Synthesizer.DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{scale}));
-        if (MEL_BIAS_SHRINK > 0) {
-            float[] bias = synthesizer.melBias(trained, embedding, tokens, mels, MEL_BIAS_SHRINK);
-            trained.put(Synthesizer.MEL_BIAS, new ParamStore.Tensor(new long[]{bias.length}, bias));
+        Synthesizer.Calibration c = synthesizer.calibrate(trained, embedding, tokens, mels, MEL_BIAS_SHRINK);
+        trained.put(Synthesizer.DURATION_SCALE, new ParamStore.Tensor(new long[]{1}, new float[]{c.durationScale()}));
+        if (c.melBias() != null) {
+            trained.put(Synthesizer.MEL_BIAS, new ParamStore.Tensor(new long[]{c.melBias().length}, c.melBias()));
         }
         trained.putAll(pitch);
         return new VoiceDelta(modelId, embedding, trained);

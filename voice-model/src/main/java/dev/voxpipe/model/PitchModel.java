@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -128,7 +127,7 @@ public final class PitchModel {
         if (frames == 0) return new float[0];
         float[] out;
         try (NDManager m = parent.newSubManager()) {
-            out = outputs(weights(m), logMel, m);
+            out = outputs(Weights.of(params, m), logMel, m);
         }
         boolean[] voiced = new boolean[frames];
         for (int t = 0; t < frames; t++) {
@@ -164,7 +163,7 @@ public final class PitchModel {
     public F0Stats estimateStats(NDManager parent, List<float[][]> recordings) {
         List<float[]> tracks = new ArrayList<>();
         try (NDManager m = parent.newSubManager()) {
-            Weights w = weights(m);
+            Weights w = Weights.of(params, m);
             for (float[][] mel : recordings) {
                 int frames = mel.length;
                 if (frames == 0) continue;
@@ -179,12 +178,6 @@ public final class PitchModel {
         F0Stats read = F0Stats.of(tracks, population);
         // predictions regress towards the mean, so their spread understates the voice's: keep at least half the population's
         return new F0Stats(read.meanLog(), Math.max(read.stdLog(), population.stdLog() / 2));
-    }
-
-    private Weights weights(NDManager m) {
-        Map<String, NDArray> arrays = new HashMap<>();
-        params.tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
-        return new Weights(arrays);
     }
 
     /** The {@link #OUTPUTS} channels for one log-mel [frames][MELS], channel after channel ([OUTPUTS * frames]). */

@@ -8,7 +8,6 @@ import dev.voxpipe.model.VoiceModelRuntime.Rendering;
 import dev.voxpipe.model.VoiceModelRuntime.Vocoder;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -159,30 +158,43 @@ final class Synthesizer {
         return mean;
     }
 
+    /** A fine-tuned voice's calibration: its duration scale and (when asked for) its spectral bias. */
+    record Calibration(float durationScale, float[] melBias) {
+    }
+
     /**
-     * The voice's own long-term spectral bias: its renderings of the clips' transcripts against the clips, per mel
-     * bin, each utterance's speech frames averaged and the level difference removed, smoothed over 5 bins and
-     * scaled by {@code shrink}.
+     * Measures a voice on its own clips with one copy of its weights: the duration scale ({@link #durationScale}),
+     * then, when {@code biasShrink} > 0, the spectral bias of its renderings at that scale ({@link #melBias}).
      */
-    float[] melBias(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens, List<float[][]> mels,
-                    double shrink) {
+    Calibration calibrate(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens,
+                          List<float[][]> mels, double biasShrink) {
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, overrides);
+            float scale = durationScale(m, w, embedding, tokens, mels);
+            return new Calibration(scale, biasShrink > 0 ? melBias(m, w, embedding, scale, tokens, mels, biasShrink) : null);
+        }
+    }
+
+    /**
+     * The voice's own long-term spectral bias: its renderings of the clips' transcripts at {@code scale} against the
+     * clips, per mel bin, each utterance's speech frames averaged and the level difference removed, smoothed over 5
+     * bins and scaled by {@code shrink}.
+     */
+    private float[] melBias(NDManager m, Weights w, float[] embedding, float scale, List<int[]> tokens,
+                            List<float[][]> mels, double shrink) {
         int bins = mels.get(0)[0].length;
         double[] sum = new double[bins];
         int count = 0;
-        try (NDManager m = root.newSubManager()) {
-            Weights w = weights(m, overrides);
-            float scale = overrides.containsKey(DURATION_SCALE) ? overrides.get(DURATION_SCALE).data()[0] : base.durationScale();
-            for (int s = 0; s < tokens.size(); s += 8) {
-                List<int[]> part = tokens.subList(s, Math.min(tokens.size(), s + 8));
-                List<float[][]> rendered = acoustic(m, w, embedding, part, scale, true, null, PitchControl.NONE).mels();
-                for (int k = 0; k < part.size(); k++) {
-                    double[] a = speechMean(rendered.get(k));
-                    double[] b = speechMean(mels.get(s + k));
-                    double da = 0, db = 0;
-                    for (int i = 0; i < bins; i++) { da += a[i]; db += b[i]; }
-                    for (int i = 0; i < bins; i++) sum[i] += (a[i] - da / bins) - (b[i] - db / bins);
-                    count++;
-                }
+        for (int s = 0; s < tokens.size(); s += 8) {
+            List<int[]> part = tokens.subList(s, Math.min(tokens.size(), s + 8));
+            List<float[][]> rendered = acoustic(m, w, embedding, part, scale, true, null, PitchControl.NONE).mels();
+            for (int k = 0; k < part.size(); k++) {
+                double[] a = speechMean(rendered.get(k));
+                double[] b = speechMean(mels.get(s + k));
+                double da = 0, db = 0;
+                for (int i = 0; i < bins; i++) { da += a[i]; db += b[i]; }
+                for (int i = 0; i < bins; i++) sum[i] += (a[i] - da / bins) - (b[i] - db / bins);
+                count++;
             }
         }
         double[] mean = new double[bins];
@@ -230,9 +242,7 @@ final class Synthesizer {
     }
 
     private Weights weights(NDManager m, Map<String, ParamStore.Tensor> overrides) {
-        Map<String, NDArray> arrays = new HashMap<>();
-        base.params().tensors().forEach((k, v) -> arrays.put(k, v.toNd(m)));
-        return Weights.overlay(arrays, overrides, m);
+        return Weights.overlay(Weights.of(base.params(), m).arrays(), overrides, m);
     }
 
     /** Log-mels per sentence, frame counts, and (models with prosody) the predicted F0 per frame in Hz, 0 unvoiced. */
@@ -410,18 +420,21 @@ final class Synthesizer {
      */
     float durationScale(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens,
                         List<float[][]> mels) {
+        try (NDManager m = root.newSubManager()) {
+            return durationScale(m, weights(m, overrides), embedding, tokens, mels);
+        }
+    }
+
+    private float durationScale(NDManager m, Weights w, float[] embedding, List<int[]> tokens, List<float[][]> mels) {
         long actual = 0;
         long predicted = 0;
-        try (NDManager m = root.newSubManager()) {
-            Weights w = weights(m, overrides);
-            for (int s = 0; s < tokens.size(); s += 16) {
-                List<int[]> part = tokens.subList(s, Math.min(tokens.size(), s + 16));
-                for (int f : acoustic(m, w, embedding, part, 1.0, false).frames()) {
-                    predicted += f;
-                }
-                for (int k = s; k < s + part.size(); k++) {
-                    actual += mels.get(k).length;
-                }
+        for (int s = 0; s < tokens.size(); s += 16) {
+            List<int[]> part = tokens.subList(s, Math.min(tokens.size(), s + 16));
+            for (int f : acoustic(m, w, embedding, part, 1.0, false).frames()) {
+                predicted += f;
+            }
+            for (int k = s; k < s + part.size(); k++) {
+                actual += mels.get(k).length;
             }
         }
         return predicted == 0 ? 1f : (float) Math.max(0.5, Math.min(3.0, actual / (double) predicted));

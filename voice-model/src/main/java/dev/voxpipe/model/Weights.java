@@ -18,6 +18,13 @@ public final class Weights {
         this.arrays = arrays;
     }
 
+    /** Every tensor of {@code params} as an array in {@code manager}. */
+    public static Weights of(ParamStore params, NDManager manager) {
+        Map<String, NDArray> arrays = new HashMap<>();
+        params.tensors().forEach((k, v) -> arrays.put(k, v.toNd(manager)));
+        return new Weights(arrays);
+    }
+
     public NDArray get(String name) {
         NDArray a = arrays.get(name);
         if (a == null) {

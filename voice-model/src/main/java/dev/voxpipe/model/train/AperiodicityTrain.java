@@ -55,8 +55,7 @@ public final class AperiodicityTrain {
             }
         }
         if (train.isEmpty()) throw new IllegalArgumentException("no training recordings under " + o.speakers());
-        float[] norm = PitchTrain.melNormalisation(train.stream()
-                .map(e -> new PitchTrain.Example(e.speaker(), e.id(), false, e.mel(), e.f0(), null)).toList());
+        float[] norm = SmallModelTraining.melNormalisation(train.stream().map(Example::mel).toList());
         double[] trainMean = meanPeriodicity(train);
         LOG.info("{} training and {} held-out recordings; mel mean {} std {}; periodicity by band {}", train.size(), held.size(),
                 norm[0], norm[1], format(trainMean));

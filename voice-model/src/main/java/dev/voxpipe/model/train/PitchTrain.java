@@ -65,7 +65,7 @@ public final class PitchTrain {
             }
         }
         if (train.isEmpty()) throw new IllegalArgumentException("no training utterances under " + o.speakers());
-        float[] norm = melNormalisation(train);
+        float[] norm = SmallModelTraining.melNormalisation(train.stream().map(Example::mel).toList());
         PitchModel.F0Stats population = PitchModel.F0Stats.of(allTracks, new PitchModel.F0Stats((float) Math.log(150), 0.25f));
         LOG.info("{} training and {} held-out examples; mel mean {} std {}; population F0 {} Hz", train.size(), held.size(),
                 norm[0], norm[1], String.format(Locale.ROOT, "%.0f", population.meanHz()));
@@ -131,23 +131,6 @@ public final class PitchTrain {
             }
         }
         return out;
-    }
-
-    static float[] melNormalisation(List<Example> data) {
-        double sum = 0;
-        double sq = 0;
-        long n = 0;
-        for (Example e : data) {
-            for (float[] frame : e.mel()) {
-                for (float v : frame) {
-                    sum += v;
-                    sq += v * (double) v;
-                    n++;
-                }
-            }
-        }
-        double mean = sum / n;
-        return new float[]{(float) mean, (float) Math.sqrt(sq / n - mean * mean)};
     }
 
     /** [total, voicing BCE, z MSE] of a batch. */

@@ -108,6 +108,24 @@ final class SmallModelTraining {
         return curve.toString();
     }
 
+    /** Mean and standard deviation of every value of the log-mels [frames][MELS]: the models' input normalisation. */
+    static float[] melNormalisation(List<float[][]> mels) {
+        double sum = 0;
+        double sq = 0;
+        long n = 0;
+        for (float[][] mel : mels) {
+            for (float[] frame : mel) {
+                for (float v : frame) {
+                    sum += v;
+                    sq += v * (double) v;
+                    n++;
+                }
+            }
+        }
+        double mean = sum / n;
+        return new float[]{(float) mean, (float) Math.sqrt(sq / n - mean * mean)};
+    }
+
     /** Random examples (with replacement) up to {@code frameBudget} padded frames, at least one. */
     static <T> List<T> sample(List<T> data, int frameBudget, Random rng, ToIntFunction<T> frames) {
         List<T> batch = new ArrayList<>();
