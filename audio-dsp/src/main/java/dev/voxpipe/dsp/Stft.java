@@ -83,14 +83,24 @@ public final class Stft {
      * (exact in double, then rounded once). Thread-safe.
      */
     public float[] windowedFrames(float[] x) {
-        int frames = frameCount(x.length);
-        float[] out = new float[frames * nFft];
+        return windowedFrames(x, allFrames(frameCount(x.length)));
+    }
+
+    /** As {@link #windowedFrames(float[])}, only the frames listed in {@code frames}, in that order. Thread-safe. */
+    public float[] windowedFrames(float[] x, int[] frames) {
+        float[] out = new float[frames.length * nFft];
         double[] buf = new double[nFft];
-        for (int t = 0; t < frames; t++) {
-            loadFrame(x, t, buf);
-            for (int i = 0; i < nFft; i++) out[t * nFft + i] = (float) buf[i];
+        for (int k = 0; k < frames.length; k++) {
+            loadFrame(x, frames[k], buf);
+            for (int i = 0; i < nFft; i++) out[k * nFft + i] = (float) buf[i];
         }
         return out;
+    }
+
+    private static int[] allFrames(int frames) {
+        int[] all = new int[frames];
+        for (int t = 0; t < frames; t++) all[t] = t;
+        return all;
     }
 
     /** |X|^power per frame: [frames][nFft/2+1]. */
@@ -161,8 +171,18 @@ public final class Stft {
      * Thread-safe.
      */
     public float[] overlapAdd(float[] frameSignals, int frames, int length) {
-        if (frameSignals.length != frames * nFft) {
-            throw new IllegalArgumentException(frameSignals.length + " values are not " + frames + " frames of " + nFft);
+        return overlapAdd(frameSignals, allFrames(frames), frames, length);
+    }
+
+    /**
+     * The share of the inverse STFT that the frames listed in {@code frameIndices} make ({@code frameSignals} holds
+     * theirs, in that order), normalised by the squared windows of all {@code frames}: the inverse STFT of a whole
+     * signal is the sum of such shares over any partition of its frames, so a caller that changes some frames only
+     * can overlap-add those again. Thread-safe.
+     */
+    public float[] overlapAdd(float[] frameSignals, int[] frameIndices, int frames, int length) {
+        if (frameSignals.length != frameIndices.length * nFft) {
+            throw new IllegalArgumentException(frameSignals.length + " values are not " + frameIndices.length + " frames of " + nFft);
         }
         int shift = center ? nFft / 2 : 0;
         int span = Math.max(frames == 0 ? 0 : (frames - 1) * hop + nFft, shift + length);
@@ -170,11 +190,12 @@ public final class Stft {
         double[] wsum = new double[span];
         for (int t = 0; t < frames; t++) {
             int off = t * hop;
-            int base = t * nFft;
-            for (int i = 0; i < nFft; i++) {
-                acc[off + i] += frameSignals[base + i] * window[i];
-                wsum[off + i] += window[i] * window[i];
-            }
+            for (int i = 0; i < nFft; i++) wsum[off + i] += window[i] * window[i];
+        }
+        for (int k = 0; k < frameIndices.length; k++) {
+            int off = frameIndices[k] * hop;
+            int base = k * nFft;
+            for (int i = 0; i < nFft; i++) acc[off + i] += frameSignals[base + i] * window[i];
         }
         float[] out = new float[length];
         for (int i = 0; i < length; i++) {

@@ -96,6 +96,25 @@ class StftTest {
         }
         float[] added = stft.overlapAdd(signals, complex.length, x.length);
         for (int i = 0; i < x.length; i++) assertEquals(back[i], added[i], 0f, "sample " + i);
+
+        // any partition of the frames: the shares add up to the whole inverse, and a listed frame is cut as before
+        int frames = complex.length;
+        int[] even = java.util.stream.IntStream.range(0, frames).filter(t -> t % 3 == 0).toArray();
+        int[] rest = java.util.stream.IntStream.range(0, frames).filter(t -> t % 3 != 0).toArray();
+        float[] sum = stft.overlapAdd(pick(signals, even, n), even, frames, x.length);
+        float[] other = stft.overlapAdd(pick(signals, rest, n), rest, frames, x.length);
+        for (int i = 0; i < x.length; i++) assertEquals(back[i], sum[i] + other[i], 1e-6, "sample " + i);
+        float[] all = stft.windowedFrames(x);
+        float[] some = stft.windowedFrames(x, rest);
+        for (int k = 0; k < rest.length; k++) {
+            for (int i = 0; i < n; i++) assertEquals(all[rest[k] * n + i], some[k * n + i], 0f);
+        }
+    }
+
+    private static float[] pick(float[] signals, int[] frames, int n) {
+        float[] out = new float[frames.length * n];
+        for (int k = 0; k < frames.length; k++) System.arraycopy(signals, frames[k] * n, out, k * n, n);
+        return out;
     }
 
     @Test

@@ -117,7 +117,9 @@ class EndToEndIT {
             boolean withWer = Pocketsphinx.available();
             EvaluationReport cloned = harness.evaluate("few-shot (end to end)", fewShot, withWer);
             EvaluationReport base = harness.quick("baseline: base model, mean voice", baseline);
-            String table = EvaluationReport.markdownHeader() + "\n" + base.markdownRow() + "\n" + cloned.markdownRow();
+            var werInterval = dev.voxpipe.eval.WerRatioInterval.of(cloned.items());
+            String table = EvaluationReport.markdownHeader() + "\n" + base.markdownRow() + "\n" + cloned.markdownRow()
+                    + (werInterval == null ? "" : "\n\nopen-WER ratio with its 95 % interval over these prompts: " + werInterval.format());
             System.out.println(table);
             Files.writeString(dir.resolve("e2e-report.md"), table);
 

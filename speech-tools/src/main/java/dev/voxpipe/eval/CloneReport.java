@@ -45,7 +45,9 @@ public final class CloneReport {
     private CloneReport() {
     }
 
-    public record Row(String speaker, String condition, String description, EvaluationReport.Summary summary) {
+    /** @param werRatioInterval the open-WER ratio's 95 % bootstrap interval over the prompts, null without WER */
+    public record Row(String speaker, String condition, String description, EvaluationReport.Summary summary,
+                      WerRatioInterval.Interval werRatioInterval) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,13 +80,14 @@ public final class CloneReport {
                 if (!Files.isDirectory(synth)) continue;
                 EvaluationReport report = harness.evaluate(speaker + " " + c.getKey(), items(synth, dir.resolve("ref")), mode);
                 Files.writeString(Path.of(out + "-" + speaker + "-" + c.getKey() + ".json"), report.toJson(), StandardCharsets.UTF_8);
-                rows.add(new Row(speaker, c.getKey(), c.getValue(), report.summary()));
+                WerRatioInterval.Interval interval = WerRatioInterval.of(report.items());
+                rows.add(new Row(speaker, c.getKey(), c.getValue(), report.summary(), interval));
                 if (first == null) {
                     first = report.summary();
                     md.append(referenceRow(first)).append('\n');
                 }
-                md.append(headlineRow(c.getKey(), report.summary())).append('\n');
-                System.out.println(speaker + " " + headlineRow(c.getKey(), report.summary()));
+                md.append(headlineRow(c.getKey(), report.summary(), interval)).append('\n');
+                System.out.println(speaker + " " + headlineRow(c.getKey(), report.summary(), interval));
             }
             md.append('\n');
         }
@@ -95,7 +98,9 @@ public final class CloneReport {
                 Columns: MCD (c1-c13, DTW, 16 kHz); F0 RMSE in cents over frames voiced in both; voiced frames = share of \
                 the rendering's frames that are voiced, and its ratio to the recordings' share; rate = reference speech \
                 seconds / rendered speech seconds; open WER = pocketsphinx en-us language model and dictionary, and its \
-                ratio to the recordings' own open WER on the same prompts (the headline intelligibility figure); grammar \
+                ratio to the recordings' own open WER on the same prompts (the headline intelligibility figure), with its \
+                95 % interval from a paired bootstrap over the prompts (`WerRatioInterval`): a bar inside it is neither \
+                met nor missed on these prompts; grammar \
                 WER = a grammar of the batch's sentences (secondary: even noise can score 0 %).
                 """);
         Files.writeString(Path.of(out + ".md"), md.toString(), StandardCharsets.UTF_8);
@@ -117,21 +122,22 @@ public final class CloneReport {
     }
 
     static String headlineHeader() {
-        return "| condition | items | MCD (dB) | F0 RMSE (cents) | voiced frames | voiced vs recordings | rate | open WER | open WER vs recordings | grammar WER |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        return "| condition | items | MCD (dB) | F0 RMSE (cents) | voiced frames | voiced vs recordings | rate | open WER | open WER vs recordings | 95 % interval | grammar WER |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
     }
 
     static String referenceRow(EvaluationReport.Summary s) {
-        return String.format(Locale.ROOT, "| recordings | %d | - | - | %s | 1.00× | 1.00 | %s | %s | %s |", s.items(),
+        return String.format(Locale.ROOT, "| recordings | %d | - | - | %s | 1.00× | 1.00 | %s | %s | - | %s |", s.items(),
                 pct(s.referenceVoicedShare()), pct(s.referenceWer()), s.referenceWer() == null ? "-" : "1.00×",
                 pct(s.grammarReferenceWer()));
     }
 
-    static String headlineRow(String condition, EvaluationReport.Summary s) {
-        return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |", condition, s.items() - s.failed(),
+    static String headlineRow(String condition, EvaluationReport.Summary s, WerRatioInterval.Interval interval) {
+        String range = interval == null ? "-" : String.format(Locale.ROOT, "%.2f–%.2f×", interval.low(), interval.high());
+        return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |", condition, s.items() - s.failed(),
                 EvaluationReport.f(s.mcdDb(), "%.2f"), EvaluationReport.f(s.f0RmseCents(), "%.0f"), pct(s.voicedShare()),
                 EvaluationReport.f(s.voicedShareRatio(), "%.2f×"), EvaluationReport.f(s.speakingRateRatio(), "%.2f"),
-                pct(s.wer()), EvaluationReport.f(s.werRatio(), "%.2f×"), pct(s.grammarWer()));
+                pct(s.wer()), EvaluationReport.f(s.werRatio(), "%.2f×"), range, pct(s.grammarWer()));
     }
 
     static String pct(Double v) {

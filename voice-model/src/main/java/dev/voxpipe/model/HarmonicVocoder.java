@@ -55,13 +55,60 @@ public final class HarmonicVocoder {
      *                          smoother than the mel says, and that was where copy synthesis lost its MCD to
      *                          Griffin-Lim (per-frame distance in unvoiced frames 13.3 against 11.7, voiced 9.5 against
      *                          9.4; validation split)
+     * @param unvoicedIterations with {@code unvoicedFromMel} (and no {@code refineIterations}): Griffin-Lim iterations
+     *                          on the unvoiced frames more than one frame from a voiced one, every other frame keeping
+     *                          its phase ({@link Spectral#griffinLimFrames}), so their noise comes out of the
+     *                          overlap-add with the mel's magnitude while the harmonics and the pitch stay as rendered
+     *                          (0: one inverse STFT, the default). Validation split, seventh session of 2026-11-29,
+     *                          8 iterations: copy synthesis 0.99 | 0.77 | 1.05 -> 0.96 | 0.73 | 1.01 dB (Allison |
+     *                          flite_rms | Carlo), F0 and voicing unchanged, but the open-WER ratios rose in three
+     *                          comparisons of four (copy synthesis 0.98 -> 1.13x for flite_rms, few-shot 0.98 -> 1.09x and
+     *                          1.40 -> 1.47x) and the few-shot MCD did not move; and where a mel has harmonics but is
+     *                          called unvoiced, the iterations give them back their periodicity (a buzz's mel rendered
+     *                          unvoiced: 95 % voiced after 8, 33 % after 1). So it stays a setting
+     *                          ({@code voxpipe.hnm.unvoicedIterations}); iterating every frame instead cost the male
+     *                          voice's pitch (11 -> 19 cents)
+     * @param pauseFloorShare   a frame with at least this share of its mel bands at the log-mel's floor is a pause: its
+     *                          floor bands are rendered 30 dB down. 0.9 since the seventh session of 2026-11-29 (it was
+     *                          every band, 1.0): a recording's pauses keep a little hum in the lowest two or three bands,
+     *                          and those frames used to be rendered at the floor's haze, about -63 dBFS
      */
     public record Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz,
-                           int voicingLead, int matchIterations, boolean learnedAperiodicity, boolean unvoicedFromMel) {
+                           int voicingLead, int matchIterations, boolean learnedAperiodicity, boolean unvoicedFromMel,
+                           int unvoicedIterations, double pauseFloorShare) {
         public Settings {
             if (!(maxVoicedHz > 500 && maxVoicedHz <= Spectral.SAMPLE_RATE / 2.0)) throw new IllegalArgumentException("maxVoicedHz " + maxVoicedHz);
             if (!(voicedNoiseShare >= 0 && voicedNoiseShare < 1)) throw new IllegalArgumentException("voicedNoiseShare " + voicedNoiseShare);
-            if (refineIterations < -1 || voicingLead < 0 || refineFromHz < 0 || matchIterations < 0) throw new IllegalArgumentException("negative iterations, cut or lead");
+            if (refineIterations < -1 || voicingLead < 0 || refineFromHz < 0 || matchIterations < 0 || unvoicedIterations < 0) {
+                throw new IllegalArgumentException("negative iterations, cut or lead");
+            }
+            if (!(pauseFloorShare > 0 && pauseFloorShare <= 1)) throw new IllegalArgumentException("pauseFloorShare " + pauseFloorShare);
+        }
+
+        public Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz, int voicingLead,
+                        int matchIterations, boolean learnedAperiodicity, boolean unvoicedFromMel) {
+            this(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, matchIterations, learnedAperiodicity,
+                    unvoicedFromMel, 0, 1.0);
+        }
+
+        public Settings withMatchIterations(int passes) {
+            return new Settings(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, passes,
+                    learnedAperiodicity, unvoicedFromMel, unvoicedIterations, pauseFloorShare);
+        }
+
+        public Settings withLearnedAperiodicity(boolean learned) {
+            return new Settings(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, matchIterations,
+                    learned, unvoicedFromMel, unvoicedIterations, pauseFloorShare);
+        }
+
+        public Settings withUnvoicedFromMel(boolean fromMel, int iterations) {
+            return new Settings(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, matchIterations,
+                    learnedAperiodicity, fromMel, iterations, pauseFloorShare);
+        }
+
+        public Settings withPauseFloorShare(double share) {
+            return new Settings(maxVoicedHz, voicedNoiseShare, refineIterations, refineFromHz, voicingLead, matchIterations,
+                    learnedAperiodicity, unvoicedFromMel, unvoicedIterations, share);
         }
 
         public Settings(double maxVoicedHz, double voicedNoiseShare, int refineIterations, double refineFromHz, int voicingLead) {
@@ -82,7 +129,9 @@ public final class HarmonicVocoder {
                     Integer.getInteger("voxpipe.hnm.lead", 1),
                     Integer.getInteger("voxpipe.hnm.match", 3),
                     Boolean.parseBoolean(System.getProperty("voxpipe.hnm.aperiodicity", "true")),
-                    Boolean.parseBoolean(System.getProperty("voxpipe.hnm.unvoicedFromMel", "true")));
+                    Boolean.parseBoolean(System.getProperty("voxpipe.hnm.unvoicedFromMel", "true")),
+                    Integer.getInteger("voxpipe.hnm.unvoicedIterations", 0),
+                    Double.parseDouble(System.getProperty("voxpipe.hnm.pauseFloorShare", "0.9")));
         }
     }
 
@@ -115,8 +164,8 @@ public final class HarmonicVocoder {
         int samples = (frames - 1) * Spectral.HOP;
         if (samples == 0) return new float[0];
         try (NDManager m = parent.newSubManager()) {
-            float[][] power = Spectral.toMatrix(Spectral.melToPower(m, Spectral.powerMel(m, logMel)));
-            silenceFloorBins(logMel, power);
+            float[][] quietMel = quietPauses(logMel, settings.pauseFloorShare());
+            float[][] power = Spectral.toMatrix(Spectral.melToPower(m, Spectral.powerMel(m, quietMel)));
             f0Hz = widenVoicing(java.util.Arrays.copyOf(f0Hz, frames), settings.voicingLead());
             float[] presence = harmonicPresence(f0Hz, samples);
             float[][] periodicity = settings.learnedAperiodicity() && AperiodicityModel.available()
@@ -151,13 +200,18 @@ public final class HarmonicVocoder {
                     NDArray imposed = m.create(mask, new Shape(frames, Spectral.BINS));
                     target = target.mul(imposed).add(own.mul(imposed.neg().add(1f)));
                 }
-                out = Spectral.griffinLimFrom(m, target.expandDims(2), rendered, Math.max(0, settings.refineIterations()),
-                        0.99, samples);
+                if (!refine && settings.unvoicedIterations() > 0) {
+                    out = Spectral.griffinLimFrames(m, target.expandDims(2), rendered, awayFromVoice(f0Hz),
+                            settings.unvoicedIterations(), 0.99, samples);
+                } else {
+                    out = Spectral.griffinLimFrom(m, target.expandDims(2), rendered, Math.max(0, settings.refineIterations()),
+                            0.99, samples);
+                }
             } else {
                 out = signal;
             }
             if (settings.matchIterations() > 0) {
-                out = matchEnvelope(m, out, floorAttenuatedMel(logMel), f0Hz, settings.matchIterations());
+                out = matchEnvelope(m, out, powerOf(quietMel), f0Hz, settings.matchIterations());
             }
             return Spectral.limitPeak(out);
         }
@@ -193,44 +247,61 @@ public final class HarmonicVocoder {
         return audio;
     }
 
-    /** The power mel [T * MELS] of {@code logMel} with pause frames attenuated as {@link #silenceFloorBins} does. */
-    static float[] floorAttenuatedMel(float[][] logMel) {
+    /** Unvoiced frames more than one frame from a voiced one: those whose noise Griffin-Lim may re-estimate. */
+    static boolean[] awayFromVoice(float[] f0Hz) {
+        boolean[] free = new boolean[f0Hz.length];
+        for (int t = 0; t < f0Hz.length; t++) {
+            free[t] = !(f0Hz[t] > 0) && !(t > 0 && f0Hz[t - 1] > 0) && !(t + 1 < f0Hz.length && f0Hz[t + 1] > 0);
+        }
+        return free;
+    }
+
+    /** The power mel [T * MELS] of a log-mel. */
+    static float[] powerOf(float[][] logMel) {
         float[] power = new float[logMel.length * Spectral.MELS];
         for (int t = 0; t < logMel.length; t++) {
-            float gain = isPause(logMel[t]) ? FLOOR_ATTENUATION : 1f;
-            for (int j = 0; j < Spectral.MELS; j++) power[t * Spectral.MELS + j] = (float) Math.exp(logMel[t][j]) * gain;
+            for (int j = 0; j < Spectral.MELS; j++) power[t * Spectral.MELS + j] = (float) Math.exp(logMel[t][j]);
         }
         return power;
     }
 
-    /** Whether every band of a log-mel frame is at the log-mel's floor: a pause. */
-    static boolean isPause(float[] logMelFrame) {
-        for (int j = 0; j < Spectral.MELS; j++) {
-            if (logMelFrame[j] > LOG_MEL_FLOOR + 0.1f) return false;
-        }
-        return true;
+    /** Whether a log-mel band is at the log-mel's floor. */
+    private static boolean atFloor(float logMelValue) {
+        return logMelValue <= LOG_MEL_FLOOR + 0.1f;
+    }
+
+    /** Whether at least {@code share} of a log-mel frame's bands are at the log-mel's floor: a pause. */
+    static boolean isPause(float[] logMelFrame, double share) {
+        int atFloor = 0;
+        for (float v : logMelFrame) if (atFloor(v)) atFloor++;
+        return atFloor >= share * logMelFrame.length;
     }
 
     /** The log-mel's clamp, ln(1e-5): a band there in the target was silent or below the feature stage's floor. */
     private static final float LOG_MEL_FLOOR = (float) Math.log(1e-5);
 
     /**
-     * Power kept (-30 dB) where the mel is at its floor. Not zero: a recording's pause is quiet noise, not digital
-     * silence, and its spectral shape still counts in MCD (which ignores level); zero would make it a flat spectrum.
+     * Power kept (-30 dB) where the mel is at its floor in a pause. Not zero: a recording's pause is quiet noise, not
+     * digital silence, and its spectral shape still counts in MCD (which ignores level); zero would make it a flat
+     * spectrum (gating the pause's samples to silence raised the pauses' per-frame distance, 22.2 -> 26.8).
      */
     private static final float FLOOR_ATTENUATION = 1e-3f;
 
     /**
-     * Attenuates {@code power} [T][BINS] in frames whose every mel band is at the log-mel's floor (a pause): the
-     * mel says nothing is there, and noise shaped by the floor would leave a haze at about -69 dBFS where the
-     * recording is silent. Frames with any band above it are left alone: quiet speech sits close to the floor in
-     * its upper bands, and gating those bins cost 2-6 dB of real content (MCD 1.46 -> 1.62 dB on validation).
+     * {@code logMel} with the floor bands of pause frames ({@link #isPause}) taken 30 dB down: the mel says nothing is
+     * there, and noise shaped by the floor would leave a haze at about -63 dBFS where the recording is silent. The
+     * bands above the floor (a pause's hum) and every band of other frames are left alone: quiet speech sits close to
+     * the floor in its upper bands, and gating those cost 2-6 dB of real content (MCD 1.46 -> 1.62 dB on validation).
      */
-    static void silenceFloorBins(float[][] logMel, float[][] power) {
+    static float[][] quietPauses(float[][] logMel, double share) {
+        float[][] out = new float[logMel.length][];
+        float drop = (float) Math.log(FLOOR_ATTENUATION);
         for (int t = 0; t < logMel.length; t++) {
-            if (!isPause(logMel[t])) continue;
-            for (int b = 0; b < Spectral.BINS; b++) power[t][b] *= FLOOR_ATTENUATION;
+            out[t] = logMel[t].clone();
+            if (!isPause(logMel[t], share)) continue;
+            for (int j = 0; j < out[t].length; j++) if (atFloor(logMel[t][j])) out[t][j] += drop;
         }
+        return out;
     }
 
     /**

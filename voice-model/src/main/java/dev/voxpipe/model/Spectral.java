@@ -283,6 +283,98 @@ public final class Spectral {
     }
 
     /**
+     * Griffin-Lim on some frames only: the frames where {@code free} is true are re-estimated, the others keep
+     * {@code start}'s phase throughout (the same as iterating the whole signal and putting their phase back after each
+     * iteration, but each iteration transforms only the free frames: the fixed frames' share of the inverse STFT is
+     * added once). {@code magnitude} [T, BINS, 1], {@code start} [T, BINS, 2].
+     */
+    static float[] griffinLimFrames(NDManager parent, NDArray magnitude, NDArray start, boolean[] free, int iterations,
+                                    double momentum, int samples) {
+        int frames = free.length;
+        int[] freeFrames = java.util.stream.IntStream.range(0, frames).filter(t -> free[t]).toArray();
+        int[] fixedFrames = java.util.stream.IntStream.range(0, frames).filter(t -> !free[t]).toArray();
+        float[] mag = magnitude.toFloatArray();
+        float[] phase = start.toFloatArray();
+        try (NDManager m = parent.newSubManager()) {
+            float[] fixedShare = fixedFrames.length == 0 ? new float[samples]
+                    : overlapAddFrames(m.create(spectrumOf(mag, phase, fixedFrames, true), new Shape(fixedFrames.length, BINS, 2)),
+                    fixedFrames, frames, samples);
+            if (freeFrames.length == 0) return fixedShare;
+            NDArray freeMagnitude = m.create(spectrumOf(mag, phase, freeFrames, false), new Shape(freeFrames.length, BINS, 1));
+            NDArray angles = m.create(unitPhase(phase, freeFrames), new Shape(freeFrames.length, BINS, 2));
+            NDArray previous = null;
+            float alpha = (float) (momentum / (1 + momentum));
+            for (int it = 0; ; it++) {
+                try (NDManager scope = m.newSubManager()) {
+                    float[] audio = overlapAddFrames(freeMagnitude.mul(angles), freeFrames, frames, samples);
+                    for (int i = 0; i < samples; i++) audio[i] += fixedShare[i];
+                    if (it == iterations) return audio;
+                    NDArray rebuilt = scope.create(STFT.windowedFrames(audio, freeFrames), new Shape(freeFrames.length, N_FFT))
+                            .rfft(N_FFT, -1).real();
+                    NDArray next = previous == null ? rebuilt : rebuilt.sub(previous.mul(alpha));
+                    NDArray nextAngles = next.div(next.square().sum(new int[]{2}, true).sqrt().add(1e-16f));
+                    nextAngles.attach(m);
+                    rebuilt.attach(m);
+                    if (previous != null) previous.close();
+                    angles.close();
+                    angles = nextAngles;
+                    previous = rebuilt;
+                }
+            }
+        }
+    }
+
+    /**
+     * For the listed frames: magnitude times unit phase as real pairs [k * BINS * 2] ({@code pairs}), or the magnitude
+     * alone [k * BINS].
+     */
+    private static float[] spectrumOf(float[] mag, float[] phase, int[] frames, boolean pairs) {
+        float[] out = new float[frames.length * BINS * (pairs ? 2 : 1)];
+        for (int k = 0; k < frames.length; k++) {
+            for (int b = 0; b < BINS; b++) {
+                int src = frames[k] * BINS + b;
+                if (!pairs) {
+                    out[k * BINS + b] = mag[src];
+                    continue;
+                }
+                float re = phase[2 * src];
+                float im = phase[2 * src + 1];
+                float norm = (float) Math.sqrt(re * re + im * im) + 1e-16f;
+                out[2 * (k * BINS + b)] = mag[src] * re / norm;
+                out[2 * (k * BINS + b) + 1] = mag[src] * im / norm;
+            }
+        }
+        return out;
+    }
+
+    /** Unit-length phase pairs [k * BINS * 2] of the listed frames. */
+    private static float[] unitPhase(float[] phase, int[] frames) {
+        float[] out = new float[frames.length * BINS * 2];
+        for (int k = 0; k < frames.length; k++) {
+            for (int b = 0; b < BINS; b++) {
+                int src = frames[k] * BINS + b;
+                float re = phase[2 * src];
+                float im = phase[2 * src + 1];
+                float norm = (float) Math.sqrt(re * re + im * im) + 1e-16f;
+                out[2 * (k * BINS + b)] = re / norm;
+                out[2 * (k * BINS + b) + 1] = im / norm;
+            }
+        }
+        return out;
+    }
+
+    /** The share of the inverse STFT that {@code spectrum} [k, BINS, 2], the frames {@code frameIndices}, make. */
+    private static float[] overlapAddFrames(NDArray spectrum, int[] frameIndices, int frames, int samples) {
+        float[] frameAudio;
+        try (NDManager scope = spectrum.getManager().newSubManager()) {
+            NDArray s = spectrum.duplicate();
+            s.attach(scope);
+            frameAudio = s.complex().irfft(N_FFT, -1).toFloatArray();
+        }
+        return STFT.overlapAdd(frameAudio, frameIndices, frames, samples);
+    }
+
+    /**
      * The fast Griffin-Lim iterations: {@code magnitude} [T, BINS, 1] with unit-length {@code angles} [T, BINS, 2]
      * (owned by {@code m}; closed as they are replaced), then one inverse STFT.
      */

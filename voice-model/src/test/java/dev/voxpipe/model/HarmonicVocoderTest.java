@@ -89,7 +89,7 @@ class HarmonicVocoderTest {
             float[][] mel = Spectral.logMel(buzz(150));
             float[] unvoiced = new float[mel.length];
             float[] out = HarmonicVocoder.synthesize(m, mel, unvoiced, 7);
-            assertTrue(voicedShare(PITCH.f0(out, Spectral.SAMPLE_RATE, Spectral.HOP)) < 0.2, "noise is not periodic");
+            assertTrue(voicedShare(PITCH.f0(out, Spectral.SAMPLE_RATE, Spectral.HOP)) < 0.2, "noise is not periodic: " + voicedShare(PITCH.f0(out, Spectral.SAMPLE_RATE, Spectral.HOP)));
             assertArrayEquals(out, HarmonicVocoder.synthesize(m, mel, unvoiced, 7));
             assertThrows(IllegalArgumentException.class, () -> HarmonicVocoder.synthesize(m, mel, new float[3], 1));
             assertEquals(0, HarmonicVocoder.synthesize(m, new float[0][], new float[0], 1).length);
@@ -110,6 +110,35 @@ class HarmonicVocoderTest {
             for (int i = (int) (1.3 * Spectral.SAMPLE_RATE); i < (int) (1.9 * Spectral.SAMPLE_RATE); i++) e += out[i] * out[i];
             double dbfs = 10 * Math.log10(e / (0.6 * Spectral.SAMPLE_RATE) + 1e-20);
             assertTrue(dbfs < -70, "silent stretch at " + dbfs + " dBFS");
+        }
+    }
+
+    @Test
+    void aPauseWithHumInItsLowestBandsStaysSilentToo() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // a recording's pause is seldom digital silence: a 40 Hz hum far below speech lifts the lowest mel bands
+            // off the floor, while every other band stays at it
+            float[] x = new float[2 * Spectral.SAMPLE_RATE];
+            float[] buzz = buzz(150);
+            System.arraycopy(buzz, 0, x, Spectral.SAMPLE_RATE / 2, Spectral.SAMPLE_RATE / 2);
+            for (int i = Spectral.SAMPLE_RATE; i < x.length; i++) x[i] += (float) (2e-4 * Math.sin(2 * Math.PI * 40 * i / Spectral.SAMPLE_RATE));
+            float[][] mel = Spectral.logMel(x);
+            float[] f0 = PITCH.f0(x, Spectral.SAMPLE_RATE, Spectral.HOP);
+            int mid = (int) (1.6 * Spectral.SAMPLE_RATE / Spectral.HOP);
+            int above = 0;
+            for (float v : mel[mid]) if (v > Math.log(1e-5) + 0.1) above++;
+            assertTrue(above >= 1 && above <= 5, above + " bands above the floor in the hum");
+            HarmonicVocoder.Settings d = HarmonicVocoder.Settings.defaults();
+            double[] dbfs = new double[2];
+            double[] shares = {d.pauseFloorShare(), 1.0};
+            for (int k = 0; k < 2; k++) {
+                float[] out = HarmonicVocoder.synthesize(m, mel, f0, 3, d.withPauseFloorShare(shares[k]));
+                double e = 0;
+                for (int i = (int) (1.3 * Spectral.SAMPLE_RATE); i < (int) (1.9 * Spectral.SAMPLE_RATE); i++) e += out[i] * out[i];
+                dbfs[k] = 10 * Math.log10(e / (0.6 * Spectral.SAMPLE_RATE) + 1e-20);
+            }
+            assertTrue(dbfs[0] < -70, "hum-only stretch at " + dbfs[0] + " dBFS");
+            assertTrue(dbfs[1] > dbfs[0] + 10, "a pause counted only when every band is at the floor: " + dbfs[1] + " dBFS");
         }
     }
 
@@ -140,7 +169,7 @@ class HarmonicVocoderTest {
             double[] error = new double[2];
             for (int k = 0; k < 2; k++) {
                 HarmonicVocoder.Settings s = new HarmonicVocoder.Settings(d.maxVoicedHz(), d.voicedNoiseShare(), -1,
-                        d.refineFromHz(), d.voicingLead(), 0, d.learnedAperiodicity(), k == 1);
+                        d.refineFromHz(), d.voicingLead(), 0, d.learnedAperiodicity(), k == 1, 0, d.pauseFloorShare());
                 float[][] again = Spectral.logMel(HarmonicVocoder.synthesize(m, mel, unvoiced, 1, s));
                 for (int t = 5; t < mel.length - 5; t++) {
                     for (int j = 0; j < Spectral.MELS; j++) error[k] += Math.abs(again[t][j] - mel[t][j]);

@@ -67,6 +67,50 @@ class SpectralTest {
     }
 
     @Test
+    void griffinLimOnSomeFramesLeavesTheOthersAndMakesTheFreeOnesConsistent() {
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            // a tone, whose frames stay fixed, then 0.5 s where the target is a noise magnitude on a random phase
+            int samples = Spectral.SAMPLE_RATE;
+            float[] x = tone(300, 1.0);
+            java.util.Random rng = new java.util.Random(5);
+            for (int i = samples / 2; i < samples; i++) x[i] = (float) (0.1 * rng.nextGaussian());
+            NDArray spec = Spectral.stft(m, x);
+            int frames = (int) spec.getShape().get(0);
+            NDArray magnitude = spec.square().sum(new int[]{2}, true).sqrt();
+            float[] pairs = spec.toFloatArray();
+            boolean[] free = new boolean[frames];
+            for (int t = frames / 2 + 4; t < frames; t++) {
+                free[t] = true;
+                for (int b = 0; b < Spectral.BINS; b++) {
+                    double phase = rng.nextDouble() * 2 * Math.PI;
+                    pairs[2 * (t * Spectral.BINS + b)] = (float) Math.cos(phase);
+                    pairs[2 * (t * Spectral.BINS + b) + 1] = (float) Math.sin(phase);
+                }
+            }
+            NDArray start = m.create(pairs, spec.getShape());
+            float[] none = Spectral.griffinLimFrames(m, magnitude, start, free, 0, 0.99, samples);
+            float[] eight = Spectral.griffinLimFrames(m, magnitude, start, free, 8, 0.99, samples);
+            // more than a window before the first free frame nothing moves: the tone comes back as it was
+            int untouched = (frames / 2 + 4) * Spectral.HOP - Spectral.N_FFT;
+            for (int i = Spectral.N_FFT; i < untouched; i++) {
+                assertEquals(x[i], none[i], 1e-4, "sample " + i);
+                assertEquals(x[i], eight[i], 1e-4, "sample " + i);
+            }
+            // in the free frames the output's magnitude comes closer to the target's with iterations
+            double[] error = new double[2];
+            float[] target = magnitude.toFloatArray();
+            float[][] outputs = {none, eight};
+            for (int k = 0; k < 2; k++) {
+                float[] got = Spectral.stft(m, outputs[k]).square().sum(new int[]{2}).sqrt().toFloatArray();
+                for (int t = frames / 2 + 8; t < frames - 4; t++) {
+                    for (int b = 0; b < Spectral.BINS; b++) error[k] += Math.abs(got[t * Spectral.BINS + b] - target[t * Spectral.BINS + b]);
+                }
+            }
+            assertTrue(error[1] < 0.8 * error[0], "magnitude error after 8 iterations " + error[1] + " against " + error[0]);
+        }
+    }
+
+    @Test
     void melInversionIsNonNegativeAndReprojectsCloserThanTheClippedPseudoInverse() {
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             // voiced-speech-like frames: a 180 Hz harmonic comb with a falling envelope plus noise

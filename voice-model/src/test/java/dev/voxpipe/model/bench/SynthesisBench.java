@@ -80,20 +80,22 @@ public final class SynthesisBench {
             }
         });
         HarmonicVocoder.Settings defaults = HarmonicVocoder.Settings.defaults();
-        HarmonicVocoder.Settings unmatched = new HarmonicVocoder.Settings(defaults.maxVoicedHz(), defaults.voicedNoiseShare(),
-                defaults.refineIterations(), defaults.refineFromHz(), defaults.voicingLead(), 0, defaults.learnedAperiodicity(),
-                defaults.unvoicedFromMel());
+        HarmonicVocoder.Settings unmatched = defaults.withMatchIterations(0);
         parts.put("harmonic vocoder, no envelope matching", () -> {
             try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
                 for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, unmatched);
             }
         });
-        HarmonicVocoder.Settings periodic = new HarmonicVocoder.Settings(defaults.maxVoicedHz(), defaults.voicedNoiseShare(),
-                defaults.refineIterations(), defaults.refineFromHz(), defaults.voicingLead(), defaults.matchIterations(), false,
-                defaults.unvoicedFromMel());
+        HarmonicVocoder.Settings periodic = defaults.withLearnedAperiodicity(false);
         parts.put("harmonic vocoder, no learned aperiodicity", () -> {
             try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
                 for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, periodic);
+            }
+        });
+        HarmonicVocoder.Settings iterated = defaults.withUnvoicedFromMel(true, 8);
+        parts.put("harmonic vocoder, 8 Griffin-Lim iterations on unvoiced frames", () -> {
+            try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+                for (int i = 0; i < mels.size(); i++) HarmonicVocoder.synthesize(m, mels.get(i), f0.get(i), 1, iterated);
             }
         });
         // what synthesize() does on a 2-core machine: sentences vocoded two at a time
