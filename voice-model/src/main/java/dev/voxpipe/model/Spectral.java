@@ -297,16 +297,18 @@ public final class Spectral {
         float[] phase = start.toFloatArray();
         try (NDManager m = parent.newSubManager()) {
             float[] fixedShare = fixedFrames.length == 0 ? new float[samples]
-                    : overlapAddFrames(m.create(spectrumOf(mag, phase, fixedFrames, true), new Shape(fixedFrames.length, BINS, 2)),
+                    : overlapAddFrames(m.create(spectrumOf(mag, phase, fixedFrames), new Shape(fixedFrames.length, BINS, 2)),
                     fixedFrames, frames, samples);
             if (freeFrames.length == 0) return fixedShare;
-            NDArray freeMagnitude = m.create(spectrumOf(mag, phase, freeFrames, false), new Shape(freeFrames.length, BINS, 1));
+            NDArray freeMagnitude = m.create(magnitudesOf(mag, freeFrames), new Shape(freeFrames.length, BINS, 1));
             NDArray angles = m.create(unitPhase(phase, freeFrames), new Shape(freeFrames.length, BINS, 2));
             NDArray previous = null;
             float alpha = (float) (momentum / (1 + momentum));
             for (int it = 0; ; it++) {
                 try (NDManager scope = m.newSubManager()) {
-                    float[] audio = overlapAddFrames(freeMagnitude.mul(angles), freeFrames, frames, samples);
+                    NDArray spectrum = freeMagnitude.mul(angles);
+                    spectrum.attach(scope);
+                    float[] audio = overlapAddFrames(spectrum, freeFrames, frames, samples);
                     for (int i = 0; i < samples; i++) audio[i] += fixedShare[i];
                     if (it == iterations) return audio;
                     NDArray rebuilt = scope.create(STFT.windowedFrames(audio, freeFrames), new Shape(freeFrames.length, N_FFT))
@@ -324,24 +326,21 @@ public final class Spectral {
         }
     }
 
-    /**
-     * For the listed frames: magnitude times unit phase as real pairs [k * BINS * 2] ({@code pairs}), or the magnitude
-     * alone [k * BINS].
-     */
-    private static float[] spectrumOf(float[] mag, float[] phase, int[] frames, boolean pairs) {
-        float[] out = new float[frames.length * BINS * (pairs ? 2 : 1)];
+    /** The listed frames' magnitudes [k * BINS] from {@code mag} [T * BINS]. */
+    private static float[] magnitudesOf(float[] mag, int[] frames) {
+        float[] out = new float[frames.length * BINS];
+        for (int k = 0; k < frames.length; k++) System.arraycopy(mag, frames[k] * BINS, out, k * BINS, BINS);
+        return out;
+    }
+
+    /** The listed frames' magnitude on {@code phase}'s unit phase, as real pairs [k * BINS * 2]. */
+    private static float[] spectrumOf(float[] mag, float[] phase, int[] frames) {
+        float[] out = unitPhase(phase, frames);
         for (int k = 0; k < frames.length; k++) {
             for (int b = 0; b < BINS; b++) {
-                int src = frames[k] * BINS + b;
-                if (!pairs) {
-                    out[k * BINS + b] = mag[src];
-                    continue;
-                }
-                float re = phase[2 * src];
-                float im = phase[2 * src + 1];
-                float norm = (float) Math.sqrt(re * re + im * im) + 1e-16f;
-                out[2 * (k * BINS + b)] = mag[src] * re / norm;
-                out[2 * (k * BINS + b) + 1] = mag[src] * im / norm;
+                float a = mag[frames[k] * BINS + b];
+                out[2 * (k * BINS + b)] *= a;
+                out[2 * (k * BINS + b) + 1] *= a;
             }
         }
         return out;
