@@ -5,7 +5,10 @@
 # open-vocabulary WER with its 95 % interval). Nothing in-process: what is measured is what came out of the API.
 #
 # Usage: scripts/api_eval.sh OUT [SPEAKER...]      SPEAKER: real (default) | flite_rms
-#   SPLIT=test (default) or validation; PARALLEL=2 say requests at a time.
+#   SPLIT=test (default) or validation; PARALLEL=2 say requests at a time;
+#   UPLOAD=clips (default: one file per prompt, each with its transcript) or one-file (the few-shot clips joined into
+#   one recording with 0.5 s pauses and one transcript, as a user with one long take would upload it: the feature
+#   worker slices it and force-aligns the text); FORMAT=wav (default) or mp3 (one-file only, 128 kbit/s by ffmpeg).
 # The splits come from voice-model/scripts/voice_report.sh (run it once first). Writes OUT/report.md and .json, OUT/run/
 # (the renderings, beside links to the recordings) and OUT/serve.log; the server's data directory is temporary.
 set -euo pipefail
@@ -56,8 +59,30 @@ specs=()
 for spk in "${SPEAKERS[@]}"; do
   d=$(split_dir "$spk")
   started=$(date +%s)
-  voice=$(./voxpipe clone --name "api-eval $spk" --consent "Evaluation of a recorded corpus speaker, licensed for this use." \
-    --transcripts "$d/fewshot/metadata.tsv" "$d"/fewshot/*.wav)
+  if [ "${UPLOAD:-clips}" = one-file ]; then
+    take="$OUT/upload/$spk"
+    rm -rf "$take"; mkdir -p "$take"
+    sox -n -r 32000 -c 1 -b 16 "$take/pause.wav" trim 0 0.5
+    parts=(); text=""
+    while IFS=$'\t' read -r id line; do
+      [ -n "$id" ] || continue
+      sox "$d/fewshot/$id.wav" -r 32000 -c 1 -b 16 "$take/part-$id.wav"
+      parts+=("$take/part-$id.wav" "$take/pause.wav"); text="$text $line"
+    done <"$d/fewshot/metadata.tsv"
+    sox "${parts[@]}" "$take/recording.wav"
+    rm -f "$take"/part-*.wav "$take/pause.wav"
+    file="$take/recording.wav"
+    if [ "${FORMAT:-wav}" = mp3 ]; then
+      ffmpeg -loglevel error -y -i "$take/recording.wav" -b:a 128k "$take/recording.mp3" && rm "$take/recording.wav"
+      file="$take/recording.mp3"
+    fi
+    echo "${text# }" >"${file%.*}.txt"
+    echo "api_eval: $spk: one $(soxi -D "$file" | cut -d. -f1) s recording, $(wc -w <"${file%.*}.txt") words of transcript" >&2
+    voice=$(./voxpipe clone --name "api-eval $spk" --consent "Evaluation of a recorded corpus speaker, licensed for this use." "$file")
+  else
+    voice=$(./voxpipe clone --name "api-eval $spk" --consent "Evaluation of a recorded corpus speaker, licensed for this use." \
+      --transcripts "$d/fewshot/metadata.tsv" "$d"/fewshot/*.wav)
+  fi
   echo "api_eval: $spk cloned as $voice in $(( $(date +%s) - started )) s" >&2
   run="$OUT/run/$spk"
   rm -rf "$run"; mkdir -p "$run/api"
@@ -76,5 +101,5 @@ stop_server
 trap - EXIT
 IFS=,; speakers="${specs[*]}"; unset IFS
 speech-tools/bin/speech-tools clone-report --run "$OUT/run" --speakers "$speakers" --out "$OUT/report" \
-  --title "Through the public API ($SPLIT split): ./voxpipe serve, clone, say" >/dev/null
+  --title "Through the public API ($SPLIT split, upload ${UPLOAD:-clips} ${FORMAT:-wav}): ./voxpipe serve, clone, say" >/dev/null
 grep -E "^## |^\| (recordings|api) " "$OUT/report.md"

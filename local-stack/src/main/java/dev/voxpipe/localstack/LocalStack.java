@@ -42,15 +42,21 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(LocalStackConfig config) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        int kafkaPort = port(config.kafkaPort(), "the Kafka broker", "VOXPIPE_KAFKA_PORT");
-        int controllerPort = port(config.controllerPort(), "the KRaft controller", "VOXPIPE_KAFKA_CONTROLLER_PORT");
-        int registryPort = port(config.registryPort(), "the schema registry", "VOXPIPE_REGISTRY_PORT");
+        // every port this stack uses, so that no two picked ones coincide
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (int configured : new int[]{config.kafkaPort(), config.controllerPort(), config.registryPort(),
+                config.registryManagementPort(), config.scramPort(), config.scramSslPort(), config.mtlsPort()}) {
+            if (configured > 0) taken.add(configured);
+        }
+        int kafkaPort = port(config.kafkaPort(), "the Kafka broker", "VOXPIPE_KAFKA_PORT", taken);
+        int controllerPort = port(config.controllerPort(), "the KRaft controller", "VOXPIPE_KAFKA_CONTROLLER_PORT", taken);
+        int registryPort = port(config.registryPort(), "the schema registry", "VOXPIPE_REGISTRY_PORT", taken);
         int managementPort = port(config.registryManagementPort(), "the registry's health endpoint",
-                "VOXPIPE_REGISTRY_MANAGEMENT_PORT");
+                "VOXPIPE_REGISTRY_MANAGEMENT_PORT", taken);
         Path dataDir = Files.createDirectories(config.dataDir()).toAbsolutePath();
-        int scramPort = config.scramPort() < 0 ? -1 : port(config.scramPort(), "the Kafka SASL_PLAINTEXT listener", "VOXPIPE_KAFKA_SCRAM_PORT");
-        int scramSslPort = config.scramSslPort() < 0 ? -1 : port(config.scramSslPort(), "the Kafka SASL_SSL listener", "VOXPIPE_KAFKA_SCRAM_SSL_PORT");
-        int mtlsPort = config.mtlsPort() < 0 ? -1 : port(config.mtlsPort(), "the Kafka mutual-TLS listener", "VOXPIPE_KAFKA_MTLS_PORT");
+        int scramPort = config.scramPort() < 0 ? -1 : port(config.scramPort(), "the Kafka SASL_PLAINTEXT listener", "VOXPIPE_KAFKA_SCRAM_PORT", taken);
+        int scramSslPort = config.scramSslPort() < 0 ? -1 : port(config.scramSslPort(), "the Kafka SASL_SSL listener", "VOXPIPE_KAFKA_SCRAM_SSL_PORT", taken);
+        int mtlsPort = config.mtlsPort() < 0 ? -1 : port(config.mtlsPort(), "the Kafka mutual-TLS listener", "VOXPIPE_KAFKA_MTLS_PORT", taken);
         SelfSignedCert brokerCert = scramSslPort < 0 && mtlsPort < 0 ? null : SelfSignedCert.create(dataDir.resolve("kafka-tls"));
         KafkaBroker.SaslListeners sasl = new KafkaBroker.SaslListeners(scramPort, scramSslPort, mtlsPort,
                 brokerCert == null ? null : brokerCert.keyAndCertPem(), brokerCert == null ? null : brokerCert.certPem());
@@ -89,8 +95,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static int port(int configured, String purpose, String setting) {
-        if (configured == 0) return Ports.pickFree();
+    private static int port(int configured, String purpose, String setting, java.util.Set<Integer> taken) {
+        if (configured == 0) return Ports.pickFree(taken);
         Ports.requireFree(configured, purpose, setting);
         return configured;
     }
@@ -183,8 +189,10 @@ public final class LocalStack implements AutoCloseable {
     public static SecuredRegistry startSecuredRegistry(Path dataDir, java.util.Map<String, String> users, Duration timeout)
             throws IOException, InterruptedException {
         if (users.isEmpty()) throw new IllegalArgumentException("a secured registry needs at least one user");
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        int[] registryPorts = {Ports.pickFree(taken), Ports.pickFree(taken)};
         ApicurioRegistry r = ApicurioRegistry.start(Files.createDirectories(dataDir).toAbsolutePath(),
-                Ports.pickFree(), Ports.pickFree(), users);
+                registryPorts[0], registryPorts[1], users);
         try {
             r.awaitReady(timeout);
         } catch (RuntimeException | InterruptedException e) {

@@ -45,6 +45,23 @@ public final class Ports {
         }
     }
 
+    /**
+     * A free port not in {@code taken}, which it joins. Picking several ports one after another needs this: each pick
+     * closes its socket, and the OS may hand the same port out again, which once gave the broker's controller and
+     * SASL_SSL listeners one port and the broker refused to start.
+     */
+    public static int pickFree(java.util.Set<Integer> taken) {
+        return pickFree(taken, Ports::pickFree);
+    }
+
+    static int pickFree(java.util.Set<Integer> taken, java.util.function.IntSupplier source) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = source.getAsInt();
+            if (taken.add(port)) return port;
+        }
+        throw new IllegalStateException("the OS kept handing out ports already chosen: " + taken);
+    }
+
     public static final class PortInUseException extends IllegalStateException {
         private final int port;
 
