@@ -62,19 +62,23 @@ public final class ForcedAligner {
         List<List<RecognizedWord>> heard = recognise(text, clips, sampleRate, cmu);
         List<String> hyp = new ArrayList<>();
         List<Integer> hypClip = new ArrayList<>();
+        List<RecognizedWord> hypWords = new ArrayList<>();
         for (int c = 0; c < heard.size(); c++) {
             for (RecognizedWord w : heard.get(c)) {
                 hyp.add(w.word());
                 hypClip.add(c);
+                hypWords.add(w);
             }
         }
         int[] match = align(text.words(), hyp); // per transcript word: the hyp index, or -1 (deleted); negative-2 marks substitution
         int[] clipOf = new int[n];
         boolean[] exact = new boolean[n];
+        RecognizedWord[] heardAs = new RecognizedWord[n];
         int matched = 0;
         for (int i = 0; i < n; i++) {
             if (match[i] >= 0) {
                 clipOf[i] = hypClip.get(match[i]);
+                heardAs[i] = hypWords.get(match[i]);
                 exact[i] = text.words().get(i).equals(hyp.get(match[i]));
                 if (exact[i]) matched++;
             } else {
@@ -88,7 +92,7 @@ public final class ForcedAligner {
                             + " another recording, or speech that is not English)", 100 * heardShare, n));
         }
         String uploadNote = fillGaps(text, clipOf);
-        return clipLabels(text, clips.size(), clipOf, exact, heard, uploadNote);
+        return clipLabels(text, clips.size(), clipOf, exact, heardAs, heard, uploadNote);
     }
 
     private List<List<RecognizedWord>> recognise(TranscriptWords text, List<float[]> clips, int sampleRate, PronouncingDictionary cmu)
@@ -168,8 +172,27 @@ public final class ForcedAligner {
         return note;
     }
 
+    /**
+     * The written tokens of words [first, last] after which the speaker paused at least {@code minPause} seconds: both
+     * neighbours heard in the same clip ({@code clipOf}), the gap between the end of one and the start of the next,
+     * and a boundary between two written tokens (not inside "$20").
+     */
+    static java.util.Set<Integer> pausesAfter(TranscriptWords text, int first, int last, int[] clipOf,
+                                              RecognizedWord[] heardAs, double minPause) {
+        java.util.Set<Integer> pauses = new java.util.HashSet<>();
+        if (minPause <= 0) return pauses;
+        for (int k = first; k < last; k++) {
+            RecognizedWord a = heardAs[k];
+            RecognizedWord b = heardAs[k + 1];
+            if (a == null || b == null || clipOf[k] != clipOf[k + 1]) continue;
+            if (text.writtenTokenOf(k) == text.writtenTokenOf(k + 1)) continue;
+            if (b.start() - a.end() >= minPause) pauses.add(text.writtenTokenOf(k));
+        }
+        return pauses;
+    }
+
     private LabelResult clipLabels(TranscriptWords text, int clipCount, int[] clipOf, boolean[] exact,
-                                   List<List<RecognizedWord>> heard, String uploadNote) {
+                                   RecognizedWord[] heardAs, List<List<RecognizedWord>> heard, String uploadNote) {
         List<ClipLabel> labels = new ArrayList<>(clipCount);
         int lastTokenUsed = -1;
         int w = 0;
@@ -199,7 +222,9 @@ public final class ForcedAligner {
             lastTokenUsed = lastToken;
             int words = last - first + 1;
             double confidence = exactWords / (double) Math.max(words, heardWords);
-            String clipText = text.writtenText(firstToken, lastToken);
+            // the text as written, with a comma where the speaker paused and the writer put nothing
+            String clipText = text.writtenText(firstToken, lastToken,
+                    pausesAfter(text, first, last, clipOf, heardAs, settings.pauseMarkSeconds()));
             if (confidence < settings.minClipAlignment()) {
                 labels.add(new ClipLabel(clipText, LabelSource.ALIGNED, round(confidence), String.format(Locale.ROOT,
                         "low alignment confidence %.2f: %d of its %d words heard as written (%d words heard);"

@@ -14,21 +14,23 @@ import java.nio.file.Path;
  * @param maxWordsPerSecond        more words than this per second of speech: the text is far longer than the audio
  * @param minEnglishWords          below this share of dictionary words, the transcript is not English
  * @param recognitionThreshold     recognised text at or above this confidence is used for training until edited
+ * @param pauseMarkSeconds         an aligned clip's text gets a comma where the speaker pauses at least this long
+ *                                 between two words and the transcript has no punctuation there (0: never)
  */
 public record LabelSettings(boolean alignmentEnabled, boolean recognitionEnabled, String program, Path modelDir,
                             double minClipAlignment, double minTranscriptMatch, double maxWordsPerSecond,
-                            double minEnglishWords, double recognitionThreshold) {
+                            double minEnglishWords, double recognitionThreshold, double pauseMarkSeconds) {
     public static final Path DEFAULT_MODEL_DIR = Path.of("/usr/share/pocketsphinx/model/en-us");
 
     public static LabelSettings defaults() {
-        return new LabelSettings(true, true, "pocketsphinx_batch", DEFAULT_MODEL_DIR, 0.7, 0.4, 6.0, 0.6, 0.85);
+        return new LabelSettings(true, true, "pocketsphinx_batch", DEFAULT_MODEL_DIR, 0.7, 0.4, 6.0, 0.6, 0.85, 0.3);
     }
 
     /** No alignment, no recognition: clips get the punctuation split of a transcript, or no text (DSP-only tests, benches). */
     public static LabelSettings off() {
         LabelSettings d = defaults();
         return new LabelSettings(false, false, d.program(), d.modelDir(), d.minClipAlignment(), d.minTranscriptMatch(),
-                d.maxWordsPerSecond(), d.minEnglishWords(), d.recognitionThreshold());
+                d.maxWordsPerSecond(), d.minEnglishWords(), d.recognitionThreshold(), d.pauseMarkSeconds());
     }
 
     public Pocketsphinx recogniser() {

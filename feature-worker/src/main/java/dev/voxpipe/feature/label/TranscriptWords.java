@@ -65,6 +65,28 @@ public final class TranscriptWords {
         return text.substring(written.get(firstToken).start(), written.get(lastToken).end());
     }
 
+    /**
+     * As {@link #writtenText(int, int)}, with a comma after each written token in {@code pauseAfter} (inside the
+     * range, not its last token) that does not already end in punctuation: where the speaker paused and the writer
+     * put nothing, so that a model learning durations from the text sees the pause.
+     */
+    public String writtenText(int firstToken, int lastToken, java.util.Set<Integer> pauseAfter) {
+        if (firstToken < 0 || lastToken < firstToken) return null;
+        StringBuilder out = new StringBuilder();
+        int from = written.get(firstToken).start();
+        for (int t = firstToken; t < lastToken; t++) {
+            if (!pauseAfter.contains(t)) continue;
+            Written w = written.get(t);
+            String token = text.substring(w.start(), w.end());
+            if (ENDS_IN_PUNCTUATION.matcher(token).find()) continue;
+            out.append(text, from, w.end()).append(',');
+            from = w.end();
+        }
+        return out.append(text, from, written.get(lastToken).end()).toString();
+    }
+
+    private static final Pattern ENDS_IN_PUNCTUATION = Pattern.compile("[.,;:!?\u2026-]['\")\\]\u201d\u2019]*$");
+
     public int writtenTokens() {
         return written.size();
     }

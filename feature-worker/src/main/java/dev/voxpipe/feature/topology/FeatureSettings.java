@@ -130,6 +130,7 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
                 c.getDouble(PREFIX + "label.min-transcript-match", d.minTranscriptMatch()),
                 c.getDouble(PREFIX + "label.max-words-per-second", d.maxWordsPerSecond()),
                 c.getDouble(PREFIX + "label.min-english-words", d.minEnglishWords()),
-                threshold);
+                threshold,
+                c.getDouble(PREFIX + "label.pause-mark-seconds", d.pauseMarkSeconds()));
     }
 }

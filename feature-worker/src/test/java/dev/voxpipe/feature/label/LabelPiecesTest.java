@@ -25,6 +25,32 @@ class LabelPiecesTest {
     }
 
     @Test
+    void aPauseTheWriterLeftUnmarkedBecomesACommaInTheClipText() {
+        // one long take, typed without punctuation: "welcome to the directory i am sorry" with 0.6 s after "directory"
+        TranscriptWords text = new TranscriptWords("welcome to the directory i am sorry that costs $20 now");
+        String[] words = {"welcome", "to", "the", "directory", "i", "am", "sorry", "that", "costs", "twenty", "dollars", "now"};
+        double[] starts = {0.0, 0.5, 0.7, 0.9, 2.1, 2.3, 2.5, 3.3, 3.5, 3.9, 4.8, 5.3};
+        RecognizedWord[] heard = new RecognizedWord[words.length];
+        for (int k = 0; k < words.length; k++) {
+            double end = k + 1 < words.length ? Math.min(starts[k + 1], starts[k] + 0.4) : starts[k] + 0.4;
+            heard[k] = new RecognizedWord(words[k], starts[k], end, 1.0);
+        }
+        heard[4] = new RecognizedWord("i", 1.7, 2.2, 1.0); // 1.3 -> 1.7: a 0.4 s pause after "directory"
+        int[] clipOf = new int[words.length];
+        var pauses = ForcedAligner.pausesAfter(text, 0, words.length - 1, clipOf, heard, 0.3);
+        // "sorry" -> "that" is 0.4 s too; "twenty" -> "dollars" 0.5 s but inside the one written token "$20"; the rest 0.1-0.2 s
+        assertEquals(java.util.Set.of(3, 6), pauses);
+        assertEquals("welcome to the directory, i am sorry, that costs $20 now", text.writtenText(0, text.writtenTokens() - 1, pauses));
+        // a word the recogniser missed, or a neighbour in another clip, gives no mark; 0 turns marks off
+        heard[4] = null;
+        assertEquals(java.util.Set.of(6), ForcedAligner.pausesAfter(text, 0, words.length - 1, clipOf, heard, 0.3));
+        assertTrue(ForcedAligner.pausesAfter(text, 0, words.length - 1, clipOf, heard, 0).isEmpty());
+        // punctuation the writer put is kept as it is, not doubled
+        TranscriptWords punctuated = new TranscriptWords("Welcome to the directory. I am sorry");
+        assertEquals("Welcome to the directory. I am sorry", punctuated.writtenText(0, 6, java.util.Set.of(3)));
+    }
+
+    @Test
     void theLanguageModelIsArpaWithEveryWordAndItsTrigrams() {
         String arpa = ArpaLanguageModel.of(List.of("press", "one", "press", "two"));
         assertTrue(arpa.startsWith("\\data\\\nngram 1=5\n"), arpa);
@@ -78,7 +104,7 @@ class LabelPiecesTest {
 
     @Test
     void aMissingRecogniserIsAReasonNotACrash() {
-        LabelSettings missing = new LabelSettings(true, true, "/nonexistent/pocketsphinx_batch", Path.of("/nonexistent"), 0.7, 0.4, 6, 0.6, 0.85);
+        LabelSettings missing = new LabelSettings(true, true, "/nonexistent/pocketsphinx_batch", Path.of("/nonexistent"), 0.7, 0.4, 6, 0.6, 0.85, 0.3);
         assertTrue(missing.recogniser().unavailableReason().contains("not installed"));
         var e = assertThrows(LabellingUnavailableException.class,
                 () -> new SpeechLabeller(missing).label(List.of(new float[16000]), 16000));

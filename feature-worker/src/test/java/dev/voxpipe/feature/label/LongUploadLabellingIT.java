@@ -55,13 +55,30 @@ class LongUploadLabellingIT {
         assertTrue(score.textCoverage() >= 0.9, "speech in clips with text: " + score);
         assertTrue(score.wer() <= 0.05, "word error of clip texts: " + score);
         assertTrue(score.refWords() >= 80, score.toString());
+        // words the writer followed by punctuation (the typed transcript lost it): where a reader pauses
+        java.util.Set<String> punctuated = new java.util.HashSet<>();
+        for (String token : upload.transcript().split("\\s+")) {
+            if (token.matches(".*[.,;:!?]$")) punctuated.add(token.replaceAll("[.,;:!?]", "").toLowerCase(Locale.ROOT));
+        }
+        int marks = 0;
         for (PreparedClip c : prepared.clips()) {
             if (c.transcript() == null) continue;
             assertEquals(LabelSource.ALIGNED, c.label().source());
             assertTrue(c.seconds() <= 15.0 + 1e-9);
-            assertTrue(plainTranscript.contains(c.transcript()), "each clip's text is exactly a span of the transcript: " + c.transcript());
+            // the transcript's own words, and a comma where the speaker paused (pauseMarkSeconds)
+            assertTrue(plainTranscript.contains(c.transcript().replace(",", "")),
+                    "each clip's text is a span of the transcript: " + c.transcript());
+            String[] parts = c.transcript().split(",");
+            for (int k = 0; k + 1 < parts.length; k++) {
+                String[] before = parts[k].strip().split(" ");
+                assertTrue(punctuated.contains(before[before.length - 1]),
+                        "a pause mark where the written text had punctuation: " + c.transcript());
+                marks++;
+            }
             assertFalse(c.needsAlignment());
         }
+        System.out.println("pause marks added: " + marks);
+        assertTrue(marks >= 2, "the pauses between prompts inside a clip are marked: " + marks);
         assertNull(prepared.labelNote());
     }
 
@@ -166,7 +183,7 @@ class LongUploadLabellingIT {
 
     @Test
     void withoutTheRecogniserTheUploadIsProcessedAndSaysWhyItHasNoText() {
-        LabelSettings missing = new LabelSettings(true, true, "/nonexistent/pocketsphinx_batch", Path.of("/nonexistent"), 0.7, 0.4, 6, 0.6, 0.85);
+        LabelSettings missing = new LabelSettings(true, true, "/nonexistent/pocketsphinx_batch", Path.of("/nonexistent"), 0.7, 0.4, 6, 0.6, 0.85, 0.3);
         PreparedUpload prepared = new UploadPreprocessor(PreprocessSettings.defaults(), missing).prepare(upload.audio(), plainTranscript);
         assertTrue(prepared.acceptedCount() > 0);
         assertTrue(prepared.labelNote().contains("not installed"), prepared.labelNote());
