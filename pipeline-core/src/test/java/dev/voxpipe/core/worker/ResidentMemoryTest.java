@@ -20,6 +20,16 @@ class ResidentMemoryTest {
     }
 
     @Test
+    void lastingGrowthIgnoresAPlateauThatCameBackDownButNotALeak() {
+        ResidentMemory.Trend plateau = trend(1992, 1995, 1995, 1990, 1997, 1997, 2047, 2052, 2052, 2045, 2003);
+        assertEquals(50 * MIB, plateau.growth(3));
+        assertEquals(8 * MIB, plateau.lastingGrowth(3), plateau.describeMiB());
+        ResidentMemory.Trend leaking = trend(900, 904, 908, 912, 916, 920, 924, 928);
+        assertEquals(16 * MIB, leaking.lastingGrowth(3), "a leak's last samples all sit high");
+        assertThrows(IllegalStateException.class, () -> trend(900, 910, 920).lastingGrowth(2));
+    }
+
+    @Test
     void tooFewSamplesForTwoWindowsIsAnError() {
         assertThrows(IllegalStateException.class, () -> trend(900, 910, 920).growth(2));
         assertThrows(IllegalStateException.class, () -> trend(900, 910).growth(0));

@@ -56,7 +56,7 @@ class SynthNativeMemorySoakIT {
     @Test
     void residentMemoryStaysFlatOverRepeatedSynthesis() throws Exception {
         ResidentMemory.Trend trend = soak(null);
-        long growth = trend.growth(WINDOW);
+        long growth = trend.lastingGrowth(WINDOW);
         System.out.printf("synthesis soak: RSS after each round %s, growth %d KiB (bound %d MiB)%n", trend.describeMiB(),
                 growth >> 10, BOUND >> 20);
         assertTrue(growth < BOUND, "resident memory grew by " + (growth >> 20) + " MiB over " + ROUNDS
@@ -67,7 +67,7 @@ class SynthNativeMemorySoakIT {
     void theSoakCatchesANativeLeak() throws Exception {
         try (NDManager leaked = NDManager.newBaseManager()) {
             ResidentMemory.Trend trend = soak(leaked);
-            long growth = trend.growth(WINDOW);
+            long growth = trend.lastingGrowth(WINDOW);
             System.out.printf("synthesis soak with a %d MiB leak a round: RSS %s, growth %d MiB%n", LEAK_PER_ROUND >> 20,
                     trend.describeMiB(), growth >> 20);
             assertTrue(growth >= BOUND, "a leak of " + (LEAK_PER_ROUND >> 20) + " MiB a round went unseen: growth "

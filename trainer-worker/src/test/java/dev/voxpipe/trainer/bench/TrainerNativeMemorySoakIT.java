@@ -37,7 +37,7 @@ class TrainerNativeMemorySoakIT {
                 rounds.job(++job);
                 trend.sample();
             }
-            long growth = trend.growth(WINDOW);
+            long growth = trend.lastingGrowth(WINDOW);
             System.out.printf("training soak: RSS after each job %s, growth %d KiB (bound %d MiB)%n", trend.describeMiB(), growth >> 10,
                     BOUND >> 20);
             assertTrue(growth < BOUND, "resident memory grew by " + (growth >> 20) + " MiB over " + JOBS + " training jobs (bound "
