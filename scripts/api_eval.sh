@@ -55,6 +55,7 @@ VOXPIPE_API_KEY=$(sed -n 's|^.*export VOXPIPE_API_KEY=\([^ ]*\).*|\1|p' "$OUT/se
 export VOXPIPE_URL VOXPIPE_API_KEY
 echo "api_eval: server at $VOXPIPE_URL" >&2
 
+CONSENT="Evaluation of a recorded corpus speaker, licensed for this use."
 specs=()
 for spk in "${SPEAKERS[@]}"; do
   d=$(split_dir "$spk")
@@ -78,10 +79,9 @@ for spk in "${SPEAKERS[@]}"; do
     fi
     echo "${text# }" >"${file%.*}.txt"
     echo "api_eval: $spk: one $(soxi -D "$file" | cut -d. -f1) s recording, $(wc -w <"${file%.*}.txt") words of transcript" >&2
-    voice=$(./voxpipe clone --name "api-eval $spk" --consent "Evaluation of a recorded corpus speaker, licensed for this use." "$file")
+    voice=$(./voxpipe clone --name "api-eval $spk" --consent "$CONSENT" "$file")
   else
-    voice=$(./voxpipe clone --name "api-eval $spk" --consent "Evaluation of a recorded corpus speaker, licensed for this use." \
-      --transcripts "$d/fewshot/metadata.tsv" "$d"/fewshot/*.wav)
+    voice=$(./voxpipe clone --name "api-eval $spk" --consent "$CONSENT" --transcripts "$d/fewshot/metadata.tsv" "$d"/fewshot/*.wav)
   fi
   echo "api_eval: $spk cloned as $voice in $(( $(date +%s) - started )) s" >&2
   run="$OUT/run/$spk"

@@ -190,9 +190,10 @@ public final class LocalStack implements AutoCloseable {
             throws IOException, InterruptedException {
         if (users.isEmpty()) throw new IllegalArgumentException("a secured registry needs at least one user");
         java.util.Set<Integer> taken = new java.util.HashSet<>();
-        int[] registryPorts = {Ports.pickFree(taken), Ports.pickFree(taken)};
+        int registryPort = Ports.pickFree(taken);
+        int managementPort = Ports.pickFree(taken);
         ApicurioRegistry r = ApicurioRegistry.start(Files.createDirectories(dataDir).toAbsolutePath(),
-                registryPorts[0], registryPorts[1], users);
+                registryPort, managementPort, users);
         try {
             r.awaitReady(timeout);
         } catch (RuntimeException | InterruptedException e) {

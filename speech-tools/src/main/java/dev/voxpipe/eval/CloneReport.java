@@ -86,8 +86,9 @@ public final class CloneReport {
                     first = report.summary();
                     md.append(referenceRow(first)).append('\n');
                 }
-                md.append(headlineRow(c.getKey(), report.summary(), interval)).append('\n');
-                System.out.println(speaker + " " + headlineRow(c.getKey(), report.summary(), interval));
+                String row = headlineRow(c.getKey(), report.summary(), interval);
+                md.append(row).append('\n');
+                System.out.println(speaker + " " + row);
             }
             md.append('\n');
         }

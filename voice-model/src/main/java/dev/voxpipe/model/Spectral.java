@@ -51,8 +51,12 @@ public final class Spectral {
 
     /** Complex STFT of the whole signal as real pairs [frames, BINS, 2]: audio-dsp's frames, the engine's FFT. */
     static NDArray stft(NDManager manager, float[] signal) {
-        int frames = frameCount(signal.length);
-        return manager.create(STFT.windowedFrames(signal), new Shape(frames, N_FFT)).rfft(N_FFT, -1).real();
+        return spectra(manager, STFT.windowedFrames(signal), frameCount(signal.length));
+    }
+
+    /** The engine's batched FFT of {@code count} windowed frames [count * N_FFT]: [count, BINS, 2]. */
+    private static NDArray spectra(NDManager manager, float[] windowedFrames, int count) {
+        return manager.create(windowedFrames, new Shape(count, N_FFT)).rfft(N_FFT, -1).real();
     }
 
     /** The feature stage's log-mel [frames][MELS] of 32 kHz audio (audio-dsp's {@link MelSpectrogram}). */
@@ -311,8 +315,7 @@ public final class Spectral {
                     float[] audio = overlapAddFrames(spectrum, freeFrames, frames, samples);
                     for (int i = 0; i < samples; i++) audio[i] += fixedShare[i];
                     if (it == iterations) return audio;
-                    NDArray rebuilt = scope.create(STFT.windowedFrames(audio, freeFrames), new Shape(freeFrames.length, N_FFT))
-                            .rfft(N_FFT, -1).real();
+                    NDArray rebuilt = spectra(scope, STFT.windowedFrames(audio, freeFrames), freeFrames.length);
                     NDArray next = previous == null ? rebuilt : rebuilt.sub(previous.mul(alpha));
                     NDArray nextAngles = next.div(next.square().sum(new int[]{2}, true).sqrt().add(1e-16f));
                     nextAngles.attach(m);
@@ -364,13 +367,16 @@ public final class Spectral {
 
     /** The share of the inverse STFT that {@code spectrum} [k, BINS, 2], the frames {@code frameIndices}, make. */
     private static float[] overlapAddFrames(NDArray spectrum, int[] frameIndices, int frames, int samples) {
-        float[] frameAudio;
+        return STFT.overlapAdd(frameSignals(spectrum), frameIndices, frames, samples);
+    }
+
+    /** Each frame's inverse FFT of [k, BINS, 2], unwindowed [k * N_FFT]: the engine's batched irfft. */
+    private static float[] frameSignals(NDArray spectrum) {
         try (NDManager scope = spectrum.getManager().newSubManager()) {
             NDArray s = spectrum.duplicate();
             s.attach(scope);
-            frameAudio = s.complex().irfft(N_FFT, -1).toFloatArray();
+            return s.complex().irfft(N_FFT, -1).toFloatArray();
         }
-        return STFT.overlapAdd(frameAudio, frameIndices, frames, samples);
     }
 
     /**
@@ -425,13 +431,6 @@ public final class Spectral {
      * windowed overlap-add.
      */
     static float[] istft(NDArray spec, int samples) {
-        int frames = (int) spec.getShape().get(0);
-        float[] frameAudio;
-        try (NDManager scope = spec.getManager().newSubManager()) {
-            NDArray s = spec.duplicate();
-            s.attach(scope);
-            frameAudio = s.complex().irfft(N_FFT, -1).toFloatArray();
-        }
-        return STFT.overlapAdd(frameAudio, frames, samples);
+        return STFT.overlapAdd(frameSignals(spec), (int) spec.getShape().get(0), samples);
     }
 }

@@ -68,10 +68,7 @@ public final class ResidentMemory {
 
         /** Median of the last {@code window} samples minus the median of the first {@code window}. */
         public long growth(int window) {
-            if (window < 1 || samples.size() < 2 * window) {
-                throw new IllegalStateException("need at least " + 2 * window + " samples, have " + samples.size());
-            }
-            return median(samples.subList(samples.size() - window, samples.size())) - median(samples.subList(0, window));
+            return median(last(window)) - median(samples.subList(0, window));
         }
 
         /**
@@ -81,11 +78,15 @@ public final class ResidentMemory {
          * 50 MiB by {@link #growth}, 8 MiB by this; the same test alone stays within 40 KiB).
          */
         public long lastingGrowth(int window) {
+            return last(window).stream().mapToLong(Long::longValue).min().orElseThrow() - median(samples.subList(0, window));
+        }
+
+        /** The last {@code window} samples, once there are two windows of them. */
+        private List<Long> last(int window) {
             if (window < 1 || samples.size() < 2 * window) {
                 throw new IllegalStateException("need at least " + 2 * window + " samples, have " + samples.size());
             }
-            long least = samples.subList(samples.size() - window, samples.size()).stream().mapToLong(Long::longValue).min().orElseThrow();
-            return least - median(samples.subList(0, window));
+            return samples.subList(samples.size() - window, samples.size());
         }
 
         /** The samples in MiB, for messages and reports. */
