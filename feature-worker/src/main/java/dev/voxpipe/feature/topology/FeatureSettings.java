@@ -121,6 +121,10 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
         if (threshold < 0 || threshold > 1) {
             throw new IllegalArgumentException(PREFIX + "label.recognition-threshold must be within 0-1, not " + threshold);
         }
+        double pauseMark = c.getDouble(PREFIX + "label.pause-mark-seconds", d.pauseMarkSeconds());
+        if (!(pauseMark >= 0 && pauseMark <= 10)) {
+            throw new IllegalArgumentException(PREFIX + "label.pause-mark-seconds must be within 0-10 (0: no marks), not " + pauseMark);
+        }
         return new LabelSettings(
                 c.getBoolean(PREFIX + "label.alignment", d.alignmentEnabled()),
                 c.getBoolean(PREFIX + "label.recognition", d.recognitionEnabled()),
@@ -131,6 +135,6 @@ public record FeatureSettings(String stage, PreprocessSettings dsp, int inlineMa
                 c.getDouble(PREFIX + "label.max-words-per-second", d.maxWordsPerSecond()),
                 c.getDouble(PREFIX + "label.min-english-words", d.minEnglishWords()),
                 threshold,
-                c.getDouble(PREFIX + "label.pause-mark-seconds", d.pauseMarkSeconds()));
+                pauseMark);
     }
 }

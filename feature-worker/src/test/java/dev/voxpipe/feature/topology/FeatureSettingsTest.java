@@ -39,6 +39,15 @@ class FeatureSettingsTest {
     }
 
     @Test
+    void pauseMarksAreOnByDefaultAndABadValueIsRefusedWithItsName() {
+        assertEquals(0.3, FeatureSettings.from(VoxConfig.of(Map.of())).label().pauseMarkSeconds());
+        assertEquals(0, FeatureSettings.from(VoxConfig.of(Map.of("voxpipe.feature.label.pause-mark-seconds", "0"))).label().pauseMarkSeconds());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FeatureSettings.from(VoxConfig.of(Map.of("voxpipe.feature.label.pause-mark-seconds", "-0.3"))));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("pause-mark-seconds"), e.getMessage());
+    }
+
+    @Test
     void melTensorRoundTripsInBothEncodings() {
         float[][] mel = {{-11.5f, 0f, 3.25f}, {1e-3f, -2.5f, 7.75f}};
         float[][] f32 = Payloads.decodeMel(Payloads.encodeMel(mel, TensorEncoding.FLOAT32_LE), 2, 3, TensorEncoding.FLOAT32_LE);
