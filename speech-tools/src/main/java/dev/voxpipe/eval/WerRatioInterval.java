@@ -87,18 +87,27 @@ public final class WerRatioInterval {
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (args.length == 0) {
             System.err.println("usage: speech-tools wer-interval REPORT.json...");
             System.exit(2);
         }
         ObjectMapper json = new ObjectMapper().configure(
                 com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        int unreadable = 0;
         for (String file : args) {
-            EvaluationReport report = json.readValue(Path.of(file).toFile(), EvaluationReport.class);
-            Interval interval = of(report.items());
+            EvaluationReport report;
+            try {
+                report = json.readValue(Path.of(file).toFile(), EvaluationReport.class);
+            } catch (IOException e) {
+                System.err.println(file + ": not a clone report's per-condition JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                unreadable++;
+                continue;
+            }
+            Interval interval = report.items() == null ? null : of(report.items());
             System.out.println(file + ": " + (interval == null ? "no open-WER figures" : interval.format() + " over "
                     + interval.prompts() + " prompts"));
         }
+        if (unreadable > 0) System.exit(1);
     }
 }
