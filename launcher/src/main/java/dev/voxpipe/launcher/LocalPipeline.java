@@ -79,7 +79,9 @@ public final class LocalPipeline implements AutoCloseable {
                                       Map<String, String> extra, Set<Worker> workers) throws Exception {
         String apiKey = newApiKey();
         Map<String, String> settings = settings(stack, dataDir, ApiKeys.sha256Hex(apiKey), extra);
-        VoxConfig config = VoxConfig.of(settings);
+        // The launcher owns the wiring (broker, registry, blobs, state, keys); every other setting comes from the
+        // environment, system properties or VOXPIPE_CONFIG, as it does for the services (compose/README.md).
+        VoxConfig config = VoxConfig.fromEnvironment().withAll(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicCatalogue.standard(1).ensure(admin);
         }

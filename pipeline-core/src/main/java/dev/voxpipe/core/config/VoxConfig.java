@@ -50,6 +50,13 @@ public final class VoxConfig {
         return new VoxConfig(values, Map.of(), new Properties(), new Properties());
     }
 
+    /** This configuration with the given values over it: they win over every other source. */
+    public VoxConfig withAll(Map<String, String> values) {
+        Map<String, String> merged = new HashMap<>(overrides);
+        merged.putAll(values);
+        return new VoxConfig(merged, env, system, file);
+    }
+
     public VoxConfig with(String key, String value) {
         Map<String, String> merged = new HashMap<>(overrides);
         merged.put(key, value);
