@@ -16,6 +16,7 @@ import dev.voxpipe.ingest.auth.ApiKeys;
 import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.localstack.LocalStackExtension;
 import dev.voxpipe.schemas.SynthesisCompleted;
+import dev.voxpipe.schemas.TrainingJob;
 import dev.voxpipe.schemas.TrainingProgress;
 import dev.voxpipe.schemas.TrainingState;
 import dev.voxpipe.schemas.VoiceDatasetSummary;
@@ -62,11 +63,13 @@ class IngestAbuseIT {
     private static final int MAX_FORM_FIELD = 64 * 1024;
 
     private IngestApp app;
+    private LocalStack stack;
     private TestSupport.Api api;
     private TestSupport.Upstream upstream;
 
     @BeforeAll
     void start(LocalStack stack) throws Exception {
+        this.stack = stack;
         Path dir = Files.createTempDirectory("ingest-abuse-it");
         Map<String, String> config = TestSupport.config(stack.bootstrapServers(), stack.registryUrl(), dir, "ingest-abuse-it");
         StringBuilder keys = new StringBuilder(TestSupport.apiKeys());
@@ -514,6 +517,39 @@ class IngestAbuseIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    @Test
+    void aVoiceTrainedOnUnconfirmedTextGetsANoticeAndItsJobCarriesTheVoicesLanguage() throws Exception {
+        String voiceId = voiceReadyForTraining(KEY_A, "tenant-a", "Untranscribed");
+        HttpResponse<String> queued = api.postJson("/v1/voices/" + voiceId + "/training", KEY_A, new JsonObject());
+        assertEquals(202, queued.statusCode(), queued.body());
+        String jobId = new JsonObject(queued.body()).getString("jobId");
+        // the trainer reads the voice's language off the job: only an English voice trusts the English recogniser
+        var registry = new dev.voxpipe.core.serde.HttpSchemaRegistryClient(
+                dev.voxpipe.core.serde.SchemaRegistryConfig.of(stack.registryUrl()));
+        TrainingJob published = dev.voxpipe.localstack.TopicRecords.readUntil(stack, Topics.TRAINING_JOBS,
+                        new dev.voxpipe.core.serde.AvroWireDeserializer<>(registry, TrainingJob.class),
+                        seen -> seen.stream().anyMatch(j -> j.getJobId().equals(jobId)), WAIT)
+                .stream().filter(j -> j.getJobId().equals(jobId)).findFirst().orElseThrow();
+        assertEquals("en", published.getLanguage());
+        upstream.send(Topics.TRAINING_PROGRESS, jobId, TrainingProgress.newBuilder().setJobId(jobId).setTenantId("tenant-a")
+                .setVoiceId(voiceId).setState(TrainingState.SUCCEEDED).setStep(60).setTotalSteps(60)
+                .setWorkerId("trainer-7.gpu-pool.internal")
+                .setMessage("model version 1 ready; trained on 61.7 s of text no one has confirmed (15 clips, recognised or"
+                        + " aligned with low confidence) besides 0.0 s of confirmed text; confirm or fix it at /v1/voices/"
+                        + voiceId + "/clips and train again for a clearer voice")
+                .setEventTime(Instant.now()).build());
+        TestSupport.await("job succeeded", WAIT, () -> {
+            try {
+                return new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body()).getString("state").equals("SUCCEEDED");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonObject job = new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body());
+        assertEquals("provisional_text", job.getJsonObject("notice").getString("code"), job.encode());
+        assertFalse(job.encode().contains("61.7") || job.encode().contains("trainer-7"), "no worker words: " + job.encode());
+    }
 
     private String voiceReadyForTraining(String key, String tenant, String name) throws Exception {
         String voiceId = api.createVoice(key, name);

@@ -16,6 +16,9 @@ import java.util.List;
  * <p>Issue 19: {@code microBatches} (gradient accumulation), {@code auditionEverySteps} and {@code auditionSentences}
  * (audition samples), {@code energyMeter}/{@code powercapDir}/{@code nvidiaSmi} (measured energy),
  * {@code carbonForecast}/{@code carbonExpectedRun}/{@code carbonMinimumSaving} (carbon-aware scheduling).
+ * {@code provisionalTextBelowSeconds}: a voice with less confirmed text than this fine-tunes on its provisional
+ * (low-confidence recognised or aligned) text too, instead of failing or training on a few seconds ({@code
+ * TrainingTexts}); 0: never.
  */
 public record TrainerWorkerConfig(
         String groupId,
@@ -39,7 +42,8 @@ public record TrainerWorkerConfig(
         String carbonForecast,
         Duration carbonExpectedRun,
         double carbonMinimumSaving,
-        int loraRank) {
+        int loraRank,
+        double provisionalTextBelowSeconds) {
 
     /**
      * Rendered at every audition: short, phonetically varied, the same for every voice so that checkpoints and
@@ -48,8 +52,19 @@ public record TrainerWorkerConfig(
     public static final String DEFAULT_AUDITION_SENTENCES =
             "The quick brown fox jumps over the lazy dog.|Please call Stella and ask her to bring these things with her from the store.";
 
+    /**
+     * Ingest's minimum of speech for a training request. On the validation split, through the API, a minute of
+     * flite_rms whose recognised text was confident for 21-23 s fine-tuned better on all of its text (1.76 / 1.81 dB)
+     * than on the confident part (1.86 / 1.90 dB) at the same open-WER ratio (1.42 / 1.64x against 1.45 / 1.67x).
+     */
+    public static final double DEFAULT_PROVISIONAL_TEXT_BELOW_SECONDS = 30.0;
+
     public TrainerWorkerConfig {
         if (microBatches < 1) throw new IllegalArgumentException("voxpipe.trainer.gradient-accumulation must be >= 1, not " + microBatches);
+        if (!(provisionalTextBelowSeconds >= 0)) {
+            throw new IllegalArgumentException("voxpipe.trainer.provisional-text-below-seconds must be >= 0 (0: never), not "
+                    + provisionalTextBelowSeconds);
+        }
         if (loraRank < 0) throw new IllegalArgumentException("voxpipe.trainer.lora-rank must be >= 0 (0: full adaptation)");
         if (auditionEverySteps < 0) throw new IllegalArgumentException("voxpipe.trainer.audition-every-steps must be >= 0");
         if (auditionSentences.size() > 3) {
@@ -85,7 +100,8 @@ public record TrainerWorkerConfig(
                 config.get("voxpipe.trainer.carbon.forecast", ""),
                 config.getDuration("voxpipe.trainer.carbon.expected-run", Duration.ofMinutes(15)),
                 config.getDouble("voxpipe.trainer.carbon.minimum-saving", 0.05),
-                config.getInt("voxpipe.trainer.lora-rank", dev.voxpipe.model.FineTuneConfig.DEFAULT_LORA_RANK));
+                config.getInt("voxpipe.trainer.lora-rank", dev.voxpipe.model.FineTuneConfig.DEFAULT_LORA_RANK),
+                config.getDouble("voxpipe.trainer.provisional-text-below-seconds", DEFAULT_PROVISIONAL_TEXT_BELOW_SECONDS));
     }
 
     /** '|'-separated sentences; blank: no auditions. */

@@ -124,6 +124,12 @@ class TrainerWorkerIT {
     }
 
     private static List<MelFeatures> featureRecords(String tenant, String voice, int clips, boolean withTranscripts) {
+        return featureRecords(tenant, voice, clips, withTranscripts, false);
+    }
+
+    /** {@code provisional}: each clip's text as recognised below the confidence bar (held back, not confirmed). */
+    private static List<MelFeatures> featureRecords(String tenant, String voice, int clips, boolean withTranscripts,
+                                                    boolean provisional) {
         List<MelFeatures> out = new java.util.ArrayList<>();
         Random rng = new Random(voice.hashCode());
         for (int i = 0; i < clips; i++) {
@@ -135,6 +141,8 @@ class TrainerWorkerIT {
                     .setFrameCount(frames).setEncoding(TensorEncoding.FLOAT16_LE)
                     .setData(ByteBuffer.wrap(MelTensors.encode(mel, TensorEncoding.FLOAT16_LE)))
                     .setTranscript(withTranscripts ? "this is sentence number " + i + " of the voice." : null)
+                    .setProvisionalTranscript(provisional ? "this is sentence number " + i + " of the boys" : null)
+                    .setLabelSource(provisional ? "recognised" : null).setLabelConfidence(provisional ? 0.6 : null)
                     .setEventTime(Instant.now()).build();
             out.add(f);
         }
@@ -266,5 +274,34 @@ class TrainerWorkerIT {
                 seen -> seen.stream().anyMatch(d -> "trainer-worker".equals(d.getStage())));
         assertTrue(letters.stream().anyMatch(d -> "trainer-worker".equals(d.getStage())
                 && d.getSourceTopic().equals(Topics.TRAINING_JOBS)), "the poison job became a dead letter");
+    }
+
+    @Test
+    void aVoiceWithOnlyRecognisedTextFineTunesOnItAndSaysSoButAMandarinVoiceDoesNot() throws Exception {
+        send(featureRecords("t3", "voice-heard", 6, false, true));
+        TrainingJob english = job("t3", "voice-heard", 5);
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, english.getJobId(), english)).get();
+        TrainingProgress done = finished(english);
+        assertEquals(TrainingState.SUCCEEDED, done.getState(), done.getMessage());
+        assertTrue(done.getMessage().contains("no one has confirmed"), done.getMessage());
+        VoiceModelReady model = readUntil(Topics.MODELS_READY, VoiceModelReady.class,
+                seen -> seen.stream().anyMatch(m -> m.getJobId().equals(english.getJobId()))).stream()
+                .filter(m -> m.getJobId().equals(english.getJobId())).findFirst().orElseThrow();
+        assertTrue(model.getMetrics().get("provisionalTextSeconds") > 8, model.getMetrics().toString());
+
+        // the recogniser is English only: Mandarin speech heard as English words must not teach a zh voice
+        send(featureRecords("t3", "voice-heard-zh", 6, false, true));
+        TrainingJob mandarin = TrainingJob.newBuilder(job("t3", "voice-heard-zh", 5)).setLanguage("zh").build();
+        producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, mandarin.getJobId(), mandarin)).get();
+        TrainingProgress refused = finished(mandarin);
+        assertEquals(TrainingState.FAILED, refused.getState());
+        assertTrue(refused.getMessage().contains("transcript"), refused.getMessage());
+    }
+
+    private static TrainingProgress finished(TrainingJob job) {
+        return readUntil(Topics.TRAINING_PROGRESS, TrainingProgress.class, seen -> seen.stream().anyMatch(p ->
+                p.getJobId().equals(job.getJobId()) && (p.getState() == TrainingState.SUCCEEDED || p.getState() == TrainingState.FAILED)))
+                .stream().filter(p -> p.getJobId().equals(job.getJobId())
+                        && (p.getState() == TrainingState.SUCCEEDED || p.getState() == TrainingState.FAILED)).findFirst().orElseThrow();
     }
 }

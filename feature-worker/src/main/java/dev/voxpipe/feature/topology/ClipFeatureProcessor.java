@@ -105,6 +105,7 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
                     .setFrameCount(f.frames())
                     .setEncoding(settings.melEncoding())
                     .setTranscript(trainingText(clip))
+                    .setProvisionalTranscript(provisionalText(clip))
                     .setLabelSource(clip.getLabelSource())
                     .setLabelConfidence(clip.getLabelConfidence())
                     .setEventTime(Instant.ofEpochMilli(record.timestamp()));
@@ -135,6 +136,13 @@ final class ClipFeatureProcessor implements Processor<String, byte[], String, Ro
     static String trainingText(SlicedClip clip) {
         String text = clip.getTranscript();
         if (text == null || text.isBlank() || !clip.getLabelTrainable()) return null;
+        return text;
+    }
+
+    /** The clip's text when it is held back from training (low confidence), for a voice with too little confirmed text. */
+    static String provisionalText(SlicedClip clip) {
+        String text = clip.getTranscript();
+        if (text == null || text.isBlank() || clip.getLabelTrainable()) return null;
         return text;
     }
 

@@ -117,7 +117,9 @@ class ClipLabelTopologyTest {
                 .setLabelSource("recognised").setLabelConfidence(0.42).setLabelTrainable(false)
                 .setLabelNote("recognised with confidence 0.42").build());
         MelFeatures held = mels.readKeyValuesToMap().get(original.getClipId());
-        assertNull(held.getTranscript(), "a held-back label never reaches training");
+        assertNull(held.getTranscript(), "a held-back label is not the text training uses");
+        assertEquals("that agent is all ready logged on", held.getProvisionalTranscript(),
+                "it travels as provisional text, for a voice with too little confirmed text");
         assertEquals("recognised", held.getLabelSource());
 
         // what PATCH publishes: the clip's audio by blob only, a person's text, source edited
@@ -126,6 +128,7 @@ class ClipLabelTopologyTest {
         clipsIn.pipeInput(original.getClipId(), edited);
         MelFeatures after = mels.readKeyValuesToMap().get(original.getClipId());
         assertEquals("That agent is already logged on!", after.getTranscript());
+        assertNull(after.getProvisionalTranscript(), "confirmed text is never provisional too");
         assertEquals("edited", after.getLabelSource());
         assertEquals(before.getFrameCount(), after.getFrameCount(), "the same audio, read back from the blob store");
         assertEquals(before.getData(), after.getData());

@@ -67,6 +67,10 @@ final class JobApi {
             p.put("auditions", auditions == null ? 0 : auditions.size());
             if ("DEFERRED".equals(p.getString("state"))) result.put("deferral", workerMessage);
             if ("FAILED".equals(p.getString("state"))) result.put("reason", PublicReasons.training(workerMessage));
+            if ("SUCCEEDED".equals(p.getString("state"))) {
+                JsonObject notice = PublicReasons.trainingNotice(workerMessage);
+                if (notice != null) result.put("notice", notice);
+            }
             String state = p.getString("state");
             long lastHeard = progress.getLong("eventMillis", 0L);
             if ("RUNNING".equals(state) && lastHeard > 0 && nowMillis - lastHeard > heartbeatTimeout.toMillis()) {

@@ -23,11 +23,28 @@ final class PublicReasons {
         if (m.contains("usable features") || m.contains("usable audio")) {
             return reason("insufficient_audio", "the voice has too little usable audio for training; upload more samples");
         }
+        if (m.contains("usable speech")) {
+            return reason("insufficient_text", "the voice has too little speech with text to fine-tune; upload more samples"
+                    + " with their transcript, or confirm the recognised text of its clips (GET /v1/voices/{voiceId}/clips)");
+        }
         if (m.contains("transcript")) {
             return reason("no_transcripts", "none of the voice's samples has a transcript; upload samples with their transcript to fine-tune");
         }
         if (m.contains("lease")) return reason("worker_unavailable", "no training worker could take the job; request training again");
         return reason("training_failed", "training failed; request it again, or contact support if it keeps failing");
+    }
+
+    /**
+     * What a finished job should tell its owner besides its model, or null: a voice fine-tuned on text no one has
+     * confirmed (recognised, or aligned with low confidence) can be made clearer by confirming it.
+     */
+    static JsonObject trainingNotice(String workerMessage) {
+        String m = workerMessage == null ? "" : workerMessage.toLowerCase(Locale.ROOT);
+        if (m.contains("no one has confirmed")) {
+            return reason("provisional_text", "the voice was fine-tuned on recognised text no one has confirmed; confirm or"
+                    + " fix it (GET /v1/voices/{voiceId}/clips, PATCH a clip) and train again for a clearer voice");
+        }
+        return null;
     }
 
     static JsonObject synthesis(String workerError) {

@@ -269,7 +269,8 @@ final class VoiceApi {
     void train(RoutingContext ctx) {
         Principal principal = Requests.principal(ctx);
         String voiceId = ctx.pathParam("voiceId");
-        Requests.requireConsent(Requests.voice(views, principal, voiceId));
+        JsonObject voice = Requests.voice(views, principal, voiceId);
+        Requests.requireConsent(voice);
         if (Idempotency.resumed(ctx)) { // an earlier attempt with this key had an unknown outcome: did its job land?
             String reserved = Idempotency.resourceId(ctx, "job");
             JsonObject existing = views.get(ViewStores.JOBS, "j/" + reserved).orElse(null);
@@ -328,7 +329,7 @@ final class VoiceApi {
         TrainingJob event = TrainingJob.newBuilder().setJobId(jobId).setTenantId(principal.tenantId()).setVoiceId(voiceId)
                 .setEpoch(0).setMode(mode).setBaseModel(baseModel == null ? "base" : baseModel)
                 .setMaxSteps(maxSteps == null ? 0 : maxSteps.intValue()).setUsableSeconds(usable)
-                .setDeadline(deadline).setRequestedAt(Instant.now()).build();
+                .setDeadline(deadline).setRequestedAt(Instant.now()).setLanguage(voice.getString("language")).build();
         Idempotency.beforePublish(ctx)
                 .compose(v -> services.publisher().publish(ctx.vertx().getOrCreateContext(), Topics.TRAINING_JOBS, jobId, event))
                 .onComplete(done -> {

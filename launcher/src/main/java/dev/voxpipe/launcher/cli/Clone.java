@@ -41,8 +41,8 @@ final class Clone {
         cli.bar("upload", samples.size(), samples.size(), "");
         cli.endBar();
         cli.done("voice " + voiceId + (missing == 0 ? "" : "; " + missing
-                + " file(s) without a transcript (English speech recognition suggests their text; training uses it"
-                + " only when confident, check it at /v1/voices/" + voiceId + "/clips)"));
+                + " file(s) without a transcript (English speech recognition suggests their text; training uses the"
+                + " confident text, or all of it when that is too little; check or fix it at /v1/voices/" + voiceId + "/clips)"));
 
         cli.step("waiting for the features (decode, slice, quality gate, log-mel, F0)");
         JsonNode dataset = cli.awaitFeatures(voiceId, samples.size()).get("dataset");
@@ -76,6 +76,10 @@ final class Clone {
             }
             JsonNode p = job.path("progress");
             cli.done(String.format(Locale.ROOT, "%d steps, final loss %.4f", p.path("step").asInt(), p.path("loss").asDouble()));
+            // e.g. that it trained on recognised text no one has confirmed, and where to confirm it
+            if (job.hasNonNull("notice")) {
+                cli.info("note: " + job.path("notice").path("message").asText().replace("{voiceId}", voiceId));
+            }
         }
         cli.info("voice id: " + voiceId + "   (./voxpipe say --voice " + voiceId + " --text \"Hello.\" -o hello.flac)");
         return voiceId;

@@ -26,6 +26,7 @@ import dev.voxpipe.schemas.common.BlobRef;
 import dev.voxpipe.trainer.TrainerWorkerConfig;
 import dev.voxpipe.trainer.carbon.CarbonScheduler;
 import dev.voxpipe.trainer.energy.EnergyMeters;
+import dev.voxpipe.trainer.data.TrainingTexts;
 import dev.voxpipe.trainer.data.VoiceFeatureIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -38,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -190,13 +192,12 @@ public final class TrainingJobRunner implements AutoCloseable {
             List<MelFeatures> refs = clips;
             clips = retry.call("reading the features of voice " + job.getVoiceId(), () -> features.full(refs));
             List<float[][]> references = new ArrayList<>();
-            List<TrainingUtterance> utterances = new ArrayList<>();
             for (MelFeatures clip : clips) {
-                float[][] mel = retry.store("loading the features of clip " + clip.getClipId(), () -> VoiceFeatureIndex.load(clip, blobs));
-                references.add(mel);
-                String text = clip.getTranscript();
-                if (text != null && !text.isBlank()) utterances.add(new TrainingUtterance(mel, text, f0(clip)));
+                references.add(retry.store("loading the features of clip " + clip.getClipId(), () -> VoiceFeatureIndex.load(clip, blobs)));
             }
+            TrainingTexts texts = TrainingTexts.choose(clips, references, TrainingJobRunner::f0,
+                    TrainingTexts.recognisable(job.getLanguage()) ? config.provisionalTextBelowSeconds() : 0);
+            List<TrainingUtterance> utterances = texts.utterances();
             VoiceDelta delta;
             int finalStep = 0;
             Map<String, Double> quality = new LinkedHashMap<>();
@@ -209,6 +210,10 @@ public final class TrainingJobRunner implements AutoCloseable {
                     return failOrRetry(job, lease.epoch(), meter, "none of the voice's " + clips.size() + " clips has a transcript;"
                             + " upload samples with their transcript to fine-tune (zero-shot needs none)");
                 }
+                if (texts.usesProvisional()) {
+                    log.info("job {}: {} clips with provisional text join {} s of confirmed text", job.getJobId(),
+                            texts.provisionalClips(), String.format(Locale.ROOT, "%.1f", texts.confirmedSeconds()));
+                }
                 FineTuneResult result = fineTune(job, lease, utterances, meter, fenced, stop, resume, totalSteps, intensity[0]);
                 if (result == null) return Outcome.CANCELLED;
                 finalStep = result.steps();
@@ -217,6 +222,8 @@ public final class TrainingJobRunner implements AutoCloseable {
                 quality.put("steps", (double) result.steps());
                 quality.put("trainSeconds", result.seconds());
                 quality.put("transcribedClips", (double) utterances.size());
+                quality.put("confirmedTextSeconds", texts.confirmedSeconds());
+                quality.put("provisionalTextSeconds", texts.provisionalSeconds());
             }
             if (stop.getAsBoolean() || lease.isFenced()) return Outcome.CANCELLED;
             VoiceDelta finished = delta;
@@ -245,7 +252,7 @@ public final class TrainingJobRunner implements AutoCloseable {
             publish(model.getVoiceId(), Topics.MODELS_READY, model);
             models.remember(model);
             TrainingProgress succeeded = progress(job, lease.epoch(), TrainingState.SUCCEEDED, finalStep, totalSteps,
-                    quality.get("finalLoss"), meter, checkpoint, "model version " + model.getVersion() + " ready");
+                    quality.get("finalLoss"), meter, checkpoint, readyMessage(model));
             succeeded.setAuditions(finalAuditions);
             succeeded.setCarbonIntensity(intensity[0]);
             publish(succeeded);
@@ -344,6 +351,21 @@ public final class TrainingJobRunner implements AutoCloseable {
      * A redelivered job that already produced its model: publish its SUCCEEDED again (the view keeps
      * the first final state, so this is idempotent), never a second model.
      */
+    /**
+     * A finished job's message, from its model alone (a job published again after a redelivery says the same): the
+     * version, and whether it trained on text no one has confirmed (ingest shows that as the job's notice).
+     */
+    static String readyMessage(VoiceModelReady model) {
+        String ready = "model version " + model.getVersion() + " ready";
+        Map<String, Double> m = model.getMetrics();
+        Double provisional = m == null ? null : m.get("provisionalTextSeconds");
+        if (provisional == null || provisional <= 0) return ready;
+        Double confirmed = m.get("confirmedTextSeconds");
+        return String.format(Locale.ROOT, "%s; trained on %.1f s of text no one has confirmed (recognised, or aligned with low"
+                + " confidence) besides %.1f s of confirmed text; confirm or fix it at /v1/voices/%s/clips and train again"
+                + " for a clearer voice", ready, provisional, confirmed == null ? 0.0 : confirmed, model.getVoiceId());
+    }
+
     private Outcome republishSucceeded(TrainingJob job, VoiceModelReady model) {
         log.info("job {} already produced model version {}; publishing its SUCCEEDED again", job.getJobId(), model.getVersion());
         Double loss = model.getMetrics() == null ? null : model.getMetrics().get("finalLoss");
@@ -351,8 +373,7 @@ public final class TrainingJobRunner implements AutoCloseable {
         int step = steps == null ? 0 : steps.intValue();
         try {
             publish(progress(job, job.getEpoch(), TrainingState.SUCCEEDED, step, step, loss,
-                    new ResourceMeter(config.powerWatts(), false), model.getCheckpoint(),
-                    "model version " + model.getVersion() + " ready"));
+                    new ResourceMeter(config.powerWatts(), false), model.getCheckpoint(), readyMessage(model)));
         } catch (RuntimeException e) {
             if (Faults.isTransient(e)) return Outcome.RETRY;
             throw e;
