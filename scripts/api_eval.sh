@@ -8,7 +8,9 @@
 #   SPLIT=test (default) or validation; PARALLEL=2 say requests at a time;
 #   UPLOAD=clips (default: one file per prompt, each with its transcript) or one-file (the few-shot clips joined into
 #   one recording with 0.5 s pauses and one transcript, as a user with one long take would upload it: the feature
-#   worker slices it and force-aligns the text); FORMAT=wav (default) or mp3 (one-file only, 128 kbit/s by ffmpeg).
+#   worker slices it and force-aligns the text); FORMAT=wav (default) or mp3 (one-file only, 128 kbit/s by ffmpeg);
+#   TRANSCRIPT=given (default) or none (no text at all: the feature worker recognises the speech, and only clips heard
+#   with enough confidence train the voice).
 # The splits come from voice-model/scripts/voice_report.sh (run it once first). Writes OUT/report.md and .json, OUT/run/
 # (the renderings, beside links to the recordings) and OUT/serve.log; the server's data directory is temporary.
 set -euo pipefail
@@ -67,19 +69,28 @@ for spk in "${SPEAKERS[@]}"; do
     parts=(); text=""
     while IFS=$'\t' read -r id line; do
       [ -n "$id" ] || continue
-      sox "$d/fewshot/$id.wav" -r 32000 -c 1 -b 16 "$take/part-$id.wav"
+      sox -D "$d/fewshot/$id.wav" -r 32000 -c 1 -b 16 "$take/part-$id.wav"  # -D: no dither, the same take every run
       parts+=("$take/part-$id.wav" "$take/pause.wav"); text="$text $line"
     done <"$d/fewshot/metadata.tsv"
-    sox "${parts[@]}" "$take/recording.wav"
+    sox -D "${parts[@]}" "$take/recording.wav"
     rm -f "$take"/part-*.wav "$take/pause.wav"
     file="$take/recording.wav"
     if [ "${FORMAT:-wav}" = mp3 ]; then
       ffmpeg -loglevel error -y -i "$take/recording.wav" -b:a 128k "$take/recording.mp3" && rm "$take/recording.wav"
       file="$take/recording.mp3"
     fi
-    echo "${text# }" >"${file%.*}.txt"
-    echo "api_eval: $spk: one $(soxi -D "$file" | cut -d. -f1) s recording, $(wc -w <"${file%.*}.txt") words of transcript" >&2
+    if [ "${TRANSCRIPT:-given}" = none ]; then
+      echo "api_eval: $spk: one $(soxi -D "$file" | cut -d. -f1) s recording, no transcript" >&2
+    else
+      echo "${text# }" >"${file%.*}.txt"
+      echo "api_eval: $spk: one $(soxi -D "$file" | cut -d. -f1) s recording, $(wc -w <"${file%.*}.txt") words of transcript" >&2
+    fi
     voice=$(./voxpipe clone --name "api-eval $spk" --consent "$CONSENT" "$file")
+  elif [ "${TRANSCRIPT:-given}" = none ]; then
+    take="$OUT/upload/$spk"
+    rm -rf "$take"; mkdir -p "$take"
+    cp "$d"/fewshot/*.wav "$take/"
+    voice=$(./voxpipe clone --name "api-eval $spk" --consent "$CONSENT" "$take"/*.wav)
   else
     voice=$(./voxpipe clone --name "api-eval $spk" --consent "$CONSENT" --transcripts "$d/fewshot/metadata.tsv" "$d"/fewshot/*.wav)
   fi
@@ -101,5 +112,5 @@ stop_server
 trap - EXIT
 IFS=,; speakers="${specs[*]}"; unset IFS
 speech-tools/bin/speech-tools clone-report --run "$OUT/run" --speakers "$speakers" --out "$OUT/report" \
-  --title "Through the public API ($SPLIT split, upload ${UPLOAD:-clips} ${FORMAT:-wav}): ./voxpipe serve, clone, say" >/dev/null
+  --title "Through the public API ($SPLIT split, upload ${UPLOAD:-clips} ${FORMAT:-wav}, transcript ${TRANSCRIPT:-given}): ./voxpipe serve, clone, say" >/dev/null
 grep -E "^## |^\| (recordings|api) " "$OUT/report.md"
