@@ -11,10 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.voxpipe.core.serde.AvroWireDeserializer;
+import dev.voxpipe.core.serde.HttpSchemaRegistryClient;
+import dev.voxpipe.core.serde.SchemaRegistryConfig;
 import dev.voxpipe.core.topics.Topics;
 import dev.voxpipe.ingest.auth.ApiKeys;
 import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.localstack.LocalStackExtension;
+import dev.voxpipe.localstack.TopicRecords;
 import dev.voxpipe.schemas.SynthesisCompleted;
 import dev.voxpipe.schemas.TrainingJob;
 import dev.voxpipe.schemas.TrainingProgress;
@@ -403,13 +407,7 @@ class IngestAbuseIT {
                 .setWorkerId("trainer-7.gpu-pool.internal")
                 .setMessage("java.io.IOException: /var/lib/voxpipe/blobs/jobs/" + jobId + "/state (Permission denied)")
                 .setEventTime(Instant.now()).build());
-        TestSupport.await("job failed", WAIT, () -> {
-            try {
-                return new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body()).getString("state").equals("FAILED");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        awaitJobState(jobId, "FAILED");
         String job = api.get("/v1/jobs/" + jobId, KEY_A).body();
         for (String internal : List.of("trainer-7", "workerId", "IOException", "/var/lib", "Permission denied")) {
             assertFalse(job.contains(internal), "the job document shows '" + internal + "': " + job);
@@ -516,8 +514,6 @@ class IngestAbuseIT {
         assertEquals(new JsonObject(first.body()).getString("uploadId"), new JsonObject(second.body()).getString("duplicateOf"));
     }
 
-    // ------------------------------------------------------------------ helpers
-
     @Test
     void aVoiceTrainedOnUnconfirmedTextGetsANoticeAndItsJobCarriesTheVoicesLanguage() throws Exception {
         String voiceId = voiceReadyForTraining(KEY_A, "tenant-a", "Untranscribed");
@@ -525,11 +521,9 @@ class IngestAbuseIT {
         assertEquals(202, queued.statusCode(), queued.body());
         String jobId = new JsonObject(queued.body()).getString("jobId");
         // the trainer reads the voice's language off the job: only an English voice trusts the English recogniser
-        var registry = new dev.voxpipe.core.serde.HttpSchemaRegistryClient(
-                dev.voxpipe.core.serde.SchemaRegistryConfig.of(stack.registryUrl()));
-        TrainingJob published = dev.voxpipe.localstack.TopicRecords.readUntil(stack, Topics.TRAINING_JOBS,
-                        new dev.voxpipe.core.serde.AvroWireDeserializer<>(registry, TrainingJob.class),
-                        seen -> seen.stream().anyMatch(j -> j.getJobId().equals(jobId)), WAIT)
+        var registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
+        TrainingJob published = TopicRecords.readUntil(stack, Topics.TRAINING_JOBS,
+                        new AvroWireDeserializer<>(registry, TrainingJob.class), seen -> seen.stream().anyMatch(j -> j.getJobId().equals(jobId)), WAIT)
                 .stream().filter(j -> j.getJobId().equals(jobId)).findFirst().orElseThrow();
         assertEquals("en", published.getLanguage());
         upstream.send(Topics.TRAINING_PROGRESS, jobId, TrainingProgress.newBuilder().setJobId(jobId).setTenantId("tenant-a")
@@ -539,16 +533,22 @@ class IngestAbuseIT {
                         + " aligned with low confidence) besides 0.0 s of confirmed text; confirm or fix it at /v1/voices/"
                         + voiceId + "/clips and train again for a clearer voice")
                 .setEventTime(Instant.now()).build());
-        TestSupport.await("job succeeded", WAIT, () -> {
+        awaitJobState(jobId, "SUCCEEDED");
+        JsonObject job = new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body());
+        assertEquals("provisional_text", job.getJsonObject("notice").getString("code"), job.encode());
+        assertFalse(job.encode().contains("61.7") || job.encode().contains("trainer-7"), "no worker words: " + job.encode());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void awaitJobState(String jobId, String state) throws InterruptedException {
+        TestSupport.await("job " + state, WAIT, () -> {
             try {
-                return new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body()).getString("state").equals("SUCCEEDED");
+                return new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body()).getString("state").equals(state);
             } catch (Exception e) {
                 return false;
             }
         });
-        JsonObject job = new JsonObject(api.get("/v1/jobs/" + jobId, KEY_A).body());
-        assertEquals("provisional_text", job.getJsonObject("notice").getString("code"), job.encode());
-        assertFalse(job.encode().contains("61.7") || job.encode().contains("trainer-7"), "no worker words: " + job.encode());
     }
 
     private String voiceReadyForTraining(String key, String tenant, String name) throws Exception {
