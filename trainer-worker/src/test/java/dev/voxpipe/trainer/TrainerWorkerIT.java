@@ -295,7 +295,7 @@ class TrainerWorkerIT {
         producer.send(new ProducerRecord<>(Topics.TRAINING_JOBS, mandarin.getJobId(), mandarin)).get();
         TrainingProgress refused = finished(mandarin);
         assertEquals(TrainingState.FAILED, refused.getState());
-        assertTrue(refused.getMessage().contains("transcript"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("transcript") && refused.getMessage().contains("'zh' voice"), refused.getMessage());
     }
 
     private static TrainingProgress finished(TrainingJob job) {

@@ -28,7 +28,9 @@ final class PublicReasons {
                     + " with their transcript, or confirm the recognised text of its clips (GET /v1/voices/{voiceId}/clips)");
         }
         if (m.contains("transcript")) {
-            return reason("no_transcripts", "none of the voice's samples has a transcript; upload samples with their transcript to fine-tune");
+            return reason("no_transcripts", "none of the voice's samples has a transcript training can use (speech recognition"
+                    + " suggests text for English voices only); upload samples with their transcript to fine-tune, or train"
+                    + " zero-shot (mode ZERO_SHOT needs no text)");
         }
         if (m.contains("lease")) return reason("worker_unavailable", "no training worker could take the job; request training again");
         return reason("training_failed", "training failed; request it again, or contact support if it keeps failing");

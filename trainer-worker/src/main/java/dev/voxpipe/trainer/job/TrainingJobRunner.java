@@ -207,8 +207,10 @@ public final class TrainingJobRunner implements AutoCloseable {
                 delta = runtime.zeroShot(references);
             } else {
                 if (utterances.isEmpty()) {
-                    return failOrRetry(job, lease.epoch(), meter, "none of the voice's " + clips.size() + " clips has a transcript;"
-                            + " upload samples with their transcript to fine-tune (zero-shot needs none)");
+                    boolean onlyHeard = clips.stream().anyMatch(c -> c.getProvisionalTranscript() != null);
+                    return failOrRetry(job, lease.epoch(), meter, "none of the voice's " + clips.size() + " clips has a transcript"
+                            + (onlyHeard ? " (speech recognition, English only, is not trusted for a '" + job.getLanguage() + "' voice)" : "")
+                            + "; upload samples with their transcript to fine-tune (zero-shot needs none)");
                 }
                 if (texts.usesProvisional()) {
                     log.info("job {}: {} clips with provisional text join {} s of confirmed text", job.getJobId(),
