@@ -9,10 +9,10 @@ import java.util.function.Function;
 /**
  * Which clips a fine-tune reads, and with which text. Confirmed text (given, aligned, edited, or recognised with
  * confidence) always; provisional text (recognised below the confidence threshold, aligned with too few words heard)
- * only when the confirmed text is short (the trainer's {@code provisional-text-below-seconds}). An untranscribed upload then still becomes a
- * fine-tuned voice: through the API, one minute of speech fine-tuned on its recognised text (about 30 % of the words
- * wrong) came within 0.03-0.04 dB MCD of the same minute with its real transcripts, where training failed before
- * (voice-model/models/voxpipe-base-v2/API-TESTS.md).
+ * only when the confirmed text is short (the trainer's {@code provisional-text-below-seconds}). An untranscribed
+ * upload then still becomes a fine-tuned voice: through the API, a minute of speech fine-tuned on its recognised text
+ * (about 30 % of the real speaker's words wrong) came within 0.03-0.08 dB MCD of the same minute with its transcripts,
+ * where her training failed before (voice-model/models/voxpipe-base-v2/API-TESTS.md).
  *
  * @param utterances         what the fine-tune reads
  * @param confirmedSeconds   speech with confirmed text, of the voice's clips
