@@ -399,9 +399,7 @@ class IngestAbuseIT {
     @Test
     void statusDocumentsCarryReasonCodesNotWorkerIdsOrExceptionText() throws Exception {
         String voiceId = voiceReadyForTraining(KEY_A, "tenant-a", "Failing");
-        HttpResponse<String> queued = api.postJson("/v1/voices/" + voiceId + "/training", KEY_A, new JsonObject());
-        assertEquals(202, queued.statusCode(), queued.body());
-        String jobId = new JsonObject(queued.body()).getString("jobId");
+        String jobId = queueTraining(voiceId);
         upstream.send(Topics.TRAINING_PROGRESS, jobId, TrainingProgress.newBuilder().setJobId(jobId).setTenantId("tenant-a")
                 .setVoiceId(voiceId).setState(TrainingState.FAILED).setStep(3).setTotalSteps(150)
                 .setWorkerId("trainer-7.gpu-pool.internal")
@@ -517,9 +515,7 @@ class IngestAbuseIT {
     @Test
     void aVoiceTrainedOnUnconfirmedTextGetsANoticeAndItsJobCarriesTheVoicesLanguage() throws Exception {
         String voiceId = voiceReadyForTraining(KEY_A, "tenant-a", "Untranscribed");
-        HttpResponse<String> queued = api.postJson("/v1/voices/" + voiceId + "/training", KEY_A, new JsonObject());
-        assertEquals(202, queued.statusCode(), queued.body());
-        String jobId = new JsonObject(queued.body()).getString("jobId");
+        String jobId = queueTraining(voiceId);
         // the trainer reads the voice's language off the job: only an English voice trusts the English recogniser
         var registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(stack.registryUrl()));
         TrainingJob published = TopicRecords.readUntil(stack, Topics.TRAINING_JOBS,
@@ -540,6 +536,13 @@ class IngestAbuseIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Requests training of a voice of tenant-a; its job id. */
+    private String queueTraining(String voiceId) throws Exception {
+        HttpResponse<String> queued = api.postJson("/v1/voices/" + voiceId + "/training", KEY_A, new JsonObject());
+        assertEquals(202, queued.statusCode(), queued.body());
+        return new JsonObject(queued.body()).getString("jobId");
+    }
 
     private void awaitJobState(String jobId, String state) throws InterruptedException {
         TestSupport.await("job " + state, WAIT, () -> {
