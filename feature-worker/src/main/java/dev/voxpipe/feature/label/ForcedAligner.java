@@ -228,7 +228,8 @@ public final class ForcedAligner {
             if (confidence < settings.minClipAlignment()) {
                 labels.add(new ClipLabel(clipText, LabelSource.ALIGNED, round(confidence), String.format(Locale.ROOT,
                         "low alignment confidence %.2f: %d of its %d words heard as written (%d words heard);"
-                                + " held back from training until a person confirms or fixes the text",
+                                + " held back from training until a person confirms or fixes the text, unless the voice"
+                                + " has little confirmed text (under 30 s by default)",
                         confidence, exactWords, words, heardWords), false));
             } else {
                 labels.add(new ClipLabel(clipText, LabelSource.ALIGNED, round(confidence), null, true));

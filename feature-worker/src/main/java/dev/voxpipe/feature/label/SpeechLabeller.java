@@ -33,7 +33,8 @@ public final class SpeechLabeller {
         double confidence = Math.round(words.stream().mapToDouble(RecognizedWord::confidence).average().orElse(0) * 1000) / 1000.0;
         if (confidence >= threshold) return new ClipLabel(text, LabelSource.RECOGNISED, confidence, null, true);
         return new ClipLabel(text, LabelSource.RECOGNISED, confidence, String.format(Locale.ROOT,
-                "recognised with confidence %.2f, below %.2f: training uses it once a person confirms or fixes the text"
+                "recognised with confidence %.2f, below %.2f: provisional; training uses it once a person confirms or"
+                        + " fixes the text, or while the voice has little confirmed text (under 30 s by default)"
                         + " (recognition is English only)", confidence, threshold), false);
     }
 }
