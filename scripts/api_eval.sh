@@ -9,8 +9,8 @@
 #   UPLOAD=clips (default: one file per prompt, each with its transcript) or one-file (the few-shot clips joined into
 #   one recording with 0.5 s pauses and one transcript, as a user with one long take would upload it: the feature
 #   worker slices it and force-aligns the text); FORMAT=wav (default) or mp3 (one-file only, 128 kbit/s by ffmpeg);
-#   TRANSCRIPT=given (default) or none (no text at all: the feature worker recognises the speech, and only clips heard
-#   with enough confidence train the voice).
+#   TRANSCRIPT=given (default) or none (no text at all: the feature worker recognises the speech; an English voice
+#   with under 30 s of confidently recognised text fine-tunes on all of the recognised text).
 # The splits come from voice-model/scripts/voice_report.sh (run it once first). Writes OUT/report.md and .json, OUT/run/
 # (the renderings, beside links to the recordings) and OUT/serve.log; the server's data directory is temporary.
 set -euo pipefail
