@@ -81,6 +81,12 @@ class EndToEndIT {
             DemoJob.Result demo = new DemoJob(client, new Progress(System.out, 7))
                     .run(VoiceSample.bundled(), LocalMain.TEXT, "wav");
 
+            // What the fine-tune trained on, so that a run whose voice differs can be told apart (clip labels, job)
+            System.out.println("training job: " + demo.job());
+            System.out.println("voice: " + demo.voice());
+            for (JsonNode clip : client.clips(demo.voiceId(), 100).path("items")) {
+                System.out.println("clip: " + clip);
+            }
             JsonNode dataset = demo.voice().get("dataset");
             assertTrue(dataset.get("clipsAccepted").asInt() >= 10, "the minute of speech gives at least 10 clips: " + dataset);
             assertEquals("SUCCEEDED", demo.job().get("state").asText());
