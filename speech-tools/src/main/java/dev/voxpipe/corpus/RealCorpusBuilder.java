@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -81,7 +82,7 @@ public final class RealCorpusBuilder {
     }
 
     @FunctionalInterface
-    interface AudioSource {
+    public interface AudioSource {
         PcmAudio load() throws IOException, InterruptedException;
     }
 
@@ -160,6 +161,28 @@ public final class RealCorpusBuilder {
                         + "# and * in words), NFC, lower-cased; digits not expanded (espeak-ng reads them for the phonemes)",
                 sp.espeakVoice());
         return writeSpeaker(info, prompts, skipped, s, espeakVersion);
+    }
+
+    /** One recorded prompt of a real speaker: its name, its words as the corpus normalises them, its audio. */
+    public record Recording(String name, String text, AudioSource audio) {
+    }
+
+    /**
+     * Every prompt of one of the corpus's Asterisk speakers ({@code asterisk_fr_ca}, {@code asterisk_ru_ru},
+     * {@code asterisk_it_it}) that has speech and an installed file, in transcript order.
+     */
+    public static List<Recording> asteriskRecordings(String speakerId) throws IOException {
+        RealSpeakers.AsteriskSpeaker sp = RealSpeakers.ASTERISK.stream().filter(x -> x.id().equals(speakerId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown speaker " + speakerId + "; known: "
+                        + RealSpeakers.ASTERISK.stream().map(RealSpeakers.AsteriskSpeaker::id).toList()));
+        if (!Files.isRegularFile(sp.transcript())) {
+            throw new IOException("the transcripts of " + speakerId + " are not installed (Debian package " + sp.transcriptPackage() + ")");
+        }
+        List<Recording> out = new ArrayList<>();
+        for (Prompt prompt : asteriskPrompts(sp, readTranscript(sp.transcript()), new HashMap<>())) {
+            out.add(new Recording(prompt.id(), prompt.text(), prompt.audio()));
+        }
+        return out;
     }
 
     static List<String> readTranscript(Path gz) throws IOException {
