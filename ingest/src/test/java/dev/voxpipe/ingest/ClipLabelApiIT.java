@@ -112,6 +112,7 @@ class ClipLabelApiIT {
         JsonObject labels = list.getJsonObject("labels");
         assertEquals(3.0, labels.getDouble("acceptedSeconds"));
         assertEquals(1.5, labels.getDouble("textSeconds"));
+        assertEquals(1.5, labels.getDouble("provisionalTextSeconds"), "the recognised clip's text is held back");
         assertEquals(1.5, labels.getJsonObject("secondsBySource").getDouble("recognised"));
         assertEquals(1.5, labels.getJsonObject("secondsByConfidence").getDouble("0-0.6"));
         assertEquals(2, new JsonObject(api.get(base + "?limit=2", KEY_A).body()).getJsonArray("items").size());
@@ -146,6 +147,7 @@ class ClipLabelApiIT {
         // the voice's dataset summary counts the edit at once (live, from the clip view)
         JsonObject live = new JsonObject(api.get("/v1/voices/" + voiceId, KEY_A).body()).getJsonObject("dataset").getJsonObject("labels");
         assertEquals(3.0, live.getDouble("textSeconds"), live.encode());
+        assertEquals(0.0, live.getDouble("provisionalTextSeconds"), live.encode());
         assertEquals(1.5, live.getJsonObject("secondsBySource").getDouble("edited"), live.encode());
 
         // confirm the aligned text as it is; bad edits are refused with the reason

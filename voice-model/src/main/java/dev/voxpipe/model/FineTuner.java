@@ -114,6 +114,8 @@ final class FineTuner {
                     step = resumeFrom.step();
                 }
                 double loss = resumeFrom == null ? Double.NaN : resumeFrom.lastLoss();
+                int skipped = 0;
+                int stepsRun = 0;
                 List<float[]> f0 = base.config().prosody() ? voicePitch.f0Targets(mels, tracks) : null;
                 Map<String, ParamStore.Tensor> pitch = VoicePitch.pitchTensors(voicePitch.measurePitchRange(mels,
                         utterances.stream().map(TrainingUtterance::f0Hz).filter(java.util.Objects::nonNull).toList()));
@@ -123,7 +125,10 @@ final class FineTuner {
                     }
                     TrainingCore.Batch batch = fineTuneBatch(tokens, mels, f0, cfg.seed(), step);
                     double rate = FineTuneSchedule.rate(cfg, step);
-                    loss = core.step(batch, rate, cfg.microBatches()).total();
+                    TrainingCore.StepLosses losses = core.step(batch, rate, cfg.microBatches());
+                    loss = losses.total();
+                    if (!Double.isFinite(loss) || !Double.isFinite(losses.gradNorm())) skipped++;
+                    stepsRun++;
                     step++;
                     if (step % 5 == 0 || step == cfg.maxSteps()) {
                         l.onProgress(step, cfg.maxSteps(), loss);
@@ -135,6 +140,11 @@ final class FineTuner {
                     if (cfg.auditionEverySteps() > 0 && step % cfg.auditionEverySteps() == 0 && step < cfg.maxSteps()) {
                         l.onAudition(step, voiceSoFar(core, initialEmbedding, tokens, mels, pitch));
                     }
+                }
+                // a voice whose training blew up must not be delivered as if it had trained
+                if (stepsRun > 0 && (!Double.isFinite(loss) || skipped * 4 > stepsRun)) {
+                    throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the fine-tune diverged: %d of"
+                            + " %d steps had a non-finite loss or gradient (last loss %s)", skipped, stepsRun, loss));
                 }
                 VoiceDelta delta = voiceSoFar(core, initialEmbedding, tokens, mels, pitch);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);

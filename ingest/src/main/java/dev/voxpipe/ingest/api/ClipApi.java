@@ -171,11 +171,15 @@ final class ClipApi {
         return summary(views, voiceId, tenantId);
     }
 
-    /** Seconds of the voice's accepted clips by label source and confidence, as labelled now (edits included). */
+    /**
+     * Seconds of the voice's accepted clips by label source and confidence, as labelled now (edits included): with
+     * text training uses ({@code textSeconds}) and with text held back from it ({@code provisionalTextSeconds}).
+     */
     private static JsonObject summary(Views views, String voiceId, String tenantId) {
         Map<String, Double> bySource = new TreeMap<>();
         Map<String, Double> byConfidence = new TreeMap<>();
         double text = 0;
+        double provisional = 0;
         double total = 0;
         String prefix = "v/" + voiceId + "/";
         for (Map.Entry<String, String> e : views.scan(ViewStores.CLIPS, prefix, null, Integer.MAX_VALUE)) {
@@ -187,14 +191,19 @@ final class ClipApi {
             bySource.merge(source == null ? "none" : source, seconds, Double::sum);
             Double confidence = clip.getDouble("confidence");
             byConfidence.merge(source == null ? "none" : band(confidence == null ? 1.0 : confidence), seconds, Double::sum);
-            if (clip.getBoolean("trainable", false)) text += seconds;
+            if (clip.getBoolean("trainable", false)) {
+                text += seconds;
+            } else if (source != null && clip.getString("text") != null) {
+                provisional += seconds;
+            }
         }
         JsonObject s = new JsonObject();
         bySource.forEach((k, v) -> s.put(k, round(v)));
         JsonObject c = new JsonObject();
         byConfidence.forEach((k, v) -> c.put(k, round(v)));
+        // held-back text: training uses it too while a voice has too little confirmed text (the trainer's setting)
         return new JsonObject().put("acceptedSeconds", round(total)).put("textSeconds", round(text))
-                .put("secondsBySource", s).put("secondsByConfidence", c);
+                .put("provisionalTextSeconds", round(provisional)).put("secondsBySource", s).put("secondsByConfidence", c);
     }
 
     static String band(double confidence) {

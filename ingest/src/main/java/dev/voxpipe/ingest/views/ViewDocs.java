@@ -103,7 +103,11 @@ public final class ViewDocs {
                 .put("updatedAt", time(d.getUpdatedAt()));
     }
 
-    /** Seconds of accepted clips by label source and confidence band, and how many of them training uses (issue 20). */
+    /**
+     * Seconds of accepted clips by label source and confidence band, how many of them training uses (issue 20), and
+     * how many have text that is held back (provisional: training uses it only while the voice has too little
+     * confirmed text).
+     */
     static JsonObject labels(VoiceDatasetSummary d) {
         java.util.Map<String, Double> sources = new java.util.TreeMap<>();
         d.getSecondsByLabelSource().forEach((k, v) -> sources.put(str(k), v));
@@ -113,8 +117,11 @@ public final class ViewDocs {
         sources.forEach(bySource::put);
         JsonObject byConfidence = new JsonObject();
         bands.forEach(byConfidence::put);
+        // every labelled clip has text; what training does not use outright is held back (provisional)
+        double labelled = sources.entrySet().stream().filter(e -> !e.getKey().equals("none")).mapToDouble(java.util.Map.Entry::getValue).sum();
         return new JsonObject().put("secondsBySource", bySource).put("secondsByConfidence", byConfidence)
-                .put("textSeconds", d.getTextSeconds());
+                .put("textSeconds", d.getTextSeconds())
+                .put("provisionalTextSeconds", Math.round(Math.max(0, labelled - d.getTextSeconds()) * 100) / 100.0);
     }
 
     public static JsonObject model(VoiceModelReady m) {

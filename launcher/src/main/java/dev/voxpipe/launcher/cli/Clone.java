@@ -60,6 +60,12 @@ final class Clone {
                     .append(e.getKey()).append(String.format(Locale.ROOT, " %.1f s", e.getValue().asDouble())));
             cli.info(String.format(Locale.ROOT, "text training can use: %.1f s (by source: %s)", labels.path("textSeconds").asDouble(),
                     bySource.isEmpty() ? "none" : bySource));
+            double provisional = labels.path("provisionalTextSeconds").asDouble(0);
+            if (provisional > 0) {
+                cli.info(String.format(Locale.ROOT, "held back: %.1f s of text no one has confirmed (recognised, or aligned with"
+                        + " low confidence); an English voice with under 30 s of confirmed text trains on it too (the"
+                        + " trainer's voxpipe.trainer.provisional-text-below-seconds)", provisional));
+            }
         }
         dataset.path("uploadOutcomes").fields().forEachRemaining(e -> {
             String note = e.getValue().path("labelNote").asText("");

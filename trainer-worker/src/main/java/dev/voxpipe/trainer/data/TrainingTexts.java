@@ -75,4 +75,31 @@ public record TrainingTexts(List<TrainingUtterance> utterances, double confirmed
     private static boolean hasText(String text) {
         return text != null && !text.isBlank();
     }
+
+    /**
+     * A short fingerprint of what a fine-tune reads (each utterance's text, log-mel and F0 track, in order): two jobs
+     * with the same fingerprint trained on the same inputs, so a difference in their result lies in the training.
+     */
+    public static String digest(List<TrainingUtterance> utterances) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        java.nio.ByteBuffer four = java.nio.ByteBuffer.allocate(4);
+        for (TrainingUtterance u : utterances) {
+            sha.update(u.transcript().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (float[] frame : u.logMel()) {
+                for (float v : frame) sha.update(four.clear().putFloat(v).array());
+            }
+            if (u.f0Hz() != null) {
+                sha.update((byte) 1);
+                for (float v : u.f0Hz()) sha.update(four.clear().putFloat(v).array());
+            } else {
+                sha.update((byte) 0);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest(), 0, 6);
+    }
 }

@@ -212,6 +212,8 @@ public final class TrainingJobRunner implements AutoCloseable {
                             + (onlyHeard ? " (speech recognition, English only, is not trusted for a '" + job.getLanguage() + "' voice)" : "")
                             + "; upload samples with their transcript to fine-tune (zero-shot needs none)");
                 }
+                log.info("job {}: {} utterances ({} with an F0 track), inputs {}", job.getJobId(), utterances.size(),
+                        utterances.stream().filter(u -> u.f0Hz() != null).count(), TrainingTexts.digest(utterances));
                 if (texts.usesProvisional()) {
                     log.info("job {}: {} clips with provisional text join {} s of confirmed text", job.getJobId(),
                             texts.provisionalClips(), String.format(Locale.ROOT, "%.1f", texts.confirmedSeconds()));

@@ -77,4 +77,18 @@ class TrainingTextsTest {
         assertThrows(IllegalArgumentException.class, () -> TrainingTexts.choose(List.of(clip("a", 1, "x", null)), List.of(),
                 c -> null, 10));
     }
+
+    @Test
+    void theInputDigestChangesWithAnyTextMelOrPitchAndOnlyThen() {
+        float[][] mel = {{1f, 2f}, {3f, 4f}};
+        List<TrainingUtterance> a = List.of(new TrainingUtterance(mel, "hello", new float[]{100f, 0f}));
+        String digest = TrainingTexts.digest(a);
+        assertEquals(12, digest.length());
+        assertEquals(digest, TrainingTexts.digest(List.of(new TrainingUtterance(new float[][]{{1f, 2f}, {3f, 4f}}, "hello",
+                new float[]{100f, 0f}))), "the same inputs");
+        assertFalse(digest.equals(TrainingTexts.digest(List.of(new TrainingUtterance(new float[][]{{1f, 2f}, {3f, 4.0001f}},
+                "hello", new float[]{100f, 0f})))), "one mel value");
+        assertFalse(digest.equals(TrainingTexts.digest(List.of(new TrainingUtterance(mel, "hello", null)))), "no F0 track");
+        assertFalse(digest.equals(TrainingTexts.digest(List.of(new TrainingUtterance(mel, "hallo", new float[]{100f, 0f})))), "text");
+    }
 }

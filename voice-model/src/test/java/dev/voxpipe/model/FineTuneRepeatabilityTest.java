@@ -1,0 +1,76 @@
+package dev.voxpipe.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fine-tune is a function of its clips and settings, whatever else the process does meanwhile. Autograd keeps the
+ * constants of div, mul and maximum for backward; when DJL had already closed them (its {@code x.div(2f)} does), backward
+ * read freed memory, and another thread that allocated at the same time turned the gradients into NaN (an
+ * {@code EndToEndIT} voice trained on NaN). {@link GraphConstants} keeps them open until backward is done.
+ */
+class FineTuneRepeatabilityTest {
+    private static final ModelConfig TINY = ModelConfig.tiny(ModelConfig.Input.PHONEMES).withProsody(true);
+
+    private static Map<String, ParamStore.Tensor> fineTune(VoiceModelRuntime runtime, List<TrainingUtterance> clips) {
+        return runtime.fineTune(clips, new FineTuneConfig(12, 0, 3e-3, 7, 1.0), null, null).delta().overrides();
+    }
+
+    @Test
+    void aFineTuneComesOutTheSameWhileAnotherThreadAllocatesAndFreesNativeMemory() throws Exception {
+        BaseCheckpoint base = new BaseCheckpoint(TINY, ParamStore.initialise(AcousticModel.parameterSpecs(TINY), 4),
+                new float[TINY.speakerDim()], "id=tiny-repeatability\n");
+        try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(base, false)) {
+            List<TrainingUtterance> clips = new ArrayList<>();
+            Random rng = new Random(9);
+            for (int i = 0; i < 12; i++) {
+                String s = SyntheticVoices.sentence(rng);
+                float[][] mel = SyntheticVoices.logMel(s, 1, rng);
+                float[] f0 = new float[mel.length];
+                for (int t = 0; t < f0.length; t++) f0[t] = t % 4 == 3 ? 0 : 200 + 10 * (float) Math.sin(t / 4.0);
+                clips.add(new TrainingUtterance(mel, s, f0));
+            }
+            Map<String, ParamStore.Tensor> alone = fineTune(runtime, clips);
+
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicInteger rounds = new AtomicInteger();
+            Thread churn = new Thread(() -> {
+                // native memory allocated, filled with NaN and freed, small and large, collected often
+                while (!done.get()) {
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        for (int size = 1; size <= 1 << 16; size *= 4) {
+                            float[] nan = new float[size];
+                            Arrays.fill(nan, Float.NaN);
+                            m.create(nan).add(1f).close();
+                        }
+                    }
+                    if (rounds.incrementAndGet() % 20 == 0) System.gc();
+                }
+            }, "allocation-churn");
+            churn.start();
+            List<Map<String, ParamStore.Tensor>> busy = new ArrayList<>();
+            try {
+                for (int run = 0; run < 3; run++) busy.add(fineTune(runtime, clips));
+            } finally {
+                done.set(true);
+                churn.join();
+            }
+            assertTrue(rounds.get() > 10, "the other thread ran alongside: " + rounds.get() + " rounds");
+            for (Map<String, ParamStore.Tensor> other : busy) {
+                assertEquals(alone.keySet(), other.keySet());
+                alone.forEach((name, t) -> assertArrayEquals(t.data(), other.get(name).data(), name + " differs"));
+            }
+        }
+    }
+}
