@@ -2,6 +2,7 @@ package dev.voxpipe.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -71,6 +72,27 @@ class FineTuneRepeatabilityTest {
                 assertEquals(alone.keySet(), other.keySet());
                 alone.forEach((name, t) -> assertArrayEquals(t.data(), other.get(name).data(), name + " differs"));
             }
+        }
+    }
+
+    @Test
+    void aFineTuneThatBlowsUpFailsInsteadOfDeliveringAVoice() {
+        BaseCheckpoint base = new BaseCheckpoint(TINY, ParamStore.initialise(AcousticModel.parameterSpecs(TINY), 4),
+                new float[TINY.speakerDim()], "id=tiny-divergence\n");
+        try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(base, false)) {
+            List<TrainingUtterance> clips = new ArrayList<>();
+            Random rng = new Random(3);
+            for (int i = 0; i < 8; i++) {
+                String s = SyntheticVoices.sentence(rng);
+                float[][] mel = SyntheticVoices.logMel(s, 0, rng);
+                float[] f0 = new float[mel.length];
+                Arrays.fill(f0, 120f);
+                clips.add(new TrainingUtterance(mel, s, f0));
+            }
+            // a learning rate no model survives: the weights overflow within a few steps
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> runtime.fineTune(clips, new FineTuneConfig(8, 0, 1e12, 7, 1.0), null, null));
+            assertTrue(e.getMessage().contains("diverged"), e.getMessage());
         }
     }
 }
