@@ -51,6 +51,10 @@ final class PublicReasons {
 
     static JsonObject synthesis(String workerError) {
         String m = workerError == null ? "" : workerError.toLowerCase(Locale.ROOT);
+        if (m.contains("voice_needs_retraining")) {
+            return reason("voice_needs_retraining", "the voice's model cannot be served (trained for another base model,"
+                    + " or its training diverged); train the voice again: POST /v1/voices/{voiceId}/train");
+        }
         if (m.contains("watchdog")) return reason("stalled", "the synthesis made no progress in time; request it again");
         if (m.contains("consent")) return reason("consent_revoked", "the voice's consent was revoked; it cannot be synthesised");
         if (m.contains("deleted")) return reason("voice_deleted", "the voice was deleted");

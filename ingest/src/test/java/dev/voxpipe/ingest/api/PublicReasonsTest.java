@@ -2,6 +2,7 @@ package dev.voxpipe.ingest.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,20 @@ class PublicReasonsTest {
         assertEquals("no_transcripts", PublicReasons.training("none of the voice's 4 clips has a transcript; upload ...").getString("code"));
         assertEquals("training_failed", PublicReasons.training("java.lang.IllegalStateException: boom at /opt/x").getString("code"));
         assertEquals("training_failed", PublicReasons.training(null).getString("code"));
+    }
+
+    @Test
+    void aVoiceTheWorkerCannotServeIsToldToTrainAgainNotToRetry() {
+        for (String worker : new String[]{
+                "voice_needs_retraining: voice v was trained on base model an-older-base and this worker runs voxpipe-base-v2;"
+                        + " train the voice again",
+                "java.lang.IllegalArgumentException: voice_needs_retraining: the voice's weights hold non-finite values"
+                        + " (dec.out.w; its training diverged); train the voice again"}) {
+            JsonObject r = PublicReasons.synthesis(worker);
+            assertEquals("voice_needs_retraining", r.getString("code"), worker);
+            assertTrue(r.getString("message").contains("/train"), r.getString("message"));
+            assertFalse(r.getString("message").contains("an-older-base"), "a response never repeats the worker's own words");
+        }
+        assertEquals("synthesis_failed", PublicReasons.synthesis("java.lang.IllegalStateException: boom").getString("code"));
     }
 }

@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
  * constants of div, mul and maximum for backward; when DJL had already closed them (its {@code x.div(2f)} does), backward
  * read freed memory, and another thread that allocated at the same time turned the gradients into NaN (an
  * {@code EndToEndIT} voice trained on NaN). {@link GraphConstants} keeps them open until backward is done.
+ *
+ * <p>An integration test so that it runs in a JVM of its own: the NaN it leaves in freed native memory would be read
+ * by any later test in the same process that still reads freed memory (voice-model README, "A fine-tune is
+ * repeatable": the unit tests of the tiny models do, under load).
  */
-class FineTuneRepeatabilityTest {
+class FineTuneRepeatabilityIT {
     private static final ModelConfig TINY = ModelConfig.tiny(ModelConfig.Input.PHONEMES).withProsody(true);
 
     private static Map<String, ParamStore.Tensor> fineTune(VoiceModelRuntime runtime, List<TrainingUtterance> clips) {
