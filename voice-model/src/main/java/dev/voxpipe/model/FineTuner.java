@@ -126,8 +126,11 @@ final class FineTuner {
                     TrainingCore.Batch batch = fineTuneBatch(tokens, mels, f0, cfg.seed(), step);
                     double rate = FineTuneSchedule.rate(cfg, step);
                     TrainingCore.StepLosses losses = core.step(batch, rate, cfg.microBatches());
-                    loss = losses.total();
-                    if (!Double.isFinite(loss) || !Double.isFinite(losses.gradNorm())) skipped++;
+                    if (Double.isFinite(losses.total()) && Double.isFinite(losses.gradNorm())) {
+                        loss = losses.total();
+                    } else {
+                        skipped++; // the step changed nothing: the loss reported stays the last finite one
+                    }
                     stepsRun++;
                     step++;
                     if (step % 5 == 0 || step == cfg.maxSteps()) {
@@ -141,10 +144,17 @@ final class FineTuner {
                         l.onAudition(step, voiceSoFar(core, initialEmbedding, tokens, mels, pitch));
                     }
                 }
-                // a voice whose training blew up must not be delivered as if it had trained
-                if (stepsRun > 0 && (!Double.isFinite(loss) || skipped * 4 > stepsRun)) {
-                    throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the fine-tune diverged: %d of"
-                            + " %d steps had a non-finite loss or gradient (last loss %s)", skipped, stepsRun, loss));
+                // a voice whose training blew up must not be delivered as if it had trained. A skipped step leaves the
+                // weights as they were, so a few of them only mean a little less training; more than a quarter, or
+                // weights that overflowed, mean the voice did not really train
+                String blownUp = skipped * 4 > stepsRun ? "more than a quarter of the steps had a non-finite loss or gradient"
+                        : nonFinite(core.snapshotTrainable());
+                if (blownUp != null) {
+                    throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the fine-tune diverged: %s"
+                            + " (%d of %d steps skipped)", blownUp, skipped, stepsRun));
+                }
+                if (skipped > 0) {
+                    LOG.warn("fine-tune: {} of {} steps skipped for a non-finite loss or gradient", skipped, stepsRun);
                 }
                 VoiceDelta delta = voiceSoFar(core, initialEmbedding, tokens, mels, pitch);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
@@ -240,5 +250,15 @@ final class FineTuner {
             }
         }
         return new TrainingCore.Batch(t, m, null, p);
+    }
+
+    /** The first trained tensor holding NaN or infinity, as a reason, or null. */
+    static String nonFinite(Map<String, ParamStore.Tensor> tensors) {
+        for (Map.Entry<String, ParamStore.Tensor> e : tensors.entrySet()) {
+            for (float v : e.getValue().data()) {
+                if (!Float.isFinite(v)) return "the weights " + e.getKey() + " hold " + v;
+            }
+        }
+        return null;
     }
 }

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
+import dev.voxpipe.model.bench.AllocationChurn;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +25,19 @@ import org.junit.jupiter.api.Test;
 class FineTuneRepeatabilityIT {
     private static final ModelConfig TINY = ModelConfig.tiny(ModelConfig.Input.PHONEMES).withProsody(true);
 
+    /** Synthetic clips of one speaker with a gently moving F0, every fourth frame unvoiced. */
+    private static List<TrainingUtterance> clips(Random rng, int count) {
+        List<TrainingUtterance> clips = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String s = SyntheticVoices.sentence(rng);
+            float[][] mel = SyntheticVoices.logMel(s, 1, rng);
+            float[] f0 = new float[mel.length];
+            for (int t = 0; t < f0.length; t++) f0[t] = t % 4 == 3 ? 0 : 200 + 10 * (float) Math.sin(t / 4.0);
+            clips.add(new TrainingUtterance(mel, s, f0));
+        }
+        return clips;
+    }
+
     private static Map<String, ParamStore.Tensor> fineTune(VoiceModelRuntime runtime, List<TrainingUtterance> clips) {
         return runtime.fineTune(clips, new FineTuneConfig(12, 0, 3e-3, 7, 1.0), null, null).delta().overrides();
     }
@@ -37,41 +47,17 @@ class FineTuneRepeatabilityIT {
         BaseCheckpoint base = new BaseCheckpoint(TINY, ParamStore.initialise(AcousticModel.parameterSpecs(TINY), 4),
                 new float[TINY.speakerDim()], "id=tiny-repeatability\n");
         try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(base, false)) {
-            List<TrainingUtterance> clips = new ArrayList<>();
-            Random rng = new Random(9);
-            for (int i = 0; i < 12; i++) {
-                String s = SyntheticVoices.sentence(rng);
-                float[][] mel = SyntheticVoices.logMel(s, 1, rng);
-                float[] f0 = new float[mel.length];
-                for (int t = 0; t < f0.length; t++) f0[t] = t % 4 == 3 ? 0 : 200 + 10 * (float) Math.sin(t / 4.0);
-                clips.add(new TrainingUtterance(mel, s, f0));
-            }
+            List<TrainingUtterance> clips = clips(new Random(9), 12);
             Map<String, ParamStore.Tensor> alone = fineTune(runtime, clips);
 
-            AtomicBoolean done = new AtomicBoolean();
-            AtomicInteger rounds = new AtomicInteger();
-            Thread churn = new Thread(() -> {
-                // native memory allocated, filled with NaN and freed, small and large, collected often
-                while (!done.get()) {
-                    try (NDManager m = NDManager.newBaseManager()) {
-                        for (int size = 1; size <= 1 << 16; size *= 4) {
-                            float[] nan = new float[size];
-                            Arrays.fill(nan, Float.NaN);
-                            m.create(nan).add(1f).close();
-                        }
-                    }
-                    if (rounds.incrementAndGet() % 20 == 0) System.gc();
-                }
-            }, "allocation-churn");
-            churn.start();
             List<Map<String, ParamStore.Tensor>> busy = new ArrayList<>();
-            try {
+            int rounds;
+            // native memory allocated, filled with NaN and freed, small and large, collected often
+            try (AllocationChurn churn = AllocationChurn.start(20)) {
                 for (int run = 0; run < 3; run++) busy.add(fineTune(runtime, clips));
-            } finally {
-                done.set(true);
-                churn.join();
+                rounds = churn.rounds();
             }
-            assertTrue(rounds.get() > 10, "the other thread ran alongside: " + rounds.get() + " rounds");
+            assertTrue(rounds > 10, "the other thread ran alongside: " + rounds + " rounds");
             for (Map<String, ParamStore.Tensor> other : busy) {
                 assertEquals(alone.keySet(), other.keySet());
                 alone.forEach((name, t) -> assertArrayEquals(t.data(), other.get(name).data(), name + " differs"));
@@ -84,15 +70,7 @@ class FineTuneRepeatabilityIT {
         BaseCheckpoint base = new BaseCheckpoint(TINY, ParamStore.initialise(AcousticModel.parameterSpecs(TINY), 4),
                 new float[TINY.speakerDim()], "id=tiny-divergence\n");
         try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(base, false)) {
-            List<TrainingUtterance> clips = new ArrayList<>();
-            Random rng = new Random(3);
-            for (int i = 0; i < 8; i++) {
-                String s = SyntheticVoices.sentence(rng);
-                float[][] mel = SyntheticVoices.logMel(s, 0, rng);
-                float[] f0 = new float[mel.length];
-                Arrays.fill(f0, 120f);
-                clips.add(new TrainingUtterance(mel, s, f0));
-            }
+            List<TrainingUtterance> clips = clips(new Random(3), 8);
             // a learning rate no model survives: the weights overflow within a few steps
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> runtime.fineTune(clips, new FineTuneConfig(8, 0, 1e12, 7, 1.0), null, null));

@@ -19,7 +19,8 @@ import dev.voxpipe.model.VoiceModelRuntime;
  * Does the same fine-tune on the same clips give the same losses every time, alone and while another thread
  * synthesises (as the synth worker may in the same process)?
  *
- * <pre>FineTuneRepeatability --fewshot DIR [--runs 4] [--steps 10] [--concurrent none|synthesis|acoustic|vocoder]</pre>
+ * <pre>FineTuneRepeatability --fewshot DIR [--runs 4] [--steps 10]
+ *                       [--concurrent none|synthesis|acoustic|vocoder|aperiodicity|griffinlim|churn]</pre>
  */
 public final class FineTuneRepeatability {
     private FineTuneRepeatability() {
@@ -31,7 +32,7 @@ public final class FineTuneRepeatability {
         int runs = Integer.parseInt(a.getOrDefault("runs", "4"));
         int steps = Integer.parseInt(a.getOrDefault("steps", "10"));
         // none | synthesis (text to audio) | acoustic (text to log-mel only) | vocoder (a log-mel to audio only) |
-        // aperiodicity (the vocoder's learned part) | griffinlim (its FFTs and mel inversion)
+        // aperiodicity (the vocoder's learned part) | griffinlim (its FFTs and mel inversion) | churn (AllocationChurn)
         String concurrentWork = a.getOrDefault("concurrent", "none");
         boolean concurrent = !concurrentWork.equals("none");
         List<CloneEvaluation.Clip> clips = CloneEvaluation.read(Path.of(a.get("fewshot")), Integer.MAX_VALUE);
@@ -64,16 +65,7 @@ public final class FineTuneRepeatability {
                             Spectral.griffinLim(m, fixed.logMels().get(0), 2, 0.99, 1);
                         }
                     }
-                    case "churn" -> {
-                        // native memory allocated, filled with NaN and freed, sizes from 1 KB to 4 MB: no model code at all
-                        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-                            for (int size = 256; size <= 1 << 20; size *= 2) {
-                                float[] nan = new float[size];
-                                java.util.Arrays.fill(nan, Float.NaN);
-                                m.create(nan).add(1f).close();
-                            }
-                        }
-                    }
+                    case "churn" -> AllocationChurn.round(); // native memory filled with NaN and freed: no model code
                     default -> runtime.synthesize(runtime.meanVoice(), text, 1.0);
                 }
                 rendered.incrementAndGet();

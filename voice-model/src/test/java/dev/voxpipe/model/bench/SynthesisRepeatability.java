@@ -3,9 +3,7 @@ package dev.voxpipe.model.bench;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import ai.djl.ndarray.NDManager;
 import dev.voxpipe.model.VoiceModelRuntime;
 
 /**
@@ -28,19 +26,7 @@ public final class SynthesisRepeatability {
         VoiceModelRuntime runtime = VoiceModelRuntime.loadBase();
         VoiceModelRuntime.Rendering firstMels = runtime.rendering(runtime.meanVoice(), text, 1.0);
         List<float[]> firstAudio = runtime.synthesize(runtime.meanVoice(), text, 1.0).audio();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread other = new Thread(() -> {
-            while (churn && !done.get()) {
-                try (NDManager m = NDManager.newBaseManager()) {
-                    for (int size = 1; size <= 1 << 18; size *= 4) {
-                        float[] nan = new float[size];
-                        Arrays.fill(nan, Float.NaN);
-                        m.create(nan).add(1f).close();
-                    }
-                }
-            }
-        }, "allocation-churn");
-        other.start();
+        AllocationChurn other = churn ? AllocationChurn.start(0) : null;
         for (int r = 0; r < runs; r++) {
             VoiceModelRuntime.Rendering mels = runtime.rendering(runtime.meanVoice(), text, 1.0);
             List<float[]> audio = runtime.synthesize(runtime.meanVoice(), text, 1.0).audio();
@@ -55,7 +41,6 @@ public final class SynthesisRepeatability {
             System.out.printf(Locale.ROOT, "run %d: sentences differing: log-mel %d, F0 %d, audio %d of %d%n", r, melDiff,
                     f0Diff, audioDiff, text.size());
         }
-        done.set(true);
-        other.join();
+        if (other != null) other.close();
     }
 }
