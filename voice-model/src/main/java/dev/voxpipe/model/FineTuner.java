@@ -114,6 +114,8 @@ final class FineTuner {
                     step = resumeFrom.step();
                 }
                 double loss = resumeFrom == null ? Double.NaN : resumeFrom.lastLoss();
+                int skipped = 0;
+                int stepsRun = 0;
                 List<float[]> f0 = base.config().prosody() ? voicePitch.f0Targets(mels, tracks) : null;
                 Map<String, ParamStore.Tensor> pitch = VoicePitch.pitchTensors(voicePitch.measurePitchRange(mels,
                         utterances.stream().map(TrainingUtterance::f0Hz).filter(java.util.Objects::nonNull).toList()));
@@ -123,7 +125,13 @@ final class FineTuner {
                     }
                     TrainingCore.Batch batch = fineTuneBatch(tokens, mels, f0, cfg.seed(), step);
                     double rate = FineTuneSchedule.rate(cfg, step);
-                    loss = core.step(batch, rate, cfg.microBatches()).total();
+                    TrainingCore.StepLosses losses = core.step(batch, rate, cfg.microBatches());
+                    if (Double.isFinite(losses.total()) && Double.isFinite(losses.gradNorm())) {
+                        loss = losses.total();
+                    } else {
+                        skipped++; // the step changed nothing: the loss reported stays the last finite one
+                    }
+                    stepsRun++;
                     step++;
                     if (step % 5 == 0 || step == cfg.maxSteps()) {
                         l.onProgress(step, cfg.maxSteps(), loss);
@@ -135,6 +143,18 @@ final class FineTuner {
                     if (cfg.auditionEverySteps() > 0 && step % cfg.auditionEverySteps() == 0 && step < cfg.maxSteps()) {
                         l.onAudition(step, voiceSoFar(core, initialEmbedding, tokens, mels, pitch));
                     }
+                }
+                // a voice whose training blew up must not be delivered as if it had trained. A skipped step leaves the
+                // weights as they were, so a few of them only mean a little less training; more than a quarter, or
+                // weights that overflowed, mean the voice did not really train
+                String blownUp = skipped * 4 > stepsRun ? "more than a quarter of the steps had a non-finite loss or gradient"
+                        : nonFinite(core.snapshotTrainable());
+                if (blownUp != null) {
+                    throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the fine-tune diverged: %s"
+                            + " (%d of %d steps skipped)", blownUp, skipped, stepsRun));
+                }
+                if (skipped > 0) {
+                    LOG.warn("fine-tune: {} of {} steps skipped for a non-finite loss or gradient", skipped, stepsRun);
                 }
                 VoiceDelta delta = voiceSoFar(core, initialEmbedding, tokens, mels, pitch);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
@@ -230,5 +250,15 @@ final class FineTuner {
             }
         }
         return new TrainingCore.Batch(t, m, null, p);
+    }
+
+    /** The first trained tensor holding NaN or infinity, as a reason, or null. */
+    static String nonFinite(Map<String, ParamStore.Tensor> tensors) {
+        for (Map.Entry<String, ParamStore.Tensor> e : tensors.entrySet()) {
+            for (float v : e.getValue().data()) {
+                if (!Float.isFinite(v)) return "the weights " + e.getKey() + " hold " + v;
+            }
+        }
+        return null;
     }
 }

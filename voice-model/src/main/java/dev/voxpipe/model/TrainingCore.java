@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -204,7 +205,12 @@ public final class TrainingCore {
                 adam.step(trainable, g.grads, learningRate, clip / g.scale, step);
             }
             if (!finite) {
-                LOG.warn("skipped a step with a non-finite loss or gradient (loss {}, gradient norm {})", total, norm);
+                List<String> bad = new ArrayList<>();
+                g.grads.forEach((name, grad) -> {
+                    if (!Float.isFinite(grad.abs().sum().getFloat())) bad.add(name);
+                });
+                LOG.warn("skipped a step with a non-finite loss or gradient (loss {}, gradient norm {}; non-finite in {})",
+                        total, norm, bad);
             }
             // zero_() in place: NaN * 0 stays NaN, and NDArray.set(float[]) would swap the gradient's
             // storage for a Java buffer that is freed with this step (heap corruption at the next backward)
@@ -271,7 +277,7 @@ public final class TrainingCore {
                     prior += loss.prior.getFloat();
                     dur += loss.duration.getFloat();
                     pros += loss.prosody == null ? 0 : loss.prosody.getFloat();
-                    collector.backward(mixedPrecision ? loss.total.mul((float) scale) : loss.total);
+                    collector.backward(mixedPrecision ? GraphConstants.mul(loss.total, scale) : loss.total);
                 }
             }
         }
@@ -403,12 +409,12 @@ public final class TrainingCore {
         }
         NDArray decoded = AcousticModel.decode(w, c, decoderInput, muFrames, embedding, fmask);
         float denom = n.melElements();
-        NDArray priorLoss = xf.sub(muFrames.toType(DataType.FLOAT32, false)).square().mul(fm).sum().div(denom);
-        NDArray melLoss = xf.sub(decoded.toType(DataType.FLOAT32, false)).abs().mul(fm).sum().div(denom);
+        NDArray priorLoss = GraphConstants.div(xf.sub(muFrames.toType(DataType.FLOAT32, false)).square().mul(fm).sum(), denom);
+        NDArray melLoss = GraphConstants.div(xf.sub(decoded.toType(DataType.FLOAT32, false)).abs().mul(fm).sum(), denom);
         NDArray logPred = AcousticModel.logDurations(w, conditioned, tmask).toType(DataType.FLOAT32, false);
         NDArray target = m.create(logTarget, new Shape(b, maxTok));
         NDArray tm = tmask.squeeze(1).toType(DataType.FLOAT32, false);
-        NDArray durLoss = logPred.sub(target).square().mul(tm).sum().div(n.tokens());
+        NDArray durLoss = GraphConstants.div(logPred.sub(target).square().mul(tm).sum(), n.tokens());
         NDArray total = melLoss.add(priorLoss).add(durLoss);
         if (prosodyLoss != null) {
             total = total.add(prosodyLoss);
@@ -444,12 +450,13 @@ public final class TrainingCore {
         NDArray mask = fm.squeeze(1);                                      // [B, F]
         NDArray voiced = target.get(":, 1, :");
         float frames = n.frames();
-        NDArray pitch = predicted.get(":, 0, :").sub(target.get(":, 0, :")).square().mul(voiced).mul(mask).sum()
-                .div(n.voicedFrames());
+        NDArray pitch = GraphConstants.div(predicted.get(":, 0, :").sub(target.get(":, 0, :")).square().mul(voiced).mul(mask)
+                .sum(), n.voicedFrames());
         NDArray z = predicted.get(":, 1, :");
         // stable BCE with logits: max(z, 0) - z y + log(1 + exp(-|z|))
-        NDArray bce = z.maximum(0f).sub(z.mul(voiced)).add(z.abs().neg().exp().add(1f).log()).mul(mask).sum().div(frames);
-        NDArray energy = predicted.get(":, 2, :").sub(target.get(":, 2, :")).square().mul(mask).sum().div(frames);
+        NDArray bce = GraphConstants.div(GraphConstants.maximum(z, 0).sub(z.mul(voiced)).add(z.abs().neg().exp().add(1f).log())
+                .mul(mask).sum(), frames);
+        NDArray energy = GraphConstants.div(predicted.get(":, 2, :").sub(target.get(":, 2, :")).square().mul(mask).sum(), frames);
         return pitch.add(bce).add(energy);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.voxpipe.dsp.PitchTracker;
 import dev.voxpipe.model.AperiodicityModel;
 import dev.voxpipe.model.BandPeriodicity;
+import dev.voxpipe.model.GraphConstants;
 import dev.voxpipe.model.ParamStore;
 import dev.voxpipe.model.Spectral;
 import dev.voxpipe.model.Weights;
@@ -143,8 +144,8 @@ public final class AperiodicityTrain {
         NDArray v = m.create(voiced, new Shape(b, bands, maxLen));
         // stable BCE on logits with soft targets: max(l, 0) - l * y + log(1 + exp(-|l|)), minus the targets' own entropy
         // is not subtracted: it is a constant
-        return logit.maximum(0f).sub(logit.mul(y)).add(logit.abs().neg().exp().add(1f).log()).mul(v).sum()
-                .div(Math.max(1f, count * bands));
+        return GraphConstants.div(GraphConstants.maximum(logit, 0).sub(logit.mul(y)).add(logit.abs().neg().exp().add(1f).log())
+                .mul(v).sum(), Math.max(1f, count * bands));
     }
 
     /** Mean absolute error by band on the held-out recordings, against the constant training mean. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.voxpipe.dsp.PitchTracker;
+import dev.voxpipe.model.GraphConstants;
 import dev.voxpipe.model.ParamStore;
 import dev.voxpipe.model.PitchModel;
 import dev.voxpipe.model.Spectral;
@@ -167,12 +168,12 @@ public final class PitchTrain {
         NDArray v = m.create(voiced, new Shape(b, 1, maxLen));
         NDArray zt = m.create(z, new Shape(b, 1, maxLen));
         // binary cross-entropy on logits, stable form: max(l, 0) - l * y + log(1 + exp(-|l|))
-        NDArray bce = logit.maximum(0f).sub(logit.mul(v)).add(logit.abs().neg().exp().add(1f).log()).mul(maskNd).sum()
-                .div(Math.max(1f, sum(mask)));
-        NDArray mse = zPred.sub(zt).square().mul(v).sum().div(Math.max(1f, sum(voiced)));
-        NDArray absMse = out.get(":, 2:3, :").sub(m.create(absolute, new Shape(b, 1, maxLen))).square()
-                .mul(m.create(recorded, new Shape(b, 1, maxLen))).sum().div(Math.max(1f, sum(recorded)));
-        return new NDArray[]{bce.add(mse.mul(0.5f)).add(absMse.mul(0.5f)), bce, mse, absMse};
+        NDArray bce = GraphConstants.div(GraphConstants.maximum(logit, 0).sub(logit.mul(v)).add(logit.abs().neg().exp().add(1f).log())
+                .mul(maskNd).sum(), Math.max(1f, sum(mask)));
+        NDArray mse = GraphConstants.div(zPred.sub(zt).square().mul(v).sum(), Math.max(1f, sum(voiced)));
+        NDArray absMse = GraphConstants.div(out.get(":, 2:3, :").sub(m.create(absolute, new Shape(b, 1, maxLen))).square()
+                .mul(m.create(recorded, new Shape(b, 1, maxLen))).sum(), Math.max(1f, sum(recorded)));
+        return new NDArray[]{bce.add(GraphConstants.mul(mse, 0.5)).add(GraphConstants.mul(absMse, 0.5)), bce, mse, absMse};
     }
 
     /** Voicing agreement and F0 error of the held-out examples, recordings and teacher-forced apart. */
