@@ -148,7 +148,7 @@ final class FineTuner {
                 // weights as they were, so a few of them only mean a little less training; more than a quarter, or
                 // weights that overflowed, mean the voice did not really train
                 String blownUp = skipped * 4 > stepsRun ? "more than a quarter of the steps had a non-finite loss or gradient"
-                        : nonFinite(core.snapshotTrainable());
+                        : nonFiniteWeights(core.snapshotTrainable());
                 if (blownUp != null) {
                     throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the fine-tune diverged: %s"
                             + " (%d of %d steps skipped)", blownUp, skipped, stepsRun));
@@ -252,13 +252,9 @@ final class FineTuner {
         return new TrainingCore.Batch(t, m, null, p);
     }
 
-    /** The first trained tensor holding NaN or infinity, as a reason, or null. */
-    static String nonFinite(Map<String, ParamStore.Tensor> tensors) {
-        for (Map.Entry<String, ParamStore.Tensor> e : tensors.entrySet()) {
-            for (float v : e.getValue().data()) {
-                if (!Float.isFinite(v)) return "the weights " + e.getKey() + " hold " + v;
-            }
-        }
-        return null;
+    /** Why trained weights cannot be delivered, or null: the first tensor holding NaN or infinity. */
+    private static String nonFiniteWeights(Map<String, ParamStore.Tensor> trained) {
+        String name = ParamStore.firstNonFinite(trained);
+        return name == null ? null : "the weights " + name + " hold NaN or infinity";
     }
 }

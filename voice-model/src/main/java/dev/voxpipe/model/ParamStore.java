@@ -55,6 +55,16 @@ public final class ParamStore {
         return tensors;
     }
 
+    /** The name of the first tensor holding NaN or infinity, or null when every value is finite. */
+    public static String firstNonFinite(Map<String, Tensor> tensors) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            for (float v : e.getValue().data()) {
+                if (!Float.isFinite(v)) return e.getKey();
+            }
+        }
+        return null;
+    }
+
     public Tensor get(String name) {
         Tensor t = tensors.get(name);
         if (t == null) {

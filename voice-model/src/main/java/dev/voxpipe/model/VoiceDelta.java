@@ -67,14 +67,11 @@ public final class VoiceDelta {
             String base = d.readUTF();
             ParamStore s = ParamStore.read(d);
             // a voice trained on NaN speaks noise or nothing: refuse it with a reason rather than render it
-            s.tensors().forEach((name, t) -> {
-                for (float v : t.data()) {
-                    if (!Float.isFinite(v)) {
-                        throw new IllegalArgumentException("voice_needs_retraining: the voice's weights hold non-finite"
-                                + " values (" + name + "; its training diverged); train the voice again");
-                    }
-                }
-            });
+            String nonFinite = ParamStore.firstNonFinite(s.tensors());
+            if (nonFinite != null) {
+                throw new IllegalArgumentException("voice_needs_retraining: the voice's weights hold non-finite values ("
+                        + nonFinite + "; its training diverged); train the voice again");
+            }
             float[] emb = s.get("voice.embedding").data();
             Map<String, ParamStore.Tensor> o = new LinkedHashMap<>(s.tensors());
             o.remove("voice.embedding");
