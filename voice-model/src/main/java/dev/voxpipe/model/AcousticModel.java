@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Linear;
 
 import java.util.LinkedHashMap;
@@ -155,9 +154,7 @@ public final class AcousticModel {
     }
 
     static NDArray conv(NDArray x, NDArray w, NDArray b, int dilation) {
-        long k = w.getShape().get(2);
-        long pad = dilation * (k - 1) / 2;
-        return Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), 1).singletonOrThrow();
+        return Convolution.conv1d(x, w, b, dilation);
     }
 
     /** Layer norm over channels of a channel-first tensor. */
