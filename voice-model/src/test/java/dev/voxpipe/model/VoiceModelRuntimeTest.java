@@ -55,6 +55,20 @@ class VoiceModelRuntimeTest {
     }
 
     @Test
+    void aSynthesisWithNonFiniteSamplesFailsInsteadOfDeliveringThem() {
+        long[] shape = SyntheticVoices.tinyBase(3).params().get("dec.out.b").shape();
+        float[] nan = new float[(int) shape[0]];
+        java.util.Arrays.fill(nan, Float.NaN);
+        VoiceDelta broken = new VoiceDelta(runtime.baseModelId(), runtime.meanVoice().speakerEmbedding(),
+                java.util.Map.of("dec.out.b", new ParamStore.Tensor(shape, nan)));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> runtime.synthesize(broken, List.of("Hello world.", "A second sentence."), 1.0));
+        assertTrue(e.getMessage().contains("non-finite sample (sentence 1 of 2"), e.getMessage());
+        assertEquals(-1, Synthesizer.firstNonFinite(new float[]{0f, 1f, -1f}));
+        assertEquals(2, Synthesizer.firstNonFinite(new float[]{0f, 1f, Float.POSITIVE_INFINITY}));
+    }
+
+    @Test
     void aVoiceCarriesItsPitchRangeAndTheVocoderCanBeChosen() {
         List<TrainingUtterance> plain = SyntheticVoices.utterances(4, 1, 5);
         List<TrainingUtterance> withF0 = new ArrayList<>();
