@@ -43,6 +43,18 @@ public final class AllocationChurn implements AutoCloseable {
         }
     }
 
+    /**
+     * Twenty arrays of NaN of up to 80 kB, on the calling thread: under malloc's mmap threshold, so their memory goes
+     * back to the free lists that the next allocations draw from (the larger ones of {@link #round} are unmapped).
+     */
+    public static void smallRound(java.util.Random rng) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int k = 0; k < 20; k++) {
+                m.full(new ai.djl.ndarray.types.Shape(1 + rng.nextInt(20000)), Float.NaN).add(1f);
+            }
+        }
+    }
+
     public int rounds() {
         return rounds.get();
     }
