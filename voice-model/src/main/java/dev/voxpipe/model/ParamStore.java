@@ -58,11 +58,17 @@ public final class ParamStore {
     /** The name of the first tensor holding NaN or infinity, or null when every value is finite. */
     public static String firstNonFinite(Map<String, Tensor> tensors) {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            for (float v : e.getValue().data()) {
-                if (!Float.isFinite(v)) return e.getKey();
-            }
+            if (firstNonFinite(e.getValue().data()) >= 0) return e.getKey();
         }
         return null;
+    }
+
+    /** The index of the first NaN or infinite value (a tensor's, or synthesised audio's), or -1. */
+    public static int firstNonFinite(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) return i;
+        }
+        return -1;
     }
 
     public Tensor get(String name) {

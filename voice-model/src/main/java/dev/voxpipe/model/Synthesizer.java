@@ -72,7 +72,7 @@ final class Synthesizer {
                 }
             });
             for (int i = 0; i < clips.length; i++) {
-                int bad = firstNonFinite(clips[i]);
+                int bad = ParamStore.firstNonFinite(clips[i]);
                 if (bad >= 0) {
                     // NaN would be encoded as silence or noise and delivered as a success; a caller retries instead
                     throw new IllegalStateException(String.format(java.util.Locale.ROOT,
@@ -87,16 +87,6 @@ final class Synthesizer {
         }
         double wall = (System.nanoTime() - started) / 1e9;
         return new SynthesisOutput(audio, seconds > 0 ? wall / seconds : 0);
-    }
-
-    /** The index of the first NaN or infinite sample, or -1. */
-    static int firstNonFinite(float[] audio) {
-        for (int i = 0; i < audio.length; i++) {
-            if (!Float.isFinite(audio[i])) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** {@link VoiceModelRuntime#rendering}. */

@@ -182,13 +182,8 @@ public final class VoiceModelRuntime implements AutoCloseable {
             return false;
         }
         for (float[] frame : logMel) {
-            if (frame == null || frame.length != Spectral.MELS) {
+            if (frame == null || frame.length != Spectral.MELS || ParamStore.firstNonFinite(frame) >= 0) {
                 return false;
-            }
-            for (float v : frame) {
-                if (!Float.isFinite(v)) {
-                    return false;
-                }
             }
         }
         return true;

@@ -79,17 +79,19 @@ class FineTuneRepeatabilityIT {
             quiet.forEach((name, t) -> assertArrayEquals(t.data(), afterNaN.get(name).data(), name + " differs"));
 
             VoiceDelta voice = new VoiceDelta(runtime.baseModelId(), runtime.meanVoice().speakerEmbedding(), quiet);
-            List<float[]> heard = runtime.synthesize(voice, text, 1.0).audio();
-            AllocationChurn.smallRound(nan);
-            List<float[]> heardAfterNaN = runtime.synthesize(voice, text, 1.0).audio();
-            for (int i = 0; i < text.size(); i++) assertArrayEquals(heard.get(i), heardAfterNaN.get(i), "sentence " + i);
+            assertSameAudioAfterNaN(runtime, voice, text, nan, "tiny");
         }
         // the shipped base: 100 mel channels into the speaker encoder and the pitch model, a batch of two sentences
-        VoiceModelRuntime shipped = VoiceModelRuntime.loadBase();
-        List<float[]> heard = shipped.synthesize(null, text, 1.0).audio();
-        AllocationChurn.smallRound(new Random(2));
-        List<float[]> heardAfterNaN = shipped.synthesize(null, text, 1.0).audio();
-        for (int i = 0; i < text.size(); i++) assertArrayEquals(heard.get(i), heardAfterNaN.get(i), "shipped, sentence " + i);
+        assertSameAudioAfterNaN(VoiceModelRuntime.loadBase(), null, text, new Random(2), "shipped");
+    }
+
+    /** Speaks {@code text} twice, with NaN left in freed memory in between, and expects the same samples. */
+    private static void assertSameAudioAfterNaN(VoiceModelRuntime runtime, VoiceDelta voice, List<String> text, Random nan,
+                                                String what) {
+        List<float[]> heard = runtime.synthesize(voice, text, 1.0).audio();
+        AllocationChurn.smallRound(nan);
+        List<float[]> heardAfterNaN = runtime.synthesize(voice, text, 1.0).audio();
+        for (int i = 0; i < text.size(); i++) assertArrayEquals(heard.get(i), heardAfterNaN.get(i), what + ", sentence " + i);
     }
 
     @Test

@@ -64,8 +64,8 @@ class VoiceModelRuntimeTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> runtime.synthesize(broken, List.of("Hello world.", "A second sentence."), 1.0));
         assertTrue(e.getMessage().contains("non-finite sample (sentence 1 of 2"), e.getMessage());
-        assertEquals(-1, Synthesizer.firstNonFinite(new float[]{0f, 1f, -1f}));
-        assertEquals(2, Synthesizer.firstNonFinite(new float[]{0f, 1f, Float.POSITIVE_INFINITY}));
+        assertEquals(-1, ParamStore.firstNonFinite(new float[]{0f, 1f, -1f}));
+        assertEquals(2, ParamStore.firstNonFinite(new float[]{0f, 1f, Float.POSITIVE_INFINITY}));
     }
 
     @Test

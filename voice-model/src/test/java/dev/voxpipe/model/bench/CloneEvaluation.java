@@ -49,10 +49,7 @@ public final class CloneEvaluation {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         int limit = Integer.parseInt(a.getOrDefault("limit", "40"));
         int steps = Integer.parseInt(a.getOrDefault("steps", "" + FineTuneConfig.defaults().maxSteps()));
         Path out = Path.of(a.get("out"));

@@ -20,8 +20,7 @@ public final class ConvolutionBench {
     }
 
     public static void main(String[] args) {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "200"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "6"));
         int frames = Integer.parseInt(a.getOrDefault("frames", "300"));

@@ -27,8 +27,7 @@ public final class FineTuneRepeatability {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         int runs = Integer.parseInt(a.getOrDefault("runs", "4"));
         int steps = Integer.parseInt(a.getOrDefault("steps", "10"));
         // none | synthesis (text to audio) | acoustic (text to log-mel only) | vocoder (a log-mel to audio only) |

@@ -35,10 +35,7 @@ public final class SynthesisBench {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         VoiceModelRuntime runtime = a.containsKey("base") ? VoiceModelRuntime.loadBase(Path.of(a.get("base")))
                 : VoiceModelRuntime.loadBase();
         VoiceDelta voice = null;

@@ -17,8 +17,7 @@ public final class SynthesisRepeatability {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         int runs = Integer.parseInt(a.getOrDefault("runs", "4"));
         boolean churn = Boolean.parseBoolean(a.getOrDefault("churn", "true"));
         List<String> text = List.of("The conference will begin when the leader arrives.",

@@ -29,8 +29,7 @@ public final class SynthesisVocoderSweep {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         Path run = Path.of(a.get("run"));
         Path out = Path.of(a.get("out"));
         List<CloneEvaluation.Clip> clips = CloneEvaluation.read(run.resolve("ref"), Integer.MAX_VALUE);

@@ -26,8 +26,7 @@ public final class VocoderComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         List<CloneEvaluation.Clip> clips = CloneEvaluation.read(Path.of(a.get("heldout")), Integer.parseInt(a.getOrDefault("limit", "40")));
         Path out = Path.of(a.get("out"));
         List<float[]> griffinLim = new ArrayList<>();
