@@ -4,7 +4,8 @@
 # Usage: voice-model/scripts/voice_report.sh OUT [--split test|validation] [--steps N] [--base DIR|classpath]
 #   (--steps defaults to FineTuneConfig.defaults())
 #   OUT/report.md, OUT/report.json (+ per-condition JSON) and spectrograms (recordings / few-shot / nearest
-#   pretraining speaker) of the split's first prompt; the renderings stay under data/clone-report/<split>/run.
+#   pretraining speaker) of the split's first prompt; the renderings stay under data/clone-report/<split>/run
+#   (or $REPORT_RUN).
 # Speakers: the shared English speaker (real, female; few-shot = the bundled minute), flite_rms (synthetic male,
 # never in pretraining) and asterisk_it_it (Carlo Flora, real, labelled male, Italian; never in pretraining; no WER:
 # the recogniser is English); plus any corpus speaker given as EXTRA_SPEAKERS="dir:lang ..." (speaker dirs).
@@ -25,7 +26,7 @@ done
 # shellcheck source=voice-model/scripts/bench-env.sh
 . voice-model/scripts/bench-env.sh
 ST=speech-tools/bin/speech-tools
-RUN=data/clone-report/$SPLIT/run
+RUN=${REPORT_RUN:-data/clone-report/$SPLIT/run}   # REPORT_RUN: a separate run directory, so two reports can run at once
 mkdir -p "$OUT"
 PRETRAINING="flite_kal16 flite_awb flite_slt espeak_female festival_ked_diphone"   # the base's pretraining voices
 [ -f data/real-speaker/test/metadata.tsv ] || $ST real-speaker --out data/real-speaker
@@ -40,7 +41,8 @@ for extra in data/corpus/espeak_male data/corpus/marytts_slt_hsmm data/real-corp
   [ -f "$extra/metadata.tsv" ] && pre="$pre,$extra"
 done
 evaluate() { # name fewshot-dir heldout-dir
-  bench_java dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$RUN/$1" \
+  # shellcheck disable=SC2086 # REPORT_JVM_OPTS: -D settings for validation sweeps (e.g. -Dvoxpipe.pitchModel=DIR)
+  bench_java ${REPORT_JVM_OPTS:-} dev.voxpipe.model.bench.CloneEvaluation --base "$BASE" --fewshot "$2" --heldout "$3" --out "$RUN/$1" \
     ${STEPS:+--steps "$STEPS"} --limit 1000 --pretraining "$pre" --flite-slt true
 }
 speakers="real:en,flite_rms:en"

@@ -200,10 +200,14 @@ public final class PitchModel {
         return params.parameterCount();
     }
 
-    /** The shipped model (classpath resource). */
+    /**
+     * The shipped model (classpath resource), or a training run's output named by {@code -Dvoxpipe.pitchModel=DIR}
+     * (validation sweeps before it is shipped).
+     */
     public static PitchModel loadDefault() {
         try {
-            ModelFiles f = ModelFiles.fromClasspath(RESOURCE, "pitch model");
+            String dir = System.getProperty("voxpipe.pitchModel");
+            ModelFiles f = dir != null ? ModelFiles.fromFolder(Path.of(dir)) : ModelFiles.fromClasspath(RESOURCE, "pitch model");
             return new PitchModel(f.params(), f.intSetting("channels"), f.floatSetting("melMean"), f.floatSetting("melStd"),
                     new F0Stats(f.floatSetting("populationMeanLogF0"), f.floatSetting("populationStdLogF0")), f.info());
         } catch (IOException e) {

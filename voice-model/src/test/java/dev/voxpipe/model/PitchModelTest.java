@@ -2,7 +2,10 @@ package dev.voxpipe.model;
 
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -69,5 +72,24 @@ class PitchModelTest {
             assertTrue(voicedInside > 0.8 * 179, "voiced frames in the buzz: " + voicedInside + " of 179");
             assertTrue(voicedOutside < 5, "voiced frames in the silence: " + voicedOutside + " " + Arrays.toString(f0));
         }
+    }
+
+    /** {@code -Dvoxpipe.pitchModel=DIR} loads a training run's output instead of the shipped model. */
+    @Test
+    void aTrainingRunsOutputCanStandInForTheShippedModel(@TempDir Path dir) throws Exception {
+        PitchModel shipped = PitchModel.loadDefault();
+        shipped.save(dir);
+        Files.writeString(dir.resolve("info.txt"), "a training run's output\n");
+        String before = System.getProperty("voxpipe.pitchModel");
+        System.setProperty("voxpipe.pitchModel", dir.toString());
+        try {
+            PitchModel run = PitchModel.loadDefault();
+            assertEquals("a training run's output\n", run.info());
+            assertEquals(shipped.parameterCount(), run.parameterCount());
+        } finally {
+            if (before == null) System.clearProperty("voxpipe.pitchModel");
+            else System.setProperty("voxpipe.pitchModel", before);
+        }
+        assertTrue(PitchModel.loadDefault().info().contains("2400 steps"), "the shipped model again");
     }
 }

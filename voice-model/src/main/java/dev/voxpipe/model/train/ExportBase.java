@@ -31,7 +31,9 @@ public final class ExportBase {
         try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(cp, false)) {
             scale = runtime.calibrateDurations(null, sample);
         }
-        String info = "id=" + id + "\n" + cp.info().replaceAll("(?m)^id=.*\\n", "") + "duration_scale=" + scale + "\n";
+        // the run's own id and calibration give way to the exported ones (one line each)
+        String info = "id=" + id + "\n" + cp.info().replaceAll("(?m)^(id|duration_scale)=.*\\n", "")
+                + "duration_scale=" + scale + "\n";
         BaseCheckpoint.write(out, cp.config(), cp.params(), cp.meanEmbedding(), info, scale);
         System.out.println("exported " + id + " to " + out + " (duration scale " + scale + ", " + sample.size()
                 + " utterances)");
