@@ -70,6 +70,13 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
                 melBins, melMean, melStd, input, on);
     }
 
+    /** The same model with another decoder depth (the shipped v2.2 base has 8 layers, v2 had 4). */
+    public ModelConfig withDecoderLayers(int layers) {
+        if (layers < 1 || layers > 64) throw new IllegalArgumentException("decoder layers must be 1..64, not " + layers);
+        return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, layers, durationChannels,
+                melBins, melMean, melStd, input, prosody);
+    }
+
     /** A tiny model for unit tests (a few seconds per hundred steps). */
     public static ModelConfig tiny() {
         return new ModelConfig(CharTokenizer.VOCAB_SIZE, 32, SPEAKER_DIM, 2, 2, 16, 100, -6f, 3f);

@@ -18,10 +18,14 @@ import java.util.Random;
 /**
  * Named float tensors kept as plain Java arrays (the portable, serialisable truth) with the
  * matching NDArrays created on demand in a caller's manager. A small binary format: magic, count,
- * then per tensor its name, shape and little-endian floats.
+ * then per tensor its name, shape and little-endian floats. The second version ("VXP2") adds a
+ * per-tensor element type, so that voice deltas can store their adapters as 16-bit floats.
  */
 public final class ParamStore {
-    private static final int MAGIC = 0x56585031; // "VXP1"
+    private static final int MAGIC = 0x56585031; // "VXP1": every tensor 32-bit
+    private static final int MAGIC_TYPED = 0x56585032; // "VXP2": a type byte per tensor
+    private static final byte FLOAT32 = 0;
+    private static final byte FLOAT16 = 1;
 
     /** One tensor: shape and data (row-major). */
     public record Tensor(long[] shape, float[] data) {
@@ -130,8 +134,18 @@ public final class ParamStore {
     }
 
     public void write(OutputStream out) throws IOException {
+        write(out, name -> false);
+    }
+
+    /**
+     * Writes the tensors, those named by {@code halfPrecision} as 16-bit floats when every value fits one (else
+     * 32-bit). Without any 16-bit tensor the file is the first version, readable by older code.
+     */
+    public void write(OutputStream out, java.util.function.Predicate<String> halfPrecision) throws IOException {
+        boolean typed = tensors.entrySet().stream()
+                .anyMatch(e -> halfPrecision.test(e.getKey()) && fitsHalf(e.getValue().data()));
         DataOutputStream d = new DataOutputStream(out);
-        d.writeInt(MAGIC);
+        d.writeInt(typed ? MAGIC_TYPED : MAGIC);
         d.writeInt(tensors.size());
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             d.writeUTF(e.getKey());
@@ -141,17 +155,48 @@ public final class ParamStore {
                 d.writeLong(s);
             }
             float[] data = e.getValue().data();
-            ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(data);
+            boolean half = halfPrecision.test(e.getKey()) && fitsHalf(data);
+            if (typed) {
+                d.writeByte(half ? FLOAT16 : FLOAT32);
+            }
             d.writeInt(data.length);
-            d.write(buf.array());
+            if (half) {
+                ByteBuffer buf = ByteBuffer.allocate(data.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : data) {
+                    buf.putShort(Float.floatToFloat16(v));
+                }
+                d.write(buf.array());
+            } else {
+                ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(data);
+                d.write(buf.array());
+            }
         }
         d.flush();
     }
 
+    /** Whether every value is finite and inside the 16-bit float range, so that storing it as one keeps it finite. */
+    public static boolean fitsHalf(float[] values) {
+        for (float v : values) {
+            if (!(Math.abs(v) <= 65504f)) return false;
+        }
+        return true;
+    }
+
+    /** The tensor with every value rounded to the nearest 16-bit float: what a 16-bit write then read gives back. */
+    public static Tensor roundedToHalf(Tensor t) {
+        if (!fitsHalf(t.data())) return t;
+        float[] r = new float[t.data().length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Float.float16ToFloat(Float.floatToFloat16(t.data()[i]));
+        }
+        return new Tensor(t.shape().clone(), r);
+    }
+
     public static ParamStore read(InputStream in) throws IOException {
         DataInputStream d = new DataInputStream(in);
-        if (d.readInt() != MAGIC) {
+        int magic = d.readInt();
+        if (magic != MAGIC && magic != MAGIC_TYPED) {
             throw new IOException("not a voxpipe parameter file");
         }
         int count = d.readInt();
@@ -169,14 +214,27 @@ public final class ParamStore {
             for (int k = 0; k < rank; k++) {
                 shape[k] = d.readLong();
             }
+            byte type = magic == MAGIC_TYPED ? d.readByte() : FLOAT32;
+            if (type != FLOAT32 && type != FLOAT16) {
+                throw new IOException("corrupt parameter file (element type " + type + ")");
+            }
             int n = d.readInt();
             if (n < 0 || n > 200_000_000) {
                 throw new IOException("corrupt parameter file (length " + n + ")");
             }
-            byte[] bytes = new byte[n * 4];
-            d.readFully(bytes);
             float[] data = new float[n];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+            if (type == FLOAT16) {
+                byte[] bytes = new byte[n * 2];
+                d.readFully(bytes);
+                ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                for (int k = 0; k < n; k++) {
+                    data[k] = Float.float16ToFloat(b.getShort());
+                }
+            } else {
+                byte[] bytes = new byte[n * 4];
+                d.readFully(bytes);
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+            }
             store.put(name, new Tensor(shape, data));
         }
         return store;

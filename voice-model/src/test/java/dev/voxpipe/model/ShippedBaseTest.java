@@ -14,7 +14,7 @@ class ShippedBaseTest {
     void theShippedBaseSpeaksASentence() {
         VoiceModelRuntime base = VoiceModelRuntime.loadBase();
         assertSame(base, VoiceModelRuntime.loadBase(), "loaded once per JVM");
-        assertEquals("voxpipe-base-v2", base.baseModelId());
+        assertEquals("voxpipe-base-v2.2", base.baseModelId());
         assertTrue(base.parameterCount() > 500_000);
         SynthesisOutput out = base.synthesize(null, List.of("Welcome to the voice pipeline."), 1.0);
         float[] audio = out.audio().get(0);

@@ -195,6 +195,9 @@ class VoiceModelRuntimeTest {
         VoiceDelta back = VoiceDelta.read(new ByteArrayInputStream(d.toByteArray()));
         assertArrayEquals(full.delta().speakerEmbedding(), back.speakerEmbedding(), 0f);
         assertEquals(full.delta().overrides().keySet(), back.overrides().keySet());
+        for (String k : full.delta().overrides().keySet()) {
+            assertArrayEquals(full.delta().overrides().get(k).data(), back.overrides().get(k).data(), 0f, "served as evaluated: " + k);
+        }
         assertEquals(d.size(), back.sizeBytes());
         assertTrue(back.sizeBytes() < 5_000_000);
         assertThrows(IllegalArgumentException.class, () -> runtime.fineTune(List.of(), cfg, null, null));

@@ -95,6 +95,9 @@ public final class Pretrain {
                 ModelConfig sizeConfig = "tiny".equals(size) ? ModelConfig.tiny(input)
                         : input == ModelConfig.Input.PHONEMES ? ModelConfig.phonemeBase() : ModelConfig.base();
                 config = sizeConfig.withNormalisation(mean(data), std(data, mean(data))).withProsody(prosody);
+                if (a.containsKey("decoder-layers")) {
+                    config = config.withDecoderLayers(Integer.parseInt(a.get("decoder-layers")));
+                }
                 params = ParamStore.initialise(AcousticModel.parameterSpecs(config), seed);
                 if (initFrom != null) {
                     // warm start: every tensor of the earlier run's base with the same name and shape, the rest new

@@ -51,7 +51,7 @@ class PretrainResumeTest {
     private static void run(Path corpus, Path run, int steps) throws Exception {
         Pretrain.main(new String[]{"--corpus", corpus.toString(), "--run", run.toString(), "--hold-out", "held",
                 "--size", "tiny", "--steps", "" + steps, "--checkpoint-every", "3", "--max-frames", "300",
-                "--minutes", "5"});
+                "--minutes", "5", "--decoder-layers", "3"});
     }
 
     @Test
@@ -73,5 +73,6 @@ class PretrainResumeTest {
         assertTrue(Files.exists(resumed.resolve("train-state.bin")));
         assertTrue(Files.list(resumed).noneMatch(p -> p.toString().endsWith(".tmp")));
         assertTrue(BaseCheckpoint.read(resumed.resolve("base")).info().contains("step=6"));
+        assertEquals(3, BaseCheckpoint.read(resumed.resolve("base")).config().decoderLayers(), "--decoder-layers (tiny has 2)");
     }
 }
