@@ -65,6 +65,9 @@ public final class Augmenter {
 
     /** Writes {@code out/<speaker>_<variant>} for one source speaker directory; returns the variant directory. */
     public static Path augment(Path speakerDir, Variant variant, Path out) throws IOException, InterruptedException {
+        // sox runs inside the variant's directory: relative paths would resolve there
+        speakerDir = speakerDir.toAbsolutePath();
+        out = out.toAbsolutePath();
         String id = speakerDir.getFileName() + "_" + variant.suffix();
         Path dir = out.resolve(id);
         Path json = dir.resolve("speaker.json");
@@ -105,7 +108,10 @@ public final class Augmenter {
         Path corpus = Path.of(a.getOrDefault("corpus", "data/real-corpus"));
         Path out = Path.of(a.getOrDefault("out", corpus.toString()));
         if (!Processes.onPath("sox")) throw new IllegalStateException("sox is not installed (Debian package sox)");
-        List<Variant> variants = variants(a.getOrDefault("pitch", "-300,300"), a.getOrDefault("speed", "0.92,1.08"));
+        // the defaults are for a bare call; naming one effect asks for that effect only
+        boolean bare = !a.containsKey("pitch") && !a.containsKey("speed");
+        List<Variant> variants = variants(a.getOrDefault("pitch", bare ? "-300,300" : ""),
+                a.getOrDefault("speed", bare ? "0.92,1.08" : ""));
         String speakers = a.get("speakers");
         if (speakers == null) throw new IllegalArgumentException("missing --speakers (corpus speaker directories to augment)");
         for (String speaker : speakers.split(",")) {

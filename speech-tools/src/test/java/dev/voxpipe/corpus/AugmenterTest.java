@@ -55,4 +55,25 @@ class AugmenterTest {
         double f0 = F0Stats.of(F0Stats.TRACKER.f0(shifted.samples(), rate, rate / 100)).meanHz();
         assertEquals(150 * Math.pow(2, 300 / 1200.0), f0, 5, "F0 after +300 cents");
     }
+
+    /** The command line, as a recipe calls it: a relative corpus path, one effect named, only that effect made. */
+    @Test
+    void theCommandTakesRelativePathsAndOnlyTheEffectsNamed(@TempDir Path dir) throws Exception {
+        assumeTrue(Processes.onPath("sox"), "sox is not installed");
+        Path speaker = dir.resolve("corpus/buzz");
+        Files.createDirectories(speaker);
+        int rate = AudioPrep.CORPUS_RATE;
+        float[] x = new float[rate / 2];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (0.3 * Math.sin(2 * Math.PI * 150 * i / (double) rate));
+        WavIo.writeWav16(new PcmAudio(x, rate), speaker.resolve("u1.wav"));
+        Files.writeString(speaker.resolve("metadata.tsv"), "u1\ta buzz\n", StandardCharsets.UTF_8);
+        Path here = Path.of("").toAbsolutePath();
+        Augmenter.main(new String[]{"--corpus", here.relativize(dir.resolve("corpus")).toString(), "--speakers", "buzz",
+                "--speed", "0.92", "--out", here.relativize(dir.resolve("aug")).toString()});
+        try (var listing = Files.list(dir.resolve("aug"))) {
+            assertEquals(List.of("buzz_speed0.92"), listing.map(p -> p.getFileName().toString()).toList());
+        }
+        PcmAudio slower = WavIo.read(dir.resolve("aug/buzz_speed0.92/u1.wav"));
+        assertEquals(0.5 / 0.92, slower.durationSeconds(), 0.02, "speed 0.92 lengthens");
+    }
 }
