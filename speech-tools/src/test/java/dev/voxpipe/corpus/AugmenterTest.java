@@ -28,20 +28,27 @@ class AugmenterTest {
         assertThrows(IllegalArgumentException.class, () -> new Augmenter.Variant("reverb", "50"));
     }
 
-    /** A voiced 150 Hz buzz shifted up 300 cents comes out near 178 Hz, twice the same bytes. */
-    @Test
-    void pitchVariantsShiftF0ByTheirCentsDeterministically(@TempDir Path dir) throws Exception {
-        assumeTrue(Processes.onPath("sox"), "sox is not installed");
+    /** {@code dir/corpus/buzz}: one utterance "u1", a 150 Hz buzz of ten harmonics, of the given length. */
+    private static Path buzzSpeaker(Path dir, double seconds) throws Exception {
         Path speaker = dir.resolve("corpus/buzz");
         Files.createDirectories(speaker);
         int rate = AudioPrep.CORPUS_RATE;
-        float[] x = new float[2 * rate];
+        float[] x = new float[(int) (seconds * rate)];
         for (int i = 0; i < x.length; i++) {
             double t = i / (double) rate;
             for (int h = 1; h <= 10; h++) x[i] += (float) (0.3 / h * Math.sin(2 * Math.PI * 150 * h * t));
         }
         WavIo.writeWav16(new PcmAudio(x, rate), speaker.resolve("u1.wav"));
         Files.writeString(speaker.resolve("metadata.tsv"), "u1\ta buzz\n", StandardCharsets.UTF_8);
+        return speaker;
+    }
+
+    /** A voiced 150 Hz buzz shifted up 300 cents comes out near 178 Hz, twice the same bytes. */
+    @Test
+    void pitchVariantsShiftF0ByTheirCentsDeterministically(@TempDir Path dir) throws Exception {
+        assumeTrue(Processes.onPath("sox"), "sox is not installed");
+        int rate = AudioPrep.CORPUS_RATE;
+        Path speaker = buzzSpeaker(dir, 2.0);
 
         Path up = Augmenter.augment(speaker, new Augmenter.Variant("pitch", "300"), dir.resolve("a"));
         Path again = Augmenter.augment(speaker, new Augmenter.Variant("pitch", "300"), dir.resolve("b"));
@@ -60,13 +67,7 @@ class AugmenterTest {
     @Test
     void theCommandTakesRelativePathsAndOnlyTheEffectsNamed(@TempDir Path dir) throws Exception {
         assumeTrue(Processes.onPath("sox"), "sox is not installed");
-        Path speaker = dir.resolve("corpus/buzz");
-        Files.createDirectories(speaker);
-        int rate = AudioPrep.CORPUS_RATE;
-        float[] x = new float[rate / 2];
-        for (int i = 0; i < x.length; i++) x[i] = (float) (0.3 * Math.sin(2 * Math.PI * 150 * i / (double) rate));
-        WavIo.writeWav16(new PcmAudio(x, rate), speaker.resolve("u1.wav"));
-        Files.writeString(speaker.resolve("metadata.tsv"), "u1\ta buzz\n", StandardCharsets.UTF_8);
+        buzzSpeaker(dir, 0.5);
         Path here = Path.of("").toAbsolutePath();
         Augmenter.main(new String[]{"--corpus", here.relativize(dir.resolve("corpus")).toString(), "--speakers", "buzz",
                 "--speed", "0.92", "--out", here.relativize(dir.resolve("aug")).toString()});
