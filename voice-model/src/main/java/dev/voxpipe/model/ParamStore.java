@@ -142,8 +142,12 @@ public final class ParamStore {
      * 32-bit). Without any 16-bit tensor the file is the first version, readable by older code.
      */
     public void write(OutputStream out, java.util.function.Predicate<String> halfPrecision) throws IOException {
-        boolean typed = tensors.entrySet().stream()
-                .anyMatch(e -> halfPrecision.test(e.getKey()) && fitsHalf(e.getValue().data()));
+        // decided once per tensor: the header's version depends on whether any tensor goes out as 16-bit
+        java.util.Set<String> half = new java.util.HashSet<>();
+        tensors.forEach((name, t) -> {
+            if (halfPrecision.test(name) && fitsHalf(t.data())) half.add(name);
+        });
+        boolean typed = !half.isEmpty();
         DataOutputStream d = new DataOutputStream(out);
         d.writeInt(typed ? MAGIC_TYPED : MAGIC);
         d.writeInt(tensors.size());
@@ -155,12 +159,12 @@ public final class ParamStore {
                 d.writeLong(s);
             }
             float[] data = e.getValue().data();
-            boolean half = halfPrecision.test(e.getKey()) && fitsHalf(data);
+            boolean asHalf = half.contains(e.getKey());
             if (typed) {
-                d.writeByte(half ? FLOAT16 : FLOAT32);
+                d.writeByte(asHalf ? FLOAT16 : FLOAT32);
             }
             d.writeInt(data.length);
-            if (half) {
+            if (asHalf) {
                 ByteBuffer buf = ByteBuffer.allocate(data.length * 2).order(ByteOrder.LITTLE_ENDIAN);
                 for (float v : data) {
                     buf.putShort(Float.floatToFloat16(v));
