@@ -174,8 +174,8 @@ final class FineTuner {
 
     /**
      * The voice from the trainable tensors as they are now, moved back towards where they started by
-     * {@link FineTuneConfig#INTERPOLATION}, with its duration calibration (measured on the voice as delivered) and
-     * pitch range.
+     * {@link FineTuneConfig#INTERPOLATION}, with its duration calibration (measured on the voice as delivered), pitch
+     * range and clip frames.
      */
     private VoiceDelta voiceSoFar(TrainingCore core, float[] initialEmbedding, List<int[]> tokens, List<float[][]> mels,
                                   Map<String, ParamStore.Tensor> pitch) {
@@ -188,6 +188,9 @@ final class FineTuner {
             trained.put(Synthesizer.MEL_BIAS, new ParamStore.Tensor(new long[]{c.melBias().length}, c.melBias()));
         }
         trained.putAll(pitch);
+        if (ClipFrames.SHARE > 0) {
+            trained.putAll(ClipFrames.of(mels));
+        }
         return new VoiceDelta(modelId, embedding, trained);
     }
 

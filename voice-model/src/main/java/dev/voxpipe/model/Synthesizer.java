@@ -122,6 +122,9 @@ final class Synthesizer {
                 float[] bias = voice.overrides().get(MEL_BIAS).data();
                 for (float[][] mel : a.mels()) subtractOnSpeech(mel, bias);
             }
+            if (ClipFrames.carried(voice)) {
+                for (float[][] mel : a.mels()) ClipFrames.moveTowards(m, mel, voice);
+            }
             return a;
         }
     }
@@ -132,7 +135,7 @@ final class Synthesizer {
     /** Frames within this many log units (natural log of power: 40 dB) of an utterance's loudest frame count as speech. */
     private static final double SPEECH_RANGE = 40 * Math.log(10) / 10;
 
-    private static boolean[] speechFrames(float[][] mel) {
+    static boolean[] speechFrames(float[][] mel) {
         double[] level = new double[mel.length];
         double max = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < mel.length; t++) {

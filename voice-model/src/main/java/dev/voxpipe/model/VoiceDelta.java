@@ -18,7 +18,8 @@ import java.util.Map;
  * <p>The adapter tensors are kept and stored as 16-bit floats: half the bytes, and a rounding
  * (about 5e-4 of each weight) far below what 60 steps of fine-tuning move them. They are rounded
  * when the delta is made, so the voice a worker renders from the stored delta is exactly the one
- * the trainer evaluated. The embedding and the {@code voice.*} settings stay 32-bit.
+ * the trainer evaluated. So are the clips' frames a fine-tuned voice carries ({@link ClipFrames}). The embedding and
+ * the other {@code voice.*} settings stay 32-bit.
  */
 public final class VoiceDelta {
     private static final int MAGIC = 0x56584456; // "VXDV"
@@ -35,7 +36,7 @@ public final class VoiceDelta {
     }
 
     private static boolean storedAsHalf(String name) {
-        return !name.startsWith("voice.");
+        return !name.startsWith("voice.") || name.equals(ClipFrames.FRAMES);
     }
 
     public String baseModelId() {
@@ -48,7 +49,7 @@ public final class VoiceDelta {
 
     /**
      * Adapter tensors replacing the base's, by parameter name, plus the voice's own settings under {@code voice.*}
-     * names (duration calibration, pitch range); a zero-shot voice has only its pitch range.
+     * names (duration calibration, pitch range, spectral bias, clip frames); a zero-shot voice has only its pitch range.
      */
     public Map<String, ParamStore.Tensor> overrides() {
         return overrides;

@@ -82,7 +82,10 @@ class VoiceModelRuntimeTest {
         float[] bias = tuned.overrides().get(Synthesizer.MEL_BIAS).data();
         assertEquals(plain.get(0).logMel()[0].length, bias.length, "one spectral correction per mel bin");
         for (float b : bias) assertTrue(Math.abs(b) <= 1.5f, "bounded: " + b);
+        int clipFrames = withF0.stream().mapToInt(u -> u.logMel().length).sum();
+        assertEquals(clipFrames, tuned.overrides().get(ClipFrames.FRAMES).shape()[0], "every frame of the clips is carried");
         VoiceDelta zero = runtime.zeroShot(plain.stream().map(TrainingUtterance::logMel).toList());
+        assertFalse(ClipFrames.carried(zero), "a zero-shot voice has no clips to match");
         PitchModel.F0Stats read = runtime.pitchRange(zero);
         assertTrue(read.meanHz() > 50 && read.meanHz() < 500, "read off the mels: " + read.meanHz());
         assertEquals(VoiceModelRuntime.pitchModel().population(), runtime.pitchRange(runtime.meanVoice()));
