@@ -30,7 +30,7 @@ import java.util.Locale;
  * Few-shot, zero-shot and baseline renderings of one held-out speaker, written for the evaluation
  * harness ({@code speech-tools evaluate --synth OUT/<condition> --ref OUT/ref}).
  * <pre>
- * CloneEvaluation --base DIR|classpath --fewshot DIR --heldout DIR --out DIR [--limit 40] [--steps N]
+ * CloneEvaluation --base DIR|classpath --fewshot DIR --heldout DIR --out DIR [--limit 40] [--steps N] [--seed S]
  *                 [--pretraining DIR,DIR,...] [--flite-slt true]
  * </pre>
  * Conditions: {@code vocoded} (the reference's own log-mel through the vocoder: the floor), {@code baseline} (the
@@ -158,7 +158,8 @@ public final class CloneEvaluation {
 
     static void fewShot(VoiceModelRuntime runtime, List<TrainingUtterance> utterances, List<String> texts, List<Clip> heldOut,
                         int steps, java.util.Map<String, String> a, Path out, StringBuilder summary) throws IOException {
-        FineTuneResult tuned = runtime.fineTune(utterances, new FineTuneConfig(steps, 0, Double.parseDouble(a.getOrDefault("lr", "" + FineTuneConfig.defaults().learningRate())), 42), null,
+        FineTuneResult tuned = runtime.fineTune(utterances, new FineTuneConfig(steps, 0, Double.parseDouble(a.getOrDefault("lr", "" + FineTuneConfig.defaults().learningRate())),
+                Long.parseLong(a.getOrDefault("seed", "42"))), null,
                 new FineTuneListener() {
                     @Override
                     public void onProgress(int step, int totalSteps, double loss) {
