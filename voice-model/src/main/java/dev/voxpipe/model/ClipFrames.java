@@ -44,7 +44,10 @@ final class ClipFrames {
     private ClipFrames() {
     }
 
-    /** The tensors a fine-tune stores with its voice: its clips' frames (rounded to 16 bits) and which may be matched. */
+    /**
+     * The tensors a fine-tune stores with its voice: its clips' frames and which may be matched. {@link VoiceDelta}
+     * rounds the frames to 16 bits when the voice is made.
+     */
     static Map<String, ParamStore.Tensor> of(List<float[][]> clipMels) {
         List<float[][]> kept = new ArrayList<>();
         int total = 0;
@@ -68,7 +71,7 @@ final class ClipFrames {
                 matchable[row] = speech[t] && t >= CONTEXT && t + CONTEXT < mel.length ? 1 : 0;
             }
         }
-        out.put(FRAMES, ParamStore.roundedToHalf(new ParamStore.Tensor(new long[]{total, bins}, shapes)));
+        out.put(FRAMES, new ParamStore.Tensor(new long[]{total, bins}, shapes));
         out.put(MATCHABLE, new ParamStore.Tensor(new long[]{total}, matchable));
         return out;
     }

@@ -117,8 +117,13 @@ final class FineTuner {
                 int skipped = 0;
                 int stepsRun = 0;
                 List<float[]> f0 = base.config().prosody() ? voicePitch.f0Targets(mels, tracks) : null;
-                Map<String, ParamStore.Tensor> pitch = VoicePitch.pitchTensors(voicePitch.measurePitchRange(mels,
-                        utterances.stream().map(TrainingUtterance::f0Hz).filter(java.util.Objects::nonNull).toList()));
+                // what the voice carries besides its weights, the same at every audition: pitch range and clip frames
+                Map<String, ParamStore.Tensor> carried = new java.util.LinkedHashMap<>(VoicePitch.pitchTensors(
+                        voicePitch.measurePitchRange(mels, utterances.stream().map(TrainingUtterance::f0Hz)
+                                .filter(java.util.Objects::nonNull).toList())));
+                if (ClipFrames.SHARE > 0) {
+                    carried.putAll(ClipFrames.of(mels));
+                }
                 while (step < cfg.maxSteps()) {
                     if (l.cancelled()) {
                         throw new CancellationException("fine-tune cancelled at step " + step);
@@ -141,7 +146,7 @@ final class FineTuner {
                                 FineTuneState.optimizerBytes(core.adam())));
                     }
                     if (cfg.auditionEverySteps() > 0 && step % cfg.auditionEverySteps() == 0 && step < cfg.maxSteps()) {
-                        l.onAudition(step, voiceSoFar(core, initialEmbedding, tokens, mels, pitch));
+                        l.onAudition(step, voiceSoFar(core, initialEmbedding, tokens, mels, carried));
                     }
                 }
                 // a voice whose training blew up must not be delivered as if it had trained. A skipped step leaves the
@@ -156,7 +161,7 @@ final class FineTuner {
                 if (skipped > 0) {
                     LOG.warn("fine-tune: {} of {} steps skipped for a non-finite loss or gradient", skipped, stepsRun);
                 }
-                VoiceDelta delta = voiceSoFar(core, initialEmbedding, tokens, mels, pitch);
+                VoiceDelta delta = voiceSoFar(core, initialEmbedding, tokens, mels, carried);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
             }
         }
@@ -174,11 +179,11 @@ final class FineTuner {
 
     /**
      * The voice from the trainable tensors as they are now, moved back towards where they started by
-     * {@link FineTuneConfig#INTERPOLATION}, with its duration calibration (measured on the voice as delivered), pitch
-     * range and clip frames.
+     * {@link FineTuneConfig#INTERPOLATION}, with its duration calibration (measured on the voice as delivered) and
+     * the tensors it carries unchanged through the fine-tune ({@code carried}: pitch range, clip frames).
      */
     private VoiceDelta voiceSoFar(TrainingCore core, float[] initialEmbedding, List<int[]> tokens, List<float[][]> mels,
-                                  Map<String, ParamStore.Tensor> pitch) {
+                                  Map<String, ParamStore.Tensor> carried) {
         Map<String, ParamStore.Tensor> trained = interpolated(core.snapshotTrainable(), base.params().tensors(),
                 initialEmbedding, FineTuneConfig.INTERPOLATION);
         float[] embedding = trained.remove("voice.embedding").data();
@@ -187,10 +192,7 @@ final class FineTuner {
         if (c.melBias() != null) {
             trained.put(Synthesizer.MEL_BIAS, new ParamStore.Tensor(new long[]{c.melBias().length}, c.melBias()));
         }
-        trained.putAll(pitch);
-        if (ClipFrames.SHARE > 0) {
-            trained.putAll(ClipFrames.of(mels));
-        }
+        trained.putAll(carried);
         return new VoiceDelta(modelId, embedding, trained);
     }
 

@@ -43,14 +43,16 @@ public final class Weights {
 
     /**
      * Base arrays (shared, read-only) overlaid with arrays created from a voice's tensors in {@code manager}; a LoRA
-     * voice's factor pairs ({@link LowRank}) become their weight, base plus the low-rank product.
+     * voice's factor pairs ({@link LowRank}) become their weight, base plus the low-rank product. The voice's own
+     * {@code voice.*} settings (duration calibration, pitch range, spectral bias, clip frames) are not model
+     * parameters and are left out: nothing in the model reads them, and the clip frames alone are megabytes.
      */
     public static Weights overlay(Map<String, NDArray> base, Map<String, ParamStore.Tensor> overrides,
                                   NDManager manager) {
         Map<String, NDArray> merged = new HashMap<>(base);
         if (overrides != null) {
             overrides.forEach((k, v) -> {
-                if (LowRank.weightOf(k) == null) {
+                if (LowRank.weightOf(k) == null && !k.startsWith("voice.")) {
                     merged.put(k, v.toNd(manager));
                 }
             });
