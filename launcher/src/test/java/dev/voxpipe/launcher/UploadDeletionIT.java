@@ -19,6 +19,15 @@ import dev.voxpipe.localstack.LocalStack;
 import dev.voxpipe.localstack.LocalStackExtension;
 import dev.voxpipe.schemas.MelFeatures;
 import dev.voxpipe.schemas.SlicedClip;
+import dev.voxpipe.schemas.VoiceModelReady;
+import dev.voxpipe.schemas.common.BlobRef;
+import dev.voxpipe.core.serde.AvroWireSerializer;
+import dev.voxpipe.core.serde.SchemaRegistryClient;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import dev.voxpipe.trainer.data.VoiceFeatureIndex;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -104,9 +113,25 @@ class UploadDeletionIT {
             assertTrue(owned.size() >= 1 + 2 * acceptedOfGone.size(), "upload, clip and mel blobs: " + owned);
             for (String key : owned) assertTrue(blobs.stat(key).isPresent(), key);
 
+            // a model made from `keep` and `gone`, published as the trainer publishes one
+            try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                    new StringSerializer(), new AvroWireSerializer<>(SchemaRegistryClient.http(SchemaRegistryConfig.of(stack.registryUrl())), true))) {
+                producer.send(new ProducerRecord<>(Topics.MODELS_READY, voiceId, VoiceModelReady.newBuilder().setTenantId("local")
+                        .setVoiceId(voiceId).setJobId("job-from-two-uploads").setVersion(1).setBaseModel("base")
+                        .setCheckpoint(new BlobRef("models/local/" + voiceId + "/job-from-two-uploads.delta", "00", 1L, "application/octet-stream"))
+                        .setEventTime(Instant.now()).setUploadIds(java.util.stream.Stream.of(keep, gone).sorted().toList()).build())).get();
+            }
+            await("the model in the voice's view", () -> Optional.of(client.voice(voiceId).path("model").path("latestVersion"))
+                    .filter(v -> v.asInt() == 1));
+            assertEquals("[]", client.voice(voiceId).path("model").path("latestTrainedOnDeletedUploads").toString());
+
             HttpResponse<String> deleted = delete(pipeline, "/v1/voices/" + voiceId + "/samples/" + gone);
             assertEquals(200, deleted.statusCode(), deleted.body());
             JsonNode outcome = JSON.readTree(deleted.body());
+            assertEquals("[1]", outcome.path("modelsTrainedOnIt").toString(), "the model made from it: " + deleted.body());
+            await("the model marked as holding the deleted upload", () -> Optional.of(client.voice(voiceId).path("model"))
+                    .filter(m -> m.path("latestTrainedOnDeletedUploads").toString().equals("[\"" + gone + "\"]")
+                            && m.path("versions").path(0).path("trainedOnDeletedUploads").toString().equals("[\"" + gone + "\"]")));
             assertEquals(owned.size(), outcome.path("blobsDeleted").asInt(), deleted.body());
             assertEquals(0, outcome.path("counts").path("clipsWithoutFeatures").asInt(), deleted.body());
 
@@ -130,6 +155,7 @@ class UploadDeletionIT {
             HttpResponse<String> second = delete(pipeline, "/v1/voices/" + voiceId + "/samples/" + counted);
             assertEquals(200, second.statusCode(), second.body());
             assertEquals(1, JSON.readTree(second.body()).path("blobsKeptShared").asInt(), second.body());
+            assertEquals("[]", JSON.readTree(second.body()).path("modelsTrainedOnIt").toString(), "no model was made from it");
             assertTrue(blobs.stat(sharedKey).isPresent(), "the duplicate still points at the bytes");
             await("the dataset without the counted copy", () -> Optional.of(client.voice(voiceId).path("dataset").path("usableSeconds").asDouble())
                     .filter(s -> Math.abs(s - (total - goneSeconds - countedSeconds)) < 1e-6));

@@ -137,7 +137,7 @@ class TrainerWorkerIT {
             float[][] mel = new float[frames][100];
             for (float[] frame : mel) for (int b = 0; b < 100; b++) frame[b] = (float) (-6 + 2 * rng.nextGaussian());
             MelFeatures f = MelFeatures.newBuilder().setClipId(voice + "-clip-" + i).setTenantId(tenant)
-                    .setVoiceId(voice).setUploadId("u1").setSampleRate(32000).setFrameRate(100.0).setMelBins(100)
+                    .setVoiceId(voice).setUploadId("u" + (1 + i % 2)).setSampleRate(32000).setFrameRate(100.0).setMelBins(100)
                     .setFrameCount(frames).setEncoding(TensorEncoding.FLOAT16_LE)
                     .setData(ByteBuffer.wrap(MelTensors.encode(mel, TensorEncoding.FLOAT16_LE)))
                     .setTranscript(withTranscripts ? "this is sentence number " + i + " of the voice." : null)
@@ -169,6 +169,8 @@ class TrainerWorkerIT {
         VoiceModelReady model = models.stream().filter(m -> m.getJobId().equals(job.getJobId())).findFirst().orElseThrow();
         assertEquals(1, model.getVersion());
         assertEquals("tiny-it", model.getBaseModel());
+        assertEquals(List.of("u1", "u2"), model.getUploadIds().stream().map(String::valueOf).toList(),
+                "the uploads the clips came from, for deleting one later");
         assertTrue(model.getMetrics().get("steps") >= 10, model.getMetrics().toString());
         try (InputStream in = blobs.open(model.getCheckpoint().getKey())) {
             VoiceDelta delta = VoiceDelta.read(in);

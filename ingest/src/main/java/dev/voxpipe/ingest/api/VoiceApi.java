@@ -174,6 +174,9 @@ final class VoiceApi {
                 : jobs.stream().anyMatch(j -> isActive((JsonObject) j)) ? "TRAINING" : "NONE";
         result.put("model", new JsonObject().put("state", modelState)
                 .put("latestVersion", versions.isEmpty() ? null : versions.getJsonObject(versions.size() - 1).getInteger("version"))
+                // the served model still holds uploads deleted since it was trained: train again to leave them out
+                .put("latestTrainedOnDeletedUploads", versions.isEmpty() ? new JsonArray()
+                        : versions.getJsonObject(versions.size() - 1).getJsonArray("trainedOnDeletedUploads"))
                 .put("sampleUrl", versions.stream().anyMatch(v -> ((JsonObject) v).getBoolean("hasSample", false))
                         ? "/v1/voices/" + voiceId + "/sample" : null)
                 .put("versions", versions));
@@ -182,12 +185,36 @@ final class VoiceApi {
     }
 
     JsonArray modelVersions(String voiceId) {
+        java.util.Set<String> deleted = deletedUploads(views, voiceId);
         JsonArray versions = new JsonArray();
         for (Map.Entry<String, String> e : views.scan(ViewStores.MODELS, voiceId + "/", null, 1000)) {
             JsonObject model = new JsonObject(e.getValue());
-            versions.add(Requests.withoutTenant(model).put("hasSample", model.getString("sampleKey") != null));
+            versions.add(Requests.withoutTenant(model).put("hasSample", model.getString("sampleKey") != null)
+                    .put("trainedOnDeletedUploads", trainedOnDeletedUploads(model, deleted)));
         }
         return versions;
+    }
+
+    /** The voice's uploads deleted one by one (DELETE .../samples/{id}) while the voice lives. */
+    static java.util.Set<String> deletedUploads(Views views, String voiceId) {
+        String prefix = ViewStores.deletedUploadKey(voiceId, "");
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (Map.Entry<String, String> e : views.scan(ViewStores.UPLOADS, prefix, null, 100_000)) {
+            ids.add(e.getKey().substring(prefix.length()));
+        }
+        return ids;
+    }
+
+    /**
+     * Which of the uploads a model was made from have been deleted since: it still holds what it learned from them
+     * (a fine-tuned voice carries its clips' log-mel frames), so it should be trained again.
+     */
+    static JsonArray trainedOnDeletedUploads(JsonObject model, java.util.Set<String> deleted) {
+        JsonArray out = new JsonArray();
+        for (Object id : model.getJsonArray("uploadIds", new JsonArray())) {
+            if (deleted.contains(String.valueOf(id))) out.add(id);
+        }
+        return out;
     }
 
     private JsonArray jobs(String voiceId) {

@@ -92,13 +92,21 @@ public final class Eraser {
 
     /** What a deletion did; also the body of the audit record (with who and when). */
     public record Outcome(String resource, String id, int blobsDeleted, int blobsAlreadyGone, int blobsKeptShared,
-                          List<String> tombstones, Map<String, Integer> counts) {
+                          List<String> tombstones, Map<String, Integer> counts, List<Integer> modelsTrainedOnIt) {
+        public Outcome(String resource, String id, int blobsDeleted, int blobsAlreadyGone, int blobsKeptShared,
+                       List<String> tombstones, Map<String, Integer> counts) {
+            this(resource, id, blobsDeleted, blobsAlreadyGone, blobsKeptShared, tombstones, counts, null);
+        }
+
         public JsonObject toJson() {
             JsonObject c = new JsonObject();
             counts.forEach(c::put);
-            return new JsonObject().put(resource + "Id", id).put("deleted", true)
+            JsonObject out = new JsonObject().put(resource + "Id", id).put("deleted", true)
                     .put("blobsDeleted", blobsDeleted).put("blobsAlreadyGone", blobsAlreadyGone)
                     .put("blobsKeptShared", blobsKeptShared).put("tombstones", new JsonArray(tombstones)).put("counts", c);
+            // an upload: the voice's model versions made from it, which keep what they learned until trained again
+            if (modelsTrainedOnIt != null) out.put("modelsTrainedOnIt", new JsonArray(modelsTrainedOnIt));
+            return out;
         }
     }
 
@@ -260,8 +268,13 @@ public final class Eraser {
         counts.put("melFeatures", withFeatures.size());
         counts.put("clipsWithoutFeatures", missing.size());
         // the clips' and features' tombstones are written by the feature worker, on the deletion record
+        List<Integer> models = new ArrayList<>();
+        for (var e : views.scan(ViewStores.MODELS, voiceId + "/", null, 10_000)) {
+            JsonObject model = new JsonObject(e.getValue());
+            if (model.getJsonArray("uploadIds", new JsonArray()).contains(uploadId)) models.add(model.getInteger("version"));
+        }
         Outcome result = new Outcome("upload", uploadId, deleted[0], deleted[1], shared ? 1 : 0,
-                List.of(Topics.AUDIO_UPLOADED + " (deletion record)"), counts);
+                List.of(Topics.AUDIO_UPLOADED + " (deletion record)"), counts, models);
         writeAudit(result, voice.getString("tenantId"), principal);
         return result;
     }
@@ -350,9 +363,9 @@ public final class Eraser {
                 .put("at", Instant.now().toString());
         String key = "audit/deletions/" + outcome.resource() + "/" + outcome.id() + ".json";
         blobs.putAt(key, new ByteArrayInputStream(record.encodePrettily().getBytes(StandardCharsets.UTF_8)), "application/json");
-        audit.info("{} deleted: id={} tenant={} key={} blobsDeleted={} blobsAlreadyGone={} blobsKeptShared={} tombstones={} counts={}",
+        audit.info("{} deleted: id={} tenant={} key={} blobsDeleted={} blobsAlreadyGone={} blobsKeptShared={} tombstones={} counts={} modelsTrainedOnIt={}",
                 outcome.resource(), outcome.id(), tenantId, principal.keyLabel(), outcome.blobsDeleted(), outcome.blobsAlreadyGone(),
-                outcome.blobsKeptShared(), outcome.tombstones(), outcome.counts());
+                outcome.blobsKeptShared(), outcome.tombstones(), outcome.counts(), outcome.modelsTrainedOnIt());
     }
 
     /** Reads a whole topic (read_committed, no consumer group) and hands every decodable record to {@code each}. */

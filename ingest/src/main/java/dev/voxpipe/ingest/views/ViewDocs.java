@@ -134,6 +134,8 @@ public final class ViewDocs {
                 .put("baseModel", str(m.getBaseModel()))
                 .put("metrics", metrics)
                 .put("readyAt", time(m.getEventTime()))
+                // the uploads it was made from (empty: a model made before models recorded them)
+                .put("uploadIds", new io.vertx.core.json.JsonArray(m.getUploadIds().stream().map(ViewDocs::str).toList()))
                 // internal: what deleting the voice removes from the blob store (never in a response)
                 .put("checkpointKey", m.getCheckpoint() == null ? null : str(m.getCheckpoint().getKey()))
                 // internal: the final model's audition, the voice's sample (served by GET /v1/voices/{id}/sample)

@@ -40,6 +40,11 @@ public final class ViewStores {
 
     private ViewStores() {}
 
+    /** An upload deleted on its own ({@code DELETE .../samples/{id}}); {@code uploadId ""} gives the voice's prefix. */
+    public static String deletedUploadKey(String voiceId, String uploadId) {
+        return "d/" + voiceId + "/" + uploadId;
+    }
+
     public static String digestKey(String sha256, String uploadId) {
         return "h/" + sha256 + "/" + uploadId;
     }

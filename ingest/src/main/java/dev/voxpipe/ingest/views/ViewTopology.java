@@ -76,6 +76,7 @@ public final class ViewTopology {
         });
         add(builder, registry, ViewStores.UPLOADS, Topics.AUDIO_UPLOADED, RawAudioUploaded.class, (store, key, v) -> {
             if (v == null) { // the topic is keyed by voice: a tombstone is the voice's deletion
+                deletePrefix(store, ViewStores.deletedUploadKey(key, ""));
                 for (String uploadKey : deletePrefix(store, "v/" + key + "/")) {
                     String uploadId = uploadKey.substring(uploadKey.lastIndexOf('/') + 1);
                     String doc = store.get("u/" + uploadId);
@@ -88,6 +89,8 @@ public final class ViewTopology {
                 store.delete("u/" + v.getUploadId());
                 store.delete("v/" + v.getVoiceId() + "/" + v.getUploadId());
                 store.delete(ViewStores.digestKey(v.getBlob().getSha256(), v.getUploadId()));
+                // remembered (ids and time only) so that models made from it can say so
+                store.put(ViewStores.deletedUploadKey(v.getVoiceId(), v.getUploadId()), String.valueOf(v.getDeletedAt().toEpochMilli()));
                 return;
             }
             store.put("u/" + v.getUploadId(), ViewDocs.upload(v).encode());

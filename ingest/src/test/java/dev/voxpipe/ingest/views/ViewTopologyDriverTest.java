@@ -137,6 +137,34 @@ class ViewTopologyDriverTest {
     }
 
     @Test
+    void aModelNamesItsUploadsAndAnUploadDeletedAloneIsRememberedUntilItsVoiceGoes() {
+        VoiceModelReady withUploads = model(1);
+        withUploads.setUploadIds(List.of("u1", "u2"));
+        models.pipeInput("v1", withUploads);
+        assertEquals(new io.vertx.core.json.JsonArray().add("u1").add("u2"),
+                new JsonObject(store(ViewStores.MODELS).get(ViewStores.modelKey("v1", 1))).getJsonArray("uploadIds"));
+
+        TestInputTopic<String, SpecificRecord> uploads = driver.createInputTopic(Topics.AUDIO_UPLOADED, Serdes.String().serializer(),
+                new AvroWireSerializer<>(registryOf(), true));
+        uploads.pipeInput("v1", upload("u2", null));
+        uploads.pipeInput("v1", upload("u2", Instant.ofEpochMilli(1234)));
+        KeyValueStore<String, String> uploadStore = store(ViewStores.UPLOADS);
+        assertNull(uploadStore.get("u/u2"), "the upload is forgotten");
+        assertEquals("1234", uploadStore.get(ViewStores.deletedUploadKey("v1", "u2")), "its deletion is remembered");
+
+        uploads.pipeInput("v1", (SpecificRecord) null); // the voice is deleted
+        assertNull(uploadStore.get(ViewStores.deletedUploadKey("v1", "u2")), "nothing of the voice stays");
+    }
+
+    private static dev.voxpipe.schemas.RawAudioUploaded upload(String id, Instant deletedAt) {
+        return dev.voxpipe.schemas.RawAudioUploaded.newBuilder().setTenantId("acme").setVoiceId("v1").setUploadId(id)
+                .setBlob(new dev.voxpipe.schemas.common.BlobRef("sha256/ab/cd/" + id, "ab" + id, 10L, "audio/wav"))
+                .setDeclaredFormat("audio/wav").setSniffedFormat(dev.voxpipe.schemas.common.AudioFormat.WAV)
+                .setConsent(ConsentAttestation.newBuilder().setAttestedBy("Ada").setStatement("mine").setAttestedAt(Instant.EPOCH).build())
+                .setEventTime(Instant.EPOCH).setDeletedAt(deletedAt).build();
+    }
+
+    @Test
     void progressNeverGoesBackwards() {
         progress.pipeInput("j1", progress(1, TrainingState.RUNNING, 10, 1000));
         progress.pipeInput("j1", progress(1, TrainingState.SUCCEEDED, 150, 2000));

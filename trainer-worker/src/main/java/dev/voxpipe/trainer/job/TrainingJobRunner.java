@@ -143,6 +143,12 @@ public final class TrainingJobRunner implements AutoCloseable {
         heartbeat.close();
     }
 
+    /** The uploads the clips came from, sorted: what the model was made from, for deleting one of them later. */
+    static List<String> uploadIds(List<MelFeatures> clips) {
+        return clips.stream().map(MelFeatures::getUploadId).filter(java.util.Objects::nonNull).map(String::valueOf)
+                .distinct().sorted().toList();
+    }
+
     static String stateKey(String jobId) {
         return "training/" + jobId + "/state.bin";
     }
@@ -249,6 +255,7 @@ public final class TrainingJobRunner implements AutoCloseable {
                     .setMetrics(quality)
                     .setSample(finalAuditions.isEmpty() ? null : finalAuditions.get(0).getAudio())
                     .setEventTime(Instant.now())
+                    .setUploadIds(uploadIds(clips))
                     .build();
             // one publication per job id: a model another run of this job published meanwhile is the answer
             var raced = models.producedBy(job.getVoiceId(), job.getJobId());
