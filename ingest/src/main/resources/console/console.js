@@ -131,12 +131,20 @@ async function selectVoice(voiceId) {
   await refreshVoice();
 }
 
+// the served model still holds what it learned from uploads deleted since it was trained
+function deletedUploadsNote(ids) {
+  if (ids.length === 0) return "";
+  return " · trained on " + ids.length + (ids.length === 1 ? " deleted upload: train again to leave it out"
+      : " deleted uploads: train again to leave them out");
+}
+
 async function refreshVoice() {
   if (!state.voice) return;
   const v = await api("GET", "/v1/voices/" + state.voice);
   $("voice-title").textContent = v.name;
   $("voice-meta").textContent = v.voiceId + " · consent " + v.consent.state.toLowerCase() + " (" + v.consent.attestedBy
-      + ") · model " + v.model.state.toLowerCase() + (v.model.latestVersion ? " v" + v.model.latestVersion : "");
+      + ") · model " + v.model.state.toLowerCase() + (v.model.latestVersion ? " v" + v.model.latestVersion : "")
+      + deletedUploadsNote(v.model.latestTrainedOnDeletedUploads || []);
   const d = v.dataset;
   $("dataset").textContent = d.usableSeconds.toFixed(1) + " s usable of " + d.minimumTrainingSeconds + " s needed · "
       + d.clipsAccepted + " clips accepted, " + d.clipsRejected + " rejected";

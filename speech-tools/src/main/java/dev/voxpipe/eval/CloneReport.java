@@ -69,6 +69,7 @@ public final class CloneReport {
             if (Files.isRegularFile(summary)) md.append("```\n").append(Files.readString(summary).strip()).append("\n```\n\n");
             md.append(headlineHeader()).append('\n');
             EvaluationReport.Summary first = null;
+            StringBuilder contours = new StringBuilder();
             Map<String, String> conditions = new LinkedHashMap<>(CONDITIONS);
             // any other rendering beside ref (a sweep's variants) follows the known conditions
             try (var list = Files.list(dir)) {
@@ -89,8 +90,9 @@ public final class CloneReport {
                 String row = headlineRow(c.getKey(), report.summary(), interval);
                 md.append(row).append('\n');
                 System.out.println(speaker + " " + row);
+                contours.append(contourRow(c.getKey(), report.summary())).append('\n');
             }
-            md.append('\n');
+            md.append('\n').append(CONTOUR_HEADER).append('\n').append(contours).append('\n');
         }
         md.append("Conditions:\n");
         CONDITIONS.forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
@@ -102,7 +104,9 @@ public final class CloneReport {
                 ratio to the recordings' own open WER on the same prompts (the headline intelligibility figure), with its \
                 95 % interval from a paired bootstrap over the prompts (`WerRatioInterval`): a bar inside it is neither \
                 met nor missed on these prompts; grammar \
-                WER = a grammar of the batch's sentences (secondary: even noise can score 0 %).
+                WER = a grammar of the batch's sentences (secondary: even noise can score 0 %). F0 contour: over the same \
+                frame pairs as the F0 RMSE, each prompt's log-F0 about its own mean on each side; the correlation of the \
+                two (1: the recording's intonation) and the rendering's spread over the recording's (below 1: flatter).
                 """);
         Files.writeString(Path.of(out + ".md"), md.toString(), StandardCharsets.UTF_8);
         Files.writeString(Path.of(out + ".json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -139,6 +143,18 @@ public final class CloneReport {
                 EvaluationReport.f(s.mcdDb(), "%.2f"), EvaluationReport.f(s.f0RmseCents(), "%.0f"), pct(s.voicedShare()),
                 EvaluationReport.f(s.voicedShareRatio(), "%.2f×"), EvaluationReport.f(s.speakingRateRatio(), "%.2f"),
                 pct(s.wer()), EvaluationReport.f(s.werRatio(), "%.2f×"), range, pct(s.grammarWer()));
+    }
+
+    /**
+     * What the F0 RMSE is made of: how far the rendering's intonation follows the recording's (correlation of the
+     * contours, each about its own level) and how wide it is (spread). With the same level, the RMSE is at least the
+     * recording's own spread times sqrt(1 - r^2), so an F0 bar implies a correlation.
+     */
+    static final String CONTOUR_HEADER = "| condition | F0 contour correlation | F0 contour spread vs recordings |\n|---|---:|---:|";
+
+    static String contourRow(String condition, EvaluationReport.Summary s) {
+        return String.format(Locale.ROOT, "| %s | %s | %s |", condition, EvaluationReport.f(s.f0ContourCorrelation(), "%.2f"),
+                EvaluationReport.f(s.f0ContourSpread(), "%.2f×"));
     }
 
     static String pct(Double v) {

@@ -122,6 +122,9 @@ public final class EvaluationHarness {
         long synthF0N = 0;
         double refF0 = 0;
         long refF0N = 0;
+        double contourCross = 0;
+        double contourSynthSq = 0;
+        double contourRefSq = 0;
         int failed = 0;
         for (int k = 0; k < items.size(); k++) {
             Acoustic a = acoustic.get(k);
@@ -164,6 +167,9 @@ public final class EvaluationHarness {
             refF0N += a.refF0N;
             synthFrames += a.synthFrames;
             refFrames += a.refFrames;
+            contourCross += a.contourCross;
+            contourSynthSq += a.contourSynthSq;
+            contourRefSq += a.contourRefSq;
             results.add(new EvaluationReport.ItemResult(item.id(), item.text(), a.mcd,
                     a.voicedPairs == 0 ? null : Math.sqrt(a.f0SqHz / a.voicedPairs),
                     a.voicedPairs == 0 ? null : Math.sqrt(a.f0SqCents / a.voicedPairs),
@@ -182,7 +188,9 @@ public final class EvaluationHarness {
                 hyps == null ? null : werTotal.wer(), refHyps == null ? null : refWerTotal.wer(),
                 grammarHyps == null ? null : grammarWerTotal.wer(), grammarRefHyps == null ? null : grammarRefWerTotal.wer(),
                 synthFrames == 0 ? null : (double) synthF0N / synthFrames, refFrames == 0 ? null : (double) refF0N / refFrames,
-                synthSeconds, refSeconds);
+                synthSeconds, refSeconds,
+                contourSynthSq == 0 || contourRefSq == 0 ? null : contourCross / Math.sqrt(contourSynthSq * contourRefSq),
+                contourRefSq == 0 ? null : Math.sqrt(contourSynthSq / contourRefSq));
         return new EvaluationReport(label, summary, List.copyOf(results));
     }
 
@@ -207,7 +215,7 @@ public final class EvaluationHarness {
     }
 
     /** Acoustic comparison of one pair (everything but WER). */
-    private static final class Acoustic {
+    static final class Acoustic {
         double mcd;
         double f0SqHz;
         double f0SqCents;
@@ -222,6 +230,10 @@ public final class EvaluationHarness {
         long refF0N;
         int synthFrames;
         int refFrames;
+        /** Sums over the pairs voiced in both of the log-F0 deviations from this item's means over those pairs. */
+        double contourCross;
+        double contourSynthSq;
+        double contourRefSq;
         String error;
     }
 
@@ -253,6 +265,8 @@ public final class EvaluationHarness {
                 a.refF0Sum += v;
                 a.refF0N++;
             }
+            double[] logSynth = new double[path.length()];
+            double[] logRef = new double[path.length()];
             for (int k = 0; k < path.length(); k++) {
                 int i = Math.min(path.a()[k], fs.length - 1);
                 int j = Math.min(path.b()[k], fr.length - 1);
@@ -265,9 +279,12 @@ public final class EvaluationHarness {
                     double cents = 1200 * Math.log(fs[i] / fr[j]) / Math.log(2);
                     a.f0SqHz += d * d;
                     a.f0SqCents += cents * cents;
+                    logSynth[a.voicedPairs] = Math.log(fs[i]);
+                    logRef[a.voicedPairs] = Math.log(fr[j]);
                     a.voicedPairs++;
                 }
             }
+            contour(a, logSynth, logRef, a.voicedPairs);
         } catch (RuntimeException e) {
             a.error = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
@@ -291,6 +308,25 @@ public final class EvaluationHarness {
     }
 
     /** 16 kHz samples with edge silence trimmed (20 ms kept). */
+    /** The contour sums of one item: each side's log-F0 about its own mean over the item's n voiced pairs. */
+    static void contour(Acoustic a, double[] logSynth, double[] logRef, int n) {
+        if (n < 2) return;
+        double ms = 0, mr = 0;
+        for (int k = 0; k < n; k++) {
+            ms += logSynth[k];
+            mr += logRef[k];
+        }
+        ms /= n;
+        mr /= n;
+        for (int k = 0; k < n; k++) {
+            double ds = logSynth[k] - ms;
+            double dr = logRef[k] - mr;
+            a.contourCross += ds * dr;
+            a.contourSynthSq += ds * ds;
+            a.contourRefSq += dr * dr;
+        }
+    }
+
     static float[] speech(PcmAudio audio) {
         PcmAudio at16 = audio.resampled(MelCepstrum.RATE);
         return AudioPrep.trim(at16, 0.02).samples();

@@ -25,11 +25,17 @@ public record EvaluationReport(String label, Summary summary, List<ItemResult> i
      * @param grammarReferenceWer the reference recordings' grammar-mode WER
      * @param voicedShare         share of the synthesised audio's frames that are voiced
      * @param referenceVoicedShare the same for the reference recordings
+     * @param f0ContourCorrelation the F0 contours' correlation over the frame pairs voiced in both: each pair's log-F0
+     *                            minus its item's mean over those pairs, pooled over items (1: the same intonation,
+     *                            whatever its level and range)
+     * @param f0ContourSpread     the synthesis's spread of log-F0 about its items' means over the recordings' (below 1:
+     *                            flatter intonation)
      */
     public record Summary(int items, int failed, Double mcdDb, Double mcdStdDb, Double f0RmseHz, Double f0RmseCents,
                           Double voicingError, Double speakingRateRatio, Double synthF0MeanHz, Double referenceF0MeanHz,
                           Double wer, Double referenceWer, Double grammarWer, Double grammarReferenceWer,
-                          Double voicedShare, Double referenceVoicedShare, double synthSeconds, double referenceSeconds) {
+                          Double voicedShare, Double referenceVoicedShare, double synthSeconds, double referenceSeconds,
+                          Double f0ContourCorrelation, Double f0ContourSpread) {
         /** The headline intelligibility figure: open-vocabulary WER over the reference recordings' own. */
         public Double werRatio() {
             return wer == null || referenceWer == null || referenceWer == 0 ? null : wer / referenceWer;

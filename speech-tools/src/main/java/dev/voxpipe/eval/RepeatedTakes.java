@@ -103,6 +103,9 @@ public final class RepeatedTakes {
             md.append(harness.quick("the other take, sentences of 4+ words (" + sentences.size() + ")", sentences).markdownRow())
                     .append('\n');
         }
+        md.append(String.format(Locale.ROOT, "%nF0 contour of the other take against the first (%d pairs; clone report, second table):"
+                        + " correlation %s, spread %s%n", takes.size(), EvaluationReport.f(distinct.summary().f0ContourCorrelation(), "%.2f"),
+                EvaluationReport.f(distinct.summary().f0ContourSpread(), "%.2f×")));
         md.append("\nThe same recording filed twice (MCD under ").append(SAME_RECORDING_MCD_DB)
                 .append(" dB and F0 within ").append(SAME_RECORDING_CENTS).append(" cents; left out above): ")
                 .append(sameRecording.isEmpty() ? "none" : String.join(", ", sameRecording)).append("\n\n")

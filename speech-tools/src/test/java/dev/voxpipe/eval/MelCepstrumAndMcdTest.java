@@ -28,6 +28,54 @@ class MelCepstrumAndMcdTest {
         return new PcmAudio(x, rate);
     }
 
+    /**
+     * A diphthong (formants moving from /a/ to /i/, which anchors the alignment in time) with its pitch gliding from
+     * 150 * 2^from to 150 * 2^to Hz, evenly in log-F0.
+     */
+    static PcmAudio glide(double from, double to, double seconds, int rate) {
+        int n = (int) (seconds * rate);
+        float[] x = new float[n];
+        double phase = 0;
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / n;
+            double f0 = 150 * Math.pow(2, from + (to - from) * t);
+            double f1 = 750 - 450 * t;
+            double f2 = 1100 + 1200 * t;
+            phase += 2 * Math.PI * f0 / rate;
+            for (int h = 1; h * f0 < rate / 2.0 - 200; h++) {
+                double f = h * f0;
+                double gain = 1 / (1 + Math.pow((f - f1) / 150, 2)) + 0.6 / (1 + Math.pow((f - f2) / 200, 2)) + 0.02;
+                x[i] += (float) (0.1 * gain * Math.sin(h * phase));
+            }
+        }
+        return new PcmAudio(x, rate);
+    }
+
+    @Test
+    void theContourMeasureSeesTheSameIntonationWhateverItsRangeAndAnInvertedOne() {
+        PcmAudio ref = glide(-0.25, 0.25, 1.5, 16_000);
+        EvaluationReport.Summary half = EvaluationHarness.defaults().quick("half", List.of(
+                new EvaluationHarness.Item("x", glide(-0.125, 0.125, 1.5, 16_000), ref, "a"))).summary();
+        assertTrue(half.f0ContourCorrelation() > 0.9, "correlation " + half.f0ContourCorrelation());
+        assertEquals(0.5, half.f0ContourSpread(), 0.1);
+        EvaluationReport.Summary inverted = EvaluationHarness.defaults().quick("inverted", List.of(
+                new EvaluationHarness.Item("x", glide(0.25, -0.25, 1.5, 16_000), ref, "a"))).summary();
+        assertTrue(inverted.f0ContourCorrelation() < -0.5, "correlation " + inverted.f0ContourCorrelation());
+    }
+
+    @Test
+    void contourSumsRemoveEachSidesOwnLevel() {
+        EvaluationHarness.Acoustic a = new EvaluationHarness.Acoustic();
+        double[] ref = {0, 1, 2, 3};
+        double[] synth = {10, 10.5, 11, 11.5}; // another level, half the range, the same shape
+        EvaluationHarness.contour(a, synth, ref, 4);
+        assertEquals(1.0, a.contourCross / Math.sqrt(a.contourSynthSq * a.contourRefSq), 1e-12);
+        assertEquals(0.5, Math.sqrt(a.contourSynthSq / a.contourRefSq), 1e-12);
+        EvaluationHarness.Acoustic one = new EvaluationHarness.Acoustic();
+        EvaluationHarness.contour(one, synth, ref, 1);
+        assertEquals(0.0, one.contourRefSq, "one pair has no contour");
+    }
+
     @Test
     void identicalAudioHasZeroMcdAndF0Error() {
         PcmAudio a = vowel(150, 700, 1200, 1.5, 32_000, 1);

@@ -33,6 +33,11 @@ class ConsoleIT {
 
     @TempDir Path dir;
 
+    private static HttpResponse<String> api(String base, String key, String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void theConsoleClonesAVoiceAndSpeaks() throws Exception {
         Optional<Path[]> bins = WebDriver.binaries();
@@ -96,6 +101,7 @@ class ConsoleIT {
             web.screenshot(shots.resolve("3-training-live.png"));
             web.await("#training-text", t -> t.startsWith("succeeded"), Duration.ofMinutes(20));
             web.await("#voice-meta", t -> t.contains("model ready v1"), Duration.ofSeconds(30));
+            assertTrue(!web.text("#voice-meta").contains("deleted upload"), web.text("#voice-meta"));
 
             web.click("button[data-view=synthesis]");
             web.await("#synth-voice", t -> t.contains("Allison"), Duration.ofSeconds(10));
@@ -112,6 +118,18 @@ class ConsoleIT {
             web.await("#syntheses tbody", t -> t.contains("succeeded"), Duration.ofSeconds(30));
             web.await("#jobs tbody", t -> t.contains("succeeded"), Duration.ofSeconds(30));
             web.screenshot(shots.resolve("5-lists.png"));
+
+            // deleting one of the uploads the model was trained on: the voice says the model still holds it
+            String voiceId = web.script("return state.voice").asText();
+            HttpResponse<String> uploads = api(server.url(), key, "GET", "/v1/voices/" + voiceId + "/samples?limit=1");
+            String uploadId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(uploads.body()).path("items").path(0)
+                    .path("uploadId").asText();
+            HttpResponse<String> deleted = api(server.url(), key, "DELETE", "/v1/voices/" + voiceId + "/samples/" + uploadId);
+            assertEquals(200, deleted.statusCode(), deleted.body());
+            assertTrue(deleted.body().contains("\"modelsTrainedOnIt\":[1]"), deleted.body());
+            web.click("button[data-view=voices]");
+            web.script("refreshVoice()");
+            web.await("#voice-meta", t -> t.contains("trained on 1 deleted upload: train again to leave it out"), Duration.ofSeconds(30));
             assertEquals("[]", web.script("return JSON.stringify(window.__errors)").asText(), "no script errors");
         }
     }
