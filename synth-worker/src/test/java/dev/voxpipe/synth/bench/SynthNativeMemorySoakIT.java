@@ -17,9 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * own stages on the shipped base (2 voices, 2 chunks of about 60 characters each, the default render slice of 2);
  * after a warm-up that reaches every shape, the process's resident memory (VmRSS, libtorch included) must not grow by
  * more than {@link #BOUND} over {@link #ROUNDS} rounds. Not timed: it counts bytes, however slow the machine.
- * The second test runs the same rounds with a deliberate native leak of {@link #LEAK_PER_ROUND} a round and requires
- * the same check to catch it, so the soak is known to be able to fail. {@code bench/synth-memory/soak.sh} is the long
- * form (minutes to hours, figures in the README).
+ * {@link SynthNativeMemoryLeakTwinIT} runs the same rounds with a deliberate native leak of {@link #LEAK_PER_ROUND} a
+ * round and requires the same check to catch it, so the soak is known to be able to fail. It runs in a JVM of its own:
+ * after it had freed its 440 MiB in this JVM, the clean soak climbed 48-77 MiB over its rounds in two fresh clones and
+ * in one of two runs here, while alone it stayed flat in every run (4 of 4 here, 2026-11-30).
+ * {@code bench/synth-memory/soak.sh} is the long form (minutes to hours, figures in the README).
  */
 class SynthNativeMemorySoakIT {
 
@@ -55,7 +57,7 @@ class SynthNativeMemorySoakIT {
 
     @Test
     void residentMemoryStaysFlatOverRepeatedSynthesis() throws Exception {
-        ResidentMemory.Trend trend = soak(null);
+        ResidentMemory.Trend trend = soak(runtime, dir, null);
         long growth = trend.lastingGrowth(WINDOW);
         System.out.printf("synthesis soak: RSS after each round %s, growth %d KiB (bound %d MiB)%n", trend.describeMiB(),
                 growth >> 10, BOUND >> 20);
@@ -63,20 +65,11 @@ class SynthNativeMemorySoakIT {
                 + " rounds of synthesis (bound " + (BOUND >> 20) + " MiB): " + trend.describeMiB());
     }
 
-    @Test
-    void theSoakCatchesANativeLeak() throws Exception {
-        try (NDManager leaked = NDManager.newBaseManager()) {
-            ResidentMemory.Trend trend = soak(leaked);
-            long growth = trend.lastingGrowth(WINDOW);
-            System.out.printf("synthesis soak with a %d MiB leak a round: RSS %s, growth %d MiB%n", LEAK_PER_ROUND >> 20,
-                    trend.describeMiB(), growth >> 20);
-            assertTrue(growth >= BOUND, "a leak of " + (LEAK_PER_ROUND >> 20) + " MiB a round went unseen: growth "
-                    + (growth >> 20) + " MiB, " + trend.describeMiB());
-        }
-    }
-
-    /** Warm-up rounds, then {@link #ROUNDS} rounds with an RSS sample after each; {@code leakInto}: keep native arrays there. */
-    private ResidentMemory.Trend soak(NDManager leakInto) throws Exception {
+    /**
+     * Warm-up rounds, then {@link #ROUNDS} rounds with an RSS sample after each; {@code leakInto}: keep native arrays
+     * there ({@link SynthNativeMemoryLeakTwinIT}).
+     */
+    static ResidentMemory.Trend soak(VoiceModelRuntime runtime, Path dir, NDManager leakInto) throws Exception {
         SynthRounds rounds = SynthRounds.create(runtime, dir, 2, 2, 64L << 20, 2, 60);
         int round = 0;
         while (round < WARM_UP) rounds.round(++round);
