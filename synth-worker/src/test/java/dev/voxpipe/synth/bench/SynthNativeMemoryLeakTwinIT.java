@@ -1,16 +1,10 @@
 package dev.voxpipe.synth.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.voxpipe.core.worker.ResidentMemory;
-import dev.voxpipe.model.VoiceModelRuntime;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link SynthNativeMemorySoakIT}'s rounds with a deliberate native leak of
@@ -18,23 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * able to fail. A class of its own, so a JVM of its own (the failsafe configuration forks one per class): the memory
  * it frees at the end must not be in the clean soak's process.
  */
-class SynthNativeMemoryLeakTwinIT {
-
-    static VoiceModelRuntime runtime;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void loadBase() {
-        assumeTrue(ResidentMemory.available(), "no /proc/self/status on this OS: resident memory cannot be measured, soak skipped");
-        runtime = VoiceModelRuntime.loadBase();
-    }
-
-    @AfterAll
-    static void close() {
-        if (runtime != null) runtime.close();
-    }
+class SynthNativeMemoryLeakTwinIT extends SynthSoakBase {
 
     @Test
     void theSoakCatchesANativeLeak() throws Exception {

@@ -1,16 +1,12 @@
 package dev.voxpipe.synth.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.voxpipe.core.worker.ResidentMemory;
 import dev.voxpipe.model.VoiceModelRuntime;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 22's native-memory soak, short enough for the suite: repeated rounds of synthesis through the synth worker's
@@ -23,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in one of two runs here, while alone it stayed flat in every run (4 of 4 here, 2026-11-30).
  * {@code bench/synth-memory/soak.sh} is the long form (minutes to hours, figures in the README).
  */
-class SynthNativeMemorySoakIT {
+class SynthNativeMemorySoakIT extends SynthSoakBase {
 
     static final int WARM_UP = 3;
     static final int ROUNDS = 11;
@@ -38,22 +34,6 @@ class SynthNativeMemorySoakIT {
      * from memory the earlier rounds freed, and then the leak does not show in RSS until that pool is used up.
      */
     static final long LEAK_PER_ROUND = 40L << 20;
-
-    static VoiceModelRuntime runtime;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void loadBase() {
-        assumeTrue(ResidentMemory.available(), "no /proc/self/status on this OS: resident memory cannot be measured, soak skipped");
-        runtime = VoiceModelRuntime.loadBase();
-    }
-
-    @AfterAll
-    static void close() {
-        if (runtime != null) runtime.close();
-    }
 
     @Test
     void residentMemoryStaysFlatOverRepeatedSynthesis() throws Exception {
