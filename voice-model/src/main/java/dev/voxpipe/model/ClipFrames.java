@@ -81,47 +81,59 @@ final class ClipFrames {
         return SHARE > 0 && voice != null && voice.overrides().containsKey(FRAMES) && voice.overrides().containsKey(MATCHABLE);
     }
 
-    /** Moves each speech frame of {@code mel} (in place) towards the voice's nearest clip frames. */
-    static void moveTowards(NDManager manager, float[][] mel, VoiceDelta voice) {
+    /**
+     * Moves each speech frame of every one of {@code mels} (in place) towards the voice's nearest clip frames. The pool
+     * (its engine copy, norms and candidates) is prepared once for all the sentences of a rendering.
+     */
+    static void moveTowards(NDManager manager, List<float[][]> mels, VoiceDelta voice) {
         ParamStore.Tensor frames = voice.overrides().get(FRAMES);
         float[] pool = frames.data();
         float[] matchable = voice.overrides().get(MATCHABLE).data();
         int bins = (int) frames.shape()[1];
         int n = (int) frames.shape()[0];
-        int frameCount = mel.length;
-        if (frameCount == 0 || mel[0].length != bins || matchable.length != n) return;
+        if (matchable.length != n) return;
         int[] candidates = candidates(matchable);
         if (candidates.length == 0) return;
         int k = Math.min(NEIGHBOURS, candidates.length);
+        float[] poolNorms = rowNorms(pool, n, bins);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray poolT = m.create(pool, new Shape(n, bins)).transpose();
+            for (float[][] mel : mels) {
+                if (mel.length > 0 && mel[0].length == bins) moveTowards(m, mel, pool, poolT, poolNorms, candidates, k, bins, n);
+            }
+        }
+    }
 
+    private static void moveTowards(NDManager m, float[][] mel, float[] pool, NDArray poolT, float[] poolNorms,
+                                    int[] candidates, int k, int bins, int n) {
+        int frameCount = mel.length;
         float[] means = new float[frameCount];
         float[] shapes = new float[frameCount * bins];
         for (int t = 0; t < frameCount; t++) {
             means[t] = mean(mel[t]);
             for (int b = 0; b < bins; b++) shapes[t * bins + b] = mel[t][b] - means[t];
         }
-        float[] poolNorms = rowNorms(pool, n, bins);
         float[] shapeNorms = rowNorms(shapes, frameCount, bins);
         boolean[] speech = Synthesizer.speechFrames(mel);
-        try (NDManager m = manager.newSubManager()) {
-            NDArray poolT = m.create(pool, new Shape(n, bins)).transpose();
-            for (int start = 0; start < frameCount; start += BLOCK) {
-                int end = Math.min(frameCount, start + BLOCK);
-                // squared distances of every rendered frame the block's context reaches to every clip frame
-                int from = Math.max(0, start - CONTEXT);
-                int to = Math.min(frameCount, end + CONTEXT);
-                float[] block = new float[(to - from) * bins];
-                System.arraycopy(shapes, from * bins, block, 0, block.length);
-                float[] dot = m.create(block, new Shape(to - from, bins)).matMul(poolT).toFloatArray();
-                for (int t = start; t < end; t++) {
-                    if (!speech[t]) continue;
-                    int[] nearest = nearest(dot, from, to, t, candidates, k, n, shapeNorms, poolNorms);
-                    for (int b = 0; b < bins; b++) {
-                        double sum = 0;
-                        for (int i : nearest) sum += pool[i * bins + b];
-                        double shape = shapes[t * bins + b];
-                        mel[t][b] = (float) (means[t] + shape + SHARE * (sum / k - shape));
-                    }
+        for (int start = 0; start < frameCount; start += BLOCK) {
+            int end = Math.min(frameCount, start + BLOCK);
+            // squared distances of every rendered frame the block's context reaches to every clip frame
+            int from = Math.max(0, start - CONTEXT);
+            int to = Math.min(frameCount, end + CONTEXT);
+            float[] block = new float[(to - from) * bins];
+            System.arraycopy(shapes, from * bins, block, 0, block.length);
+            float[] dot;
+            try (NDArray rows = m.create(block, new Shape(to - from, bins)); NDArray product = rows.matMul(poolT)) {
+                dot = product.toFloatArray();
+            }
+            for (int t = start; t < end; t++) {
+                if (!speech[t]) continue;
+                int[] nearest = nearest(dot, from, to, t, candidates, k, n, shapeNorms, poolNorms);
+                for (int b = 0; b < bins; b++) {
+                    double sum = 0;
+                    for (int i : nearest) sum += pool[i * bins + b];
+                    double shape = shapes[t * bins + b];
+                    mel[t][b] = (float) (means[t] + shape + SHARE * (sum / k - shape));
                 }
             }
         }

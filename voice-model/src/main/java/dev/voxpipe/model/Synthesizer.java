@@ -123,7 +123,7 @@ final class Synthesizer {
                 for (float[][] mel : a.mels()) subtractOnSpeech(mel, bias);
             }
             if (ClipFrames.carried(voice)) {
-                for (float[][] mel : a.mels()) ClipFrames.moveTowards(m, mel, voice);
+                ClipFrames.moveTowards(m, a.mels(), voice);
             }
             return a;
         }

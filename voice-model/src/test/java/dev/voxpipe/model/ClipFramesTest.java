@@ -66,7 +66,7 @@ class ClipFramesTest {
         float[][] mel = twoSounds(24, 10, -3f, 0.5f);
         for (int b = 0; b < 6; b++) mel[23][b] = -30f;
         try (NDManager manager = NDManager.newBaseManager()) {
-            ClipFrames.moveTowards(manager, mel, voice);
+            ClipFrames.moveTowards(manager, List.<float[][]>of(mel), voice);
         }
         double share = ClipFrames.SHARE;
         for (int b = 0; b < 6; b++) {
