@@ -117,13 +117,11 @@ final class FineTuner {
                 int skipped = 0;
                 int stepsRun = 0;
                 List<float[]> f0 = base.config().prosody() ? voicePitch.f0Targets(mels, tracks) : null;
-                // what the voice carries besides its weights, the same at every audition: pitch range and clip frames
+                // what the voice carries besides its weights, the same at every audition: its pitch range
                 Map<String, ParamStore.Tensor> carried = new java.util.LinkedHashMap<>(VoicePitch.pitchTensors(
                         voicePitch.measurePitchRange(mels, utterances.stream().map(TrainingUtterance::f0Hz)
                                 .filter(java.util.Objects::nonNull).toList())));
-                if (ClipFrames.SHARE > 0) {
-                    carried.putAll(ClipFrames.of(mels));
-                }
+                Clips clips = new Clips(tokens, mels, f0);
                 while (step < cfg.maxSteps()) {
                     if (l.cancelled()) {
                         throw new CancellationException("fine-tune cancelled at step " + step);
@@ -146,7 +144,7 @@ final class FineTuner {
                                 FineTuneState.optimizerBytes(core.adam())));
                     }
                     if (cfg.auditionEverySteps() > 0 && step % cfg.auditionEverySteps() == 0 && step < cfg.maxSteps()) {
-                        l.onAudition(step, voiceSoFar(core, initialEmbedding, tokens, mels, carried));
+                        l.onAudition(step, voiceSoFar(core, initialEmbedding, clips, carried));
                     }
                 }
                 // a voice whose training blew up must not be delivered as if it had trained. A skipped step leaves the
@@ -161,7 +159,7 @@ final class FineTuner {
                 if (skipped > 0) {
                     LOG.warn("fine-tune: {} of {} steps skipped for a non-finite loss or gradient", skipped, stepsRun);
                 }
-                VoiceDelta delta = voiceSoFar(core, initialEmbedding, tokens, mels, carried);
+                VoiceDelta delta = voiceSoFar(core, initialEmbedding, clips, carried);
                 return new FineTuneResult(delta, step, loss, (System.nanoTime() - started) / 1e9);
             }
         }
@@ -180,10 +178,13 @@ final class FineTuner {
     /**
      * The voice from the trainable tensors as they are now, moved back towards where they started by
      * {@link FineTuneConfig#INTERPOLATION}, with its duration calibration (measured on the voice as delivered) and
-     * the tensors it carries unchanged through the fine-tune ({@code carried}: pitch range, clip frames).
+     * the tensors it carries unchanged through the fine-tune ({@code carried}: pitch range) and its clip frames, keyed
+     * on what the voice as delivered makes of them.
      */
-    private VoiceDelta voiceSoFar(TrainingCore core, float[] initialEmbedding, List<int[]> tokens, List<float[][]> mels,
+    private VoiceDelta voiceSoFar(TrainingCore core, float[] initialEmbedding, Clips clips,
                                   Map<String, ParamStore.Tensor> carried) {
+        List<int[]> tokens = clips.tokens();
+        List<float[][]> mels = clips.mels();
         Map<String, ParamStore.Tensor> trained = interpolated(core.snapshotTrainable(), base.params().tensors(),
                 initialEmbedding, FineTuneConfig.INTERPOLATION);
         float[] embedding = trained.remove("voice.embedding").data();
@@ -193,7 +194,18 @@ final class FineTuner {
             trained.put(Synthesizer.MEL_BIAS, new ParamStore.Tensor(new long[]{c.melBias().length}, c.melBias()));
         }
         trained.putAll(carried);
+        if (ClipFrames.enabled()) {
+            List<Integer> kept = ClipFrames.kept(mels);
+            List<float[][]> keptMels = kept.stream().map(mels::get).toList();
+            List<float[][]> rendered = synthesizer.teacherForcedMels(trained, embedding, kept.stream().map(tokens::get).toList(),
+                    keptMels, clips.f0() == null ? null : kept.stream().map(clips.f0()::get).toList());
+            trained.putAll(ClipFrames.of(keptMels, rendered));
+        }
         return new VoiceDelta(modelId, embedding, trained);
+    }
+
+    /** The fine-tune's clips: token ids, log-mels and (models with prosody) F0 targets, in upload order. */
+    private record Clips(List<int[]> tokens, List<float[][]> mels, List<float[]> f0) {
     }
 
     /**

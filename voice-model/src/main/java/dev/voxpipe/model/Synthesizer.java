@@ -253,6 +253,32 @@ final class Synthesizer {
         }
     }
 
+    /**
+     * A voice's teacher-forced renderings of its own clips (their text at their timing; {@code f0} null for models
+     * without prosody), with its spectral bias taken off as synthesis does: what {@link ClipFrames} keys on.
+     */
+    List<float[][]> teacherForcedMels(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens,
+                                      List<float[][]> mels, List<float[]> f0) {
+        List<float[][]> out = new ArrayList<>();
+        try (NDManager m = root.newSubManager()) {
+            Weights w = weights(m, overrides);
+            for (int s = 0; s < tokens.size(); s += 8) {
+                int e = Math.min(tokens.size(), s + 8);
+                float[][] f = f0 == null ? null : f0.subList(s, e).toArray(float[][]::new);
+                try (NDManager part = m.newSubManager()) {
+                    out.addAll(TrainingCore.teacherForced(w, base.config(), new TrainingCore.Batch(
+                            tokens.subList(s, e).toArray(int[][]::new), mels.subList(s, e).toArray(float[][][]::new), null, f),
+                            part, part.create(embedding)));
+                }
+            }
+        }
+        if (overrides.containsKey(MEL_BIAS)) {
+            float[] bias = overrides.get(MEL_BIAS).data();
+            for (float[][] mel : out) subtractOnSpeech(mel, bias);
+        }
+        return out;
+    }
+
     private Weights weights(NDManager m, Map<String, ParamStore.Tensor> overrides) {
         return Weights.overlay(Weights.of(base.params(), m).arrays(), overrides, m);
     }

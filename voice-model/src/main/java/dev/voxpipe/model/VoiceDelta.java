@@ -36,7 +36,8 @@ public final class VoiceDelta {
     }
 
     private static boolean storedAsHalf(String name) {
-        return !name.startsWith("voice.") || name.equals(ClipFrames.FRAMES);
+        return !name.startsWith("voice.") || name.equals(ClipFrames.FRAMES) || name.equals(ClipFrames.RESIDUALS)
+                || name.equals(ClipFrames.KEYS);
     }
 
     public String baseModelId() {

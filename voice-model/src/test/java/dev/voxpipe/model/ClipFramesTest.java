@@ -11,9 +11,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A fine-tuned voice's clip frames: what is stored, and how synthesis moves towards the nearest of them. */
+/** A fine-tuned voice's clip frames: what is stored, and how synthesis is corrected from the nearest of them. */
 class ClipFramesTest {
     private static final float[] SHAPE_A = {1, -1, 1, -1, 0, 0};
     private static final float[] SHAPE_B = {0, 0, -1, 1, 2, -2};
@@ -28,11 +29,90 @@ class ClipFramesTest {
         return mel;
     }
 
+    /** Two sounds that stay apart at the keys' resolution (pairs of bins averaged). */
+    private static final float[] SHAPE_C = {1, 1, -1, -1, 0, 0};
+    private static final float[] SHAPE_D = {0, 0, 1, 1, -1, -1};
+
+    private static float[][] twoSounds(int frames, int split, float level, float scale, float[] first, float[] second) {
+        float[][] mel = new float[frames][first.length];
+        for (int t = 0; t < frames; t++) {
+            float[] shape = t < split ? first : second;
+            for (int b = 0; b < shape.length; b++) mel[t][b] = level + scale * shape[b];
+        }
+        return mel;
+    }
+
     @Test
-    void storesEachFramesShapeAndMarksSpeechFramesWithContextInTheirOwnClip() {
+    void storesEachFramesResidualAgainstItsRenderingAndTheRenderingAsAKeyAtHalfTheBins() {
+        float[][] recorded = twoSounds(30, 15, -2f, 1f, SHAPE_C, SHAPE_D);
+        float[][] rendered = twoSounds(30, 15, -4f, 0.25f, SHAPE_C, SHAPE_D);   // the voice's rendering: flatter, quieter
+        Map<String, ParamStore.Tensor> stored = ClipFrames.of(List.<float[][]>of(recorded), List.<float[][]>of(rendered));
+
+        assertArrayEquals(new long[]{30, 6}, stored.get(ClipFrames.RESIDUALS).shape());
+        assertArrayEquals(new long[]{30, 3}, stored.get(ClipFrames.KEYS).shape());
+        for (int b = 0; b < 6; b++) {
+            assertEquals(0.75f * SHAPE_C[b], stored.get(ClipFrames.RESIDUALS).data()[b], 1e-5f, "shape minus shape, bin " + b);
+        }
+        assertArrayEquals(new float[]{0.25f, -0.25f, 0f}, java.util.Arrays.copyOfRange(stored.get(ClipFrames.KEYS).data(), 0, 3),
+                1e-5f, "the rendering's shape, pairs of bins averaged");
+        float[] matchable = stored.get(ClipFrames.MATCHABLE).data();
+        for (int t = 0; t < 30; t++) {
+            assertEquals(t >= ClipFrames.CONTEXT && t < 30 - ClipFrames.CONTEXT ? 1f : 0f, matchable[t], "frame " + t);
+        }
+        assertTrue(ClipFrames.carried(new VoiceDelta("base", new float[]{0f}, stored)));
+        assertThrows(IllegalArgumentException.class, () -> ClipFrames.of(List.<float[][]>of(recorded),
+                List.<float[][]>of(twoSounds(29, 15, -4f, 0.25f, SHAPE_C, SHAPE_D))), "a rendering must match its clip frame for frame");
+    }
+
+    @Test
+    void speechFramesGetTheResidualsOfTheSameSoundAndKeepTheirLevel() {
+        float[][] recorded = twoSounds(30, 15, -2f, 1f, SHAPE_C, SHAPE_D);
+        float[][] rendered = twoSounds(30, 15, -4f, 0.25f, SHAPE_C, SHAPE_D);
+        VoiceDelta voice = new VoiceDelta("base", new float[]{0f},
+                ClipFrames.of(List.<float[][]>of(recorded), List.<float[][]>of(rendered)));
+
+        // a new sentence rendered the way the voice renders: the same two sounds, flat, then a pause
+        float[][] mel = twoSounds(24, 10, -3f, 0.25f, SHAPE_D, SHAPE_C);
+        for (int b = 0; b < 6; b++) mel[23][b] = -30f;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipFrames.moveTowards(manager, List.<float[][]>of(mel), voice);
+        }
+        double share = ClipFrames.RESIDUAL_SHARE;
+        for (int b = 0; b < 6; b++) {
+            // 16-bit residuals: within a few thousandths of 0.75 x the sound's shape
+            assertEquals(-3f + (0.25f + share * 0.75f) * SHAPE_D[b], mel[5][b], 3e-3f, "sound D, bin " + b);
+            assertEquals(-3f + (0.25f + share * 0.75f) * SHAPE_C[b], mel[16][b], 3e-3f, "sound C, bin " + b);
+            assertEquals(-30f, mel[23][b], 0f, "a pause is left alone");
+        }
+    }
+
+    @Test
+    void residualsAndKeysTravelIn16Bits() {
+        float[][] clip = new float[1000][100];
+        float[][] rendering = new float[1000][100];
+        java.util.Random r = new java.util.Random(7);
+        for (int t = 0; t < clip.length; t++) {
+            for (int b = 0; b < 100; b++) {
+                clip[t][b] = (float) (r.nextGaussian() - 5);
+                rendering[t][b] = (float) (r.nextGaussian() - 5);
+            }
+        }
+        VoiceDelta voice = new VoiceDelta("base", new float[]{0.5f},
+                ClipFrames.of(List.<float[][]>of(clip), List.<float[][]>of(rendering)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        voice.write(out);
+        assertTrue(out.size() < 1000 * 150 * 2 + 1000 * 4 + 10_000, "16-bit residuals and keys: " + out.size() + " bytes");
+        VoiceDelta back = VoiceDelta.read(new ByteArrayInputStream(out.toByteArray()));
+        for (String name : List.of(ClipFrames.RESIDUALS, ClipFrames.KEYS, ClipFrames.MATCHABLE)) {
+            assertArrayEquals(voice.overrides().get(name).data(), back.overrides().get(name).data(), 0f, name);
+        }
+    }
+
+    @Test
+    void olderVoicesStoreEachFramesShapeAndMarkSpeechFramesWithContextInTheirOwnClip() {
         float[][] speech = twoSounds(30, 15, -2f, 1f);
         float[][] tooShort = twoSounds(3, 3, -2f, 1f);
-        Map<String, ParamStore.Tensor> stored = ClipFrames.of(List.of(speech, tooShort));
+        Map<String, ParamStore.Tensor> stored = ClipFrames.shapesOf(List.of(speech, tooShort));
 
         ParamStore.Tensor frames = stored.get(ClipFrames.FRAMES);
         assertArrayEquals(new long[]{33, 6}, frames.shape());
@@ -50,15 +130,16 @@ class ClipFramesTest {
         float[][] long1 = new float[3000][2];
         float[][] long2 = new float[3000][2];
         float[][] tooMany = new float[3000][2];
-        float[][] fits = new float[1500][2];
-        Map<String, ParamStore.Tensor> stored = ClipFrames.of(List.of(long1, long2, tooMany, fits));
-        assertEquals(7500, stored.get(ClipFrames.FRAMES).shape()[0], "6000 + 1500: the clip that would overflow is left out");
-        assertTrue(7500 <= ClipFrames.MAX_FRAMES);
+        float[][] fits = new float[500][2];
+        Map<String, ParamStore.Tensor> stored = ClipFrames.shapesOf(List.of(long1, long2, tooMany, fits));
+        assertEquals(6500, stored.get(ClipFrames.FRAMES).shape()[0], "6000 + 500: the clip that would overflow is left out");
+        assertTrue(6500 <= ClipFrames.MAX_FRAMES && 9000 > ClipFrames.MAX_FRAMES);
+        assertEquals(List.of(0, 1, 3), ClipFrames.kept(List.of(long1, long2, tooMany, fits)));
     }
 
     @Test
-    void speechFramesMoveTowardsTheSameSoundInTheClipsAndKeepTheirLevel() {
-        Map<String, ParamStore.Tensor> stored = ClipFrames.of(List.<float[][]>of(twoSounds(30, 15, -2f, 1f)));
+    void olderVoicesSpeechFramesMoveTowardsTheSameSoundInTheClipsAndKeepTheirLevel() {
+        Map<String, ParamStore.Tensor> stored = ClipFrames.shapesOf(List.<float[][]>of(twoSounds(30, 15, -2f, 1f)));
         VoiceDelta voice = new VoiceDelta("base", new float[]{0f}, stored);
         assertTrue(ClipFrames.carried(voice));
 
@@ -68,7 +149,7 @@ class ClipFramesTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             ClipFrames.moveTowards(manager, List.<float[][]>of(mel), voice);
         }
-        double share = ClipFrames.SHARE;
+        double share = ClipFrames.SHAPE_SHARE;
         for (int b = 0; b < 6; b++) {
             // frame 5 (its whole context is sound A) is moved towards A, frame 16 towards B; both keep level -3
             assertEquals(-3f + (0.5f + share * 0.5f) * SHAPE_A[b], mel[5][b], 2e-3f, "sound A, bin " + b);
@@ -84,11 +165,11 @@ class ClipFramesTest {
     }
 
     @Test
-    void clipFramesTravelIn16BitsAndReadBackExactly() {
+    void olderVoicesClipFramesTravelIn16BitsAndReadBackExactly() {
         float[][] clip = new float[1000][100];
         java.util.Random r = new java.util.Random(7);
         for (float[] frame : clip) for (int b = 0; b < frame.length; b++) frame[b] = (float) (r.nextGaussian() - 5);
-        VoiceDelta voice = new VoiceDelta("base", new float[]{0.5f}, ClipFrames.of(List.<float[][]>of(clip)));
+        VoiceDelta voice = new VoiceDelta("base", new float[]{0.5f}, ClipFrames.shapesOf(List.<float[][]>of(clip)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         voice.write(out);
         assertTrue(out.size() < 1000 * 100 * 3, "16-bit frames: " + out.size() + " bytes");

@@ -83,7 +83,11 @@ class VoiceModelRuntimeTest {
         assertEquals(plain.get(0).logMel()[0].length, bias.length, "one spectral correction per mel bin");
         for (float b : bias) assertTrue(Math.abs(b) <= 1.5f, "bounded: " + b);
         int clipFrames = withF0.stream().mapToInt(u -> u.logMel().length).sum();
-        assertEquals(clipFrames, tuned.overrides().get(ClipFrames.FRAMES).shape()[0], "every frame of the clips is carried");
+        assertArrayEquals(new long[]{clipFrames, bias.length}, tuned.overrides().get(ClipFrames.RESIDUALS).shape(),
+                "every frame of the clips is carried, as a residual per mel bin");
+        assertArrayEquals(new long[]{clipFrames, bias.length / 2}, tuned.overrides().get(ClipFrames.KEYS).shape());
+        assertFalse(tuned.overrides().containsKey(ClipFrames.FRAMES), "older voices' shapes are no longer stored");
+        assertTrue(ClipFrames.carried(tuned));
         VoiceDelta zero = runtime.zeroShot(plain.stream().map(TrainingUtterance::logMel).toList());
         assertFalse(ClipFrames.carried(zero), "a zero-shot voice has no clips to match");
         PitchModel.F0Stats read = runtime.pitchRange(zero);
