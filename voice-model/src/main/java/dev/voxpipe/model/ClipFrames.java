@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fine-tuned voice's own clip frames, and synthesis moved towards them: kNN-VC's matching (Baas et al. 2023) in
+ * A fine-tuned voice's own clip frames, and synthesis corrected from them: kNN-VC's matching (Baas et al. 2023) in
  * log-mel space, used as a nearest-neighbour post-net. The decoder's mel is an average over the speakers it was
  * trained on; the voice's clips hold the speaker's real spectral shapes.
  *
@@ -44,7 +44,7 @@ final class ClipFrames {
 
     static final int NEIGHBOURS = 8;
     static final int CONTEXT = 2;
-    /** The share of the neighbours' mean residual added; 0 turns the matching off, and fine-tunes store no clips. */
+    /** The share of the neighbours' mean residual added; 0 turns all matching off, and fine-tunes store no clips. */
     static final double RESIDUAL_SHARE = Double.parseDouble(System.getProperty("voxpipe.clipFrames.share", "0.75"));
     /** How far an older voice's frame shape moves towards its neighbours' mean shape (its validated 0.5). */
     static final double SHAPE_SHARE = 0.5;
@@ -143,18 +143,18 @@ final class ClipFrames {
 
     /** Whether a voice carries clip frames to match: residuals and keys, or an older voice's shapes. */
     static boolean carried(VoiceDelta voice) {
-        if (voice == null || !voice.overrides().containsKey(MATCHABLE)) return false;
+        if (!enabled() || voice == null || !voice.overrides().containsKey(MATCHABLE)) return false;
         Map<String, ParamStore.Tensor> o = voice.overrides();
-        return RESIDUAL_SHARE > 0 && o.containsKey(RESIDUALS) && o.containsKey(KEYS) || o.containsKey(FRAMES);
+        return o.containsKey(RESIDUALS) && o.containsKey(KEYS) || o.containsKey(FRAMES);
     }
 
     /**
      * Corrects each speech frame of every one of {@code mels} (in place) from the voice's nearest clip frames. The
      * pool (its engine copy, norms and candidates) is prepared once for all the sentences of a rendering.
      */
-    static void moveTowards(NDManager manager, List<float[][]> mels, VoiceDelta voice) {
+    static void correct(NDManager manager, List<float[][]> mels, VoiceDelta voice) {
         Map<String, ParamStore.Tensor> o = voice.overrides();
-        boolean residual = RESIDUAL_SHARE > 0 && o.containsKey(RESIDUALS) && o.containsKey(KEYS);
+        boolean residual = o.containsKey(RESIDUALS) && o.containsKey(KEYS);
         ParamStore.Tensor values = o.get(residual ? RESIDUALS : FRAMES);
         ParamStore.Tensor keyTensor = residual ? o.get(KEYS) : values;
         float[] matchable = o.get(MATCHABLE).data();

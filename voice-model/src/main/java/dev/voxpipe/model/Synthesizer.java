@@ -123,7 +123,7 @@ final class Synthesizer {
                 for (float[][] mel : a.mels()) subtractOnSpeech(mel, bias);
             }
             if (ClipFrames.carried(voice)) {
-                ClipFrames.moveTowards(m, a.mels(), voice);
+                ClipFrames.correct(m, a.mels(), voice);
             }
             return a;
         }

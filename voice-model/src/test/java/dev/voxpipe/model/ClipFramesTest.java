@@ -75,7 +75,7 @@ class ClipFramesTest {
         float[][] mel = twoSounds(24, 10, -3f, 0.25f, SHAPE_D, SHAPE_C);
         for (int b = 0; b < 6; b++) mel[23][b] = -30f;
         try (NDManager manager = NDManager.newBaseManager()) {
-            ClipFrames.moveTowards(manager, List.<float[][]>of(mel), voice);
+            ClipFrames.correct(manager, List.<float[][]>of(mel), voice);
         }
         double share = ClipFrames.RESIDUAL_SHARE;
         for (int b = 0; b < 6; b++) {
@@ -147,7 +147,7 @@ class ClipFramesTest {
         float[][] mel = twoSounds(24, 10, -3f, 0.5f);
         for (int b = 0; b < 6; b++) mel[23][b] = -30f;
         try (NDManager manager = NDManager.newBaseManager()) {
-            ClipFrames.moveTowards(manager, List.<float[][]>of(mel), voice);
+            ClipFrames.correct(manager, List.<float[][]>of(mel), voice);
         }
         double share = ClipFrames.SHAPE_SHARE;
         for (int b = 0; b < 6; b++) {
