@@ -42,6 +42,15 @@ class ClipFramesTest {
         return mel;
     }
 
+    /** {@code mel} with its last frame made a pause (-30), corrected in place by the voice's clip frames. */
+    private static float[][] correctedWithPauseAtEnd(VoiceDelta voice, float[][] mel) {
+        java.util.Arrays.fill(mel[mel.length - 1], -30f);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipFrames.correct(manager, List.<float[][]>of(mel), voice);
+        }
+        return mel;
+    }
+
     @Test
     void storesEachFramesResidualAgainstItsRenderingAndTheRenderingAsAKeyAtHalfTheBins() {
         float[][] recorded = twoSounds(30, 15, -2f, 1f, SHAPE_C, SHAPE_D);
@@ -72,11 +81,7 @@ class ClipFramesTest {
                 ClipFrames.of(List.<float[][]>of(recorded), List.<float[][]>of(rendered)));
 
         // a new sentence rendered the way the voice renders: the same two sounds, flat, then a pause
-        float[][] mel = twoSounds(24, 10, -3f, 0.25f, SHAPE_D, SHAPE_C);
-        for (int b = 0; b < 6; b++) mel[23][b] = -30f;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ClipFrames.correct(manager, List.<float[][]>of(mel), voice);
-        }
+        float[][] mel = correctedWithPauseAtEnd(voice, twoSounds(24, 10, -3f, 0.25f, SHAPE_D, SHAPE_C));
         double share = ClipFrames.RESIDUAL_SHARE;
         for (int b = 0; b < 6; b++) {
             // 16-bit residuals: within a few thousandths of 0.75 x the sound's shape
@@ -144,11 +149,7 @@ class ClipFramesTest {
         assertTrue(ClipFrames.carried(voice));
 
         // the rendering says the same two sounds with half the spectral contrast, and ends in a pause
-        float[][] mel = twoSounds(24, 10, -3f, 0.5f);
-        for (int b = 0; b < 6; b++) mel[23][b] = -30f;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ClipFrames.correct(manager, List.<float[][]>of(mel), voice);
-        }
+        float[][] mel = correctedWithPauseAtEnd(voice, twoSounds(24, 10, -3f, 0.5f));
         double share = ClipFrames.SHAPE_SHARE;
         for (int b = 0; b < 6; b++) {
             // frame 5 (its whole context is sound A) is moved towards A, frame 16 towards B; both keep level -3
