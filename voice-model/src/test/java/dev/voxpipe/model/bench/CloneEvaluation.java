@@ -179,8 +179,37 @@ public final class CloneEvaluation {
         Files.write(out.resolve("voice.delta"), deltaBytes.toByteArray());
         summary.append(String.format(Locale.ROOT, "few-shot: %d steps in %.1f s, final loss %.4f, delta %d bytes, RTF %.3f%n",
                 tuned.steps(), tuned.seconds(), tuned.finalLoss(), tuned.delta().sizeBytes(), fewOut.realTimeFactor()));
+        if (Boolean.parseBoolean(a.getOrDefault("teacher-forced", "false"))) {
+            writeSet(out.resolve("teacherforced"), heldOut, teacherForced(runtime, tuned.delta(), heldOut));
+        }
         Files.writeString(out.resolve("summary.txt"), summary.toString());
         System.out.print(summary);
+    }
+
+    /**
+     * Diagnostic: the voice's decoder given each held-out recording's text at the recording's timing and F0 (teacher
+     * forcing; no spectral bias taken off, no clip frames), through the harmonic vocoder with the recording's F0. Set
+     * between copy synthesis (the recording's own mel) and free synthesis, it says how much of the clone's distance
+     * is the decoder's spectrum and how much its timing and prosody.
+     */
+    static List<float[]> teacherForced(VoiceModelRuntime runtime, VoiceDelta voice, List<Clip> heldOut) {
+        List<TrainingUtterance> utterances = new ArrayList<>();
+        List<float[]> tracks = new ArrayList<>();
+        for (Clip c : heldOut) {
+            float[] f0 = VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP);
+            utterances.add(new TrainingUtterance(Spectral.logMel(c.pcm()), c.text(), f0));
+            tracks.add(f0);
+        }
+        List<float[]> audio = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            for (int s = 0; s < utterances.size(); s += 8) {
+                List<float[][]> mels = runtime.teacherForcedMels(voice, utterances.subList(s, Math.min(utterances.size(), s + 8)));
+                for (int i = 0; i < mels.size(); i++) {
+                    audio.add(dev.voxpipe.model.HarmonicVocoder.synthesize(m, mels.get(i), tracks.get(s + i), 1));
+                }
+            }
+        }
+        return audio;
     }
 
     static double cosine(float[] x, float[] y) {
