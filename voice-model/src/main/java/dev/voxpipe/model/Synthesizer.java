@@ -237,20 +237,12 @@ final class Synthesizer {
     List<float[][]> teacherForcedMels(VoiceDelta voice, List<TrainingUtterance> utterances) {
         if (base == null) throw new IllegalStateException("teacher forcing needs the base checkpoint, not TorchScript");
         VoiceDelta v = voice == null ? runtime.meanVoice() : voice;
-        int[][] tokens = new int[utterances.size()][];
-        float[][][] mels = new float[utterances.size()][][];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = runtime.tokenIds(utterances.get(i).transcript());
-            mels[i] = utterances.get(i).logMel();
-        }
-        float[][] f0 = base.config().prosody()
-                ? voicePitch.f0Targets(List.of(mels), utterances.stream().map(TrainingUtterance::f0Hz).toList()).toArray(float[][]::new)
+        List<int[]> tokens = utterances.stream().map(u -> runtime.tokenIds(u.transcript())).toList();
+        List<float[][]> mels = utterances.stream().map(TrainingUtterance::logMel).toList();
+        List<float[]> f0 = base.config().prosody()
+                ? voicePitch.f0Targets(mels, utterances.stream().map(TrainingUtterance::f0Hz).toList())
                 : null;
-        try (NDManager m = root.newSubManager()) {
-            Weights w = weights(m, v.overrides());
-            return TrainingCore.teacherForced(w, base.config(), new TrainingCore.Batch(tokens, mels, null, f0), m,
-                    m.create(v.speakerEmbedding()));
-        }
+        return teacherForced(v.overrides(), v.speakerEmbedding(), tokens, mels, f0, Math.max(1, tokens.size()));
     }
 
     /**
@@ -259,11 +251,22 @@ final class Synthesizer {
      */
     List<float[][]> teacherForcedMels(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens,
                                       List<float[][]> mels, List<float[]> f0) {
+        List<float[][]> out = teacherForced(overrides, embedding, tokens, mels, f0, 8);
+        if (overrides.containsKey(MEL_BIAS)) {
+            float[] bias = overrides.get(MEL_BIAS).data();
+            for (float[][] mel : out) subtractOnSpeech(mel, bias);
+        }
+        return out;
+    }
+
+    /** The decoder's teacher-forced output for each utterance, {@code batch} utterances per forward pass. */
+    private List<float[][]> teacherForced(Map<String, ParamStore.Tensor> overrides, float[] embedding, List<int[]> tokens,
+                                          List<float[][]> mels, List<float[]> f0, int batch) {
         List<float[][]> out = new ArrayList<>();
         try (NDManager m = root.newSubManager()) {
             Weights w = weights(m, overrides);
-            for (int s = 0; s < tokens.size(); s += 8) {
-                int e = Math.min(tokens.size(), s + 8);
+            for (int s = 0; s < tokens.size(); s += batch) {
+                int e = Math.min(tokens.size(), s + batch);
                 float[][] f = f0 == null ? null : f0.subList(s, e).toArray(float[][]::new);
                 try (NDManager part = m.newSubManager()) {
                     out.addAll(TrainingCore.teacherForced(w, base.config(), new TrainingCore.Batch(
@@ -271,10 +274,6 @@ final class Synthesizer {
                             part, part.create(embedding)));
                 }
             }
-        }
-        if (overrides.containsKey(MEL_BIAS)) {
-            float[] bias = overrides.get(MEL_BIAS).data();
-            for (float[][] mel : out) subtractOnSpeech(mel, bias);
         }
         return out;
     }
