@@ -100,22 +100,19 @@ final class ClipFrames {
         int bins = clipMels.get(0)[0].length;
         float[] residuals = new float[total * bins];
         float[] keys = new float[total * (bins / 2)];
-        float[] matchable = new float[total];
         int row = 0;
         for (int i = 0; i < clipMels.size(); i++) {
             float[][] mel = clipMels.get(i);
-            boolean[] speech = Synthesizer.speechFrames(mel);
             for (int t = 0; t < mel.length; t++, row++) {
                 float[] recorded = shape(mel[t]);
                 float[] key = shape(rendered.get(i)[t]);
                 for (int b = 0; b < bins; b++) residuals[row * bins + b] = recorded[b] - key[b];
                 System.arraycopy(halfBins(key), 0, keys, row * (bins / 2), bins / 2);
-                matchable[row] = speech[t] && t >= CONTEXT && t + CONTEXT < mel.length ? 1 : 0;
             }
         }
         out.put(RESIDUALS, new ParamStore.Tensor(new long[]{total, bins}, residuals));
         out.put(KEYS, new ParamStore.Tensor(new long[]{total, bins / 2}, keys));
-        out.put(MATCHABLE, new ParamStore.Tensor(new long[]{total}, matchable));
+        out.put(MATCHABLE, new ParamStore.Tensor(new long[]{total}, matchable(clipMels, total)));
         return out;
     }
 
@@ -127,17 +124,26 @@ final class ClipFrames {
         int bins = kept.get(0)[0].length;
         int total = kept.stream().mapToInt(mel -> mel.length).sum();
         float[] shapes = new float[total * bins];
-        float[] matchable = new float[total];
         int row = 0;
         for (float[][] mel : kept) {
-            boolean[] speech = Synthesizer.speechFrames(mel);
-            for (int t = 0; t < mel.length; t++, row++) {
-                System.arraycopy(shape(mel[t]), 0, shapes, row * bins, bins);
-                matchable[row] = speech[t] && t >= CONTEXT && t + CONTEXT < mel.length ? 1 : 0;
-            }
+            for (int t = 0; t < mel.length; t++, row++) System.arraycopy(shape(mel[t]), 0, shapes, row * bins, bins);
         }
         out.put(FRAMES, new ParamStore.Tensor(new long[]{total, bins}, shapes));
-        out.put(MATCHABLE, new ParamStore.Tensor(new long[]{total}, matchable));
+        out.put(MATCHABLE, new ParamStore.Tensor(new long[]{total}, matchable(kept, total)));
+        return out;
+    }
+
+    /**
+     * 1 for each frame of {@code clips} (in order, {@code total} in all) that may be matched: a speech frame (within
+     * 40 dB of its clip's loudest) with {@link #CONTEXT} frames of its own clip on each side; else 0.
+     */
+    private static float[] matchable(List<float[][]> clips, int total) {
+        float[] out = new float[total];
+        int row = 0;
+        for (float[][] mel : clips) {
+            boolean[] speech = Synthesizer.speechFrames(mel);
+            for (int t = 0; t < mel.length; t++, row++) out[row] = speech[t] && t >= CONTEXT && t + CONTEXT < mel.length ? 1 : 0;
+        }
         return out;
     }
 

@@ -21,18 +21,14 @@ class ClipFramesTest {
 
     /** Frames at {@code level} plus {@code scale} times A for frames [0, split), B after. */
     private static float[][] twoSounds(int frames, int split, float level, float scale) {
-        float[][] mel = new float[frames][SHAPE_A.length];
-        for (int t = 0; t < frames; t++) {
-            float[] shape = t < split ? SHAPE_A : SHAPE_B;
-            for (int b = 0; b < shape.length; b++) mel[t][b] = level + scale * shape[b];
-        }
-        return mel;
+        return twoSounds(frames, split, level, scale, SHAPE_A, SHAPE_B);
     }
 
     /** Two sounds that stay apart at the keys' resolution (pairs of bins averaged). */
     private static final float[] SHAPE_C = {1, 1, -1, -1, 0, 0};
     private static final float[] SHAPE_D = {0, 0, 1, 1, -1, -1};
 
+    /** Frames at {@code level} plus {@code scale} times {@code first} for frames [0, split), {@code second} after. */
     private static float[][] twoSounds(int frames, int split, float level, float scale, float[] first, float[] second) {
         float[][] mel = new float[frames][first.length];
         for (int t = 0; t < frames; t++) {
