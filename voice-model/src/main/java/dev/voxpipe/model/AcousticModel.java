@@ -87,7 +87,10 @@ public final class AcousticModel {
         s.put("dec.out.w", new long[]{m, ch, 1});
         s.put("dec.out.b", new long[]{m});
         if (c.prosody()) {
-            for (int i = 0; i < 2; i++) {
+            if (c.prosodyPositions()) {
+                s.put("var.pos.w", new long[]{ch, POSITION_CHANNELS, 1});
+            }
+            for (int i = 0; i < c.varianceLayers(); i++) {
                 s.put("var.conv" + i + ".w", new long[]{ch, ch, KERNEL});
                 s.put("var.conv" + i + ".b", new long[]{ch});
                 s.put("var.ln" + i + ".g", new long[]{ch});
@@ -134,15 +137,58 @@ public final class AcousticModel {
 
     /**
      * The variance predictor (FastSpeech 2-style, at frame level): from the token states expanded to frames
-     * [B, C, F] to [B, 3, F] = normalised log-F0, voicing logit, energy (mean normalised log-mel of the frame).
+     * [B, C, F] (plus, for a model with {@code prosodyPositions}, a projection of the frames' {@link #positions}
+     * [B, 4, F]) to [B, 3, F] = normalised log-F0, voicing logit, energy (mean normalised log-mel of the frame).
+     * Layer i has dilation 1, 2, 4, 8 ...: two layers see 13 frames, four see 61.
      */
-    public static NDArray variance(Weights w, NDArray frames, NDArray mask) {
+    public static NDArray variance(Weights w, ModelConfig c, NDArray frames, NDArray positions, NDArray mask) {
         NDArray x = frames;
-        for (int i = 0; i < 2; i++) {
-            NDArray y = Activation.relu(conv(x, w.get("var.conv" + i + ".w"), w.get("var.conv" + i + ".b"), 1 + i));
+        if (c.prosodyPositions()) {
+            if (positions == null) throw new IllegalArgumentException("this prosody predictor reads frame positions");
+            x = x.add(conv(positions.toType(frames.getDataType(), false), w.get("var.pos.w"), null, 1)).mul(mask);
+        }
+        for (int i = 0; i < c.varianceLayers(); i++) {
+            NDArray y = Activation.relu(conv(x, w.get("var.conv" + i + ".w"), w.get("var.conv" + i + ".b"), varianceDilation(i)));
             x = x.add(channelNorm(y, w.get("var.ln" + i + ".g"), w.get("var.ln" + i + ".b"))).mul(mask);
         }
         return conv(x, w.get("var.out.w"), w.get("var.out.b"), 1).mul(mask);
+    }
+
+    static int varianceDilation(int layer) {
+        return layer < 2 ? 1 + layer : 1 << layer;
+    }
+
+    /** Position features the prosody predictor may read per frame (see {@link #positions}). */
+    public static final int POSITION_CHANNELS = 4;
+    /** Seconds (100 frames) over which the distance from either end of an utterance saturates. */
+    private static final float POSITION_HORIZON_FRAMES = 200f;
+
+    /**
+     * Where each frame stands, [B, 4, F] (0 past an item's frames): its relative place in the utterance (0 at the
+     * first frame, 1 at the last), its distance from the start and from the end (saturating at 2 s, scaled to 0..1),
+     * and its relative place within its token. What the token states cannot say: the F0 contour of speech falls
+     * across a sentence and most of all at its end, and moves within a long vowel.
+     */
+    public static NDArray positions(NDManager manager, int[][] durations, int[] frames, int maxFrames) {
+        int b = frames.length;
+        float[] data = new float[b * POSITION_CHANNELS * maxFrames];
+        for (int k = 0; k < b; k++) {
+            int total = Math.min(frames[k], maxFrames);
+            int base = k * POSITION_CHANNELS * maxFrames;
+            for (int t = 0; t < total; t++) {
+                data[base + t] = total > 1 ? t / (float) (total - 1) : 0f;
+                data[base + maxFrames + t] = Math.min(1f, t / POSITION_HORIZON_FRAMES);
+                data[base + 2 * maxFrames + t] = Math.min(1f, (total - 1 - t) / POSITION_HORIZON_FRAMES);
+            }
+            int f = 0;
+            for (int i = 0; i < durations[k].length && f < total; i++) {
+                int d = durations[k][i];
+                for (int j = 0; j < d && f < total; j++, f++) {
+                    data[base + 3 * maxFrames + f] = d > 1 ? j / (float) (d - 1) : 0.5f;
+                }
+            }
+        }
+        return manager.create(data, new Shape(b, POSITION_CHANNELS, maxFrames));
     }
 
     /**

@@ -21,10 +21,25 @@ import java.util.Properties;
  * @param input         what the token ids are: graphemes (v1) or phonemes (v2)
  * @param prosody       whether the model predicts per-frame log-F0, voicing and energy and decodes from them
  *                      ({@link AcousticModel#variance}); v1 has none
+ * @param varianceLayers   residual convolutions of the prosody predictor (2 up to v2.2: 13 frames of context)
+ * @param prosodyPositions whether the prosody predictor also reads where each frame stands in its utterance and in
+ *                         its phoneme ({@link AcousticModel#positions}); none up to v2.2
  */
 public record ModelConfig(int vocabSize, int channels, int speakerDim, int encoderLayers, int decoderLayers,
                           int durationChannels, int melBins, float melMean, float melStd, Input input,
-                          boolean prosody) {
+                          boolean prosody, int varianceLayers, boolean prosodyPositions) {
+
+    public ModelConfig {
+        if (varianceLayers < 1 || varianceLayers > 8) {
+            throw new IllegalArgumentException("the prosody predictor has 1..8 layers, not " + varianceLayers);
+        }
+    }
+
+    public ModelConfig(int vocabSize, int channels, int speakerDim, int encoderLayers, int decoderLayers,
+                       int durationChannels, int melBins, float melMean, float melStd, Input input, boolean prosody) {
+        this(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels, melBins, melMean,
+                melStd, input, prosody, 2, false);
+    }
 
     /** What the model reads. A checkpoint without the setting is a grapheme (v1) model. */
     public enum Input {
@@ -67,14 +82,23 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
     /** The same model with or without the prosody predictor. */
     public ModelConfig withProsody(boolean on) {
         return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels,
-                melBins, melMean, melStd, input, on);
+                melBins, melMean, melStd, input, on, varianceLayers, prosodyPositions);
     }
 
     /** The same model with another decoder depth (the shipped v2.2 base has 8 layers, v2 had 4). */
     public ModelConfig withDecoderLayers(int layers) {
         if (layers < 1 || layers > 64) throw new IllegalArgumentException("decoder layers must be 1..64, not " + layers);
         return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, layers, durationChannels,
-                melBins, melMean, melStd, input, prosody);
+                melBins, melMean, melStd, input, prosody, varianceLayers, prosodyPositions);
+    }
+
+    /**
+     * The same model with another prosody predictor: {@code layers} residual convolutions, and whether it reads the
+     * frames' positions.
+     */
+    public ModelConfig withProsodyPredictor(int layers, boolean positions) {
+        return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels,
+                melBins, melMean, melStd, input, prosody, layers, positions);
     }
 
     /** A tiny model for unit tests (a few seconds per hundred steps). */
@@ -91,7 +115,7 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
 
     public ModelConfig withNormalisation(float mean, float std) {
         return new ModelConfig(vocabSize, channels, speakerDim, encoderLayers, decoderLayers, durationChannels,
-                melBins, mean, std, input, prosody);
+                melBins, mean, std, input, prosody, varianceLayers, prosodyPositions);
     }
 
     public void write(OutputStream out) throws IOException {
@@ -107,6 +131,8 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
         p.setProperty("melStd", "" + melStd);
         p.setProperty("input", input.name().toLowerCase(java.util.Locale.ROOT));
         p.setProperty("prosody", "" + prosody);
+        p.setProperty("varianceLayers", "" + varianceLayers);
+        p.setProperty("prosodyPositions", "" + prosodyPositions);
         p.store(out, "voxpipe acoustic model configuration");
     }
 
@@ -117,7 +143,9 @@ public record ModelConfig(int vocabSize, int channels, int speakerDim, int encod
                 i(p, "decoderLayers"), i(p, "durationChannels"), i(p, "melBins"),
                 Float.parseFloat(p.getProperty("melMean")), Float.parseFloat(p.getProperty("melStd")),
                 Input.valueOf(p.getProperty("input", "characters").trim().toUpperCase(java.util.Locale.ROOT)),
-                Boolean.parseBoolean(p.getProperty("prosody", "false").trim()));
+                Boolean.parseBoolean(p.getProperty("prosody", "false").trim()),
+                Integer.parseInt(p.getProperty("varianceLayers", "2").trim()),
+                Boolean.parseBoolean(p.getProperty("prosodyPositions", "false").trim()));
     }
 
     private static int i(Properties p, String key) {

@@ -115,7 +115,9 @@ public final class ParamStore {
             float[] data = new float[n];
             if (name.endsWith(".g")) {
                 java.util.Arrays.fill(data, 1f);
-            } else if (name.endsWith(".w") && !name.contains("film")) {
+            } else if (name.endsWith(".w") && !name.contains("film") && !name.equals("var.pos.w")) {
+                // FiLM and the prosody predictor's position input start at zero: the layers they feed start as if
+                // they were absent (and a warm start from a base without positions keeps that base's predictions)
                 long fanIn = 1;
                 for (int k = 1; k < shape.length; k++) {
                     fanIn *= shape[k];

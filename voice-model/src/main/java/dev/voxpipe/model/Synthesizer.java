@@ -341,7 +341,8 @@ final class Synthesizer {
             NDArray frameStates = conditioned.batchMatMul(expand);
             List<float[]> f0 = null;
             if (c.prosody()) {
-                Prosody p = predictProsody(m, w, frameStates, fmask, frames, maxFrames, pitchLevel, pitch);
+                NDArray positions = c.prosodyPositions() ? AcousticModel.positions(m, durations, frames, maxFrames) : null;
+                Prosody p = predictProsody(m, w, c, frameStates, positions, fmask, frames, maxFrames, pitchLevel, pitch);
                 f0 = p.f0();
                 frameStates = AcousticModel.withProsody(w, frameStates, p.decoderInput(), fmask);
             }
@@ -410,10 +411,11 @@ final class Synthesizer {
     }
 
     /** The variance predictor's log-F0, voicing and energy as decoder input [B, 3, F], and F0 tracks in Hz. */
-    private static Prosody predictProsody(NDManager m, Weights w, NDArray frameStates, NDArray fmask, int[] frames,
-                                          int maxFrames, PitchModel.F0Stats pitchLevel, PitchControl pitch) {
+    private static Prosody predictProsody(NDManager m, Weights w, ModelConfig c, NDArray frameStates, NDArray positions,
+                                          NDArray fmask, int[] frames, int maxFrames, PitchModel.F0Stats pitchLevel,
+                                          PitchControl pitch) {
         int b = frames.length;
-        float[] v = AcousticModel.variance(w, frameStates, fmask).toType(DataType.FLOAT32, false).toFloatArray();
+        float[] v = AcousticModel.variance(w, c, frameStates, positions, fmask).toType(DataType.FLOAT32, false).toFloatArray();
         float[] input = new float[b * AcousticModel.PROSODY_CHANNELS * maxFrames];
         List<float[]> tracks = new ArrayList<>();
         int channels = AcousticModel.PROSODY_CHANNELS;

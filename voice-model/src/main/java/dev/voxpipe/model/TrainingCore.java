@@ -345,7 +345,29 @@ public final class TrainingCore {
         return out;
     }
 
-    private record Aligned(Loss loss, NDArray decoded) {
+    /** {@code predictedProsody}: the prosody predictor's output [B, 3, F] (null for models without prosody). */
+    private record Aligned(Loss loss, NDArray decoded, NDArray predictedProsody) {
+    }
+
+    /**
+     * The prosody predictor's output under each item's own alignment (teacher forcing, as {@link #teacherForced}):
+     * [3][frames] per item, normalised log-F0, voicing logit and energy, frame for frame beside the recording. What
+     * {@code bench.ProsodyFit} compares with the recording's F0, timing apart. Models with prosody only.
+     */
+    public static List<float[][]> teacherForcedProsody(Weights w, ModelConfig c, Batch batch, NDManager m, NDArray fixedEmbedding) {
+        if (!c.prosody()) throw new IllegalArgumentException("this model predicts no prosody");
+        Aligned a = aligned(w, c, batch, m, fixedEmbedding, Normalisers.of(batch, c));
+        float[] flat = a.predictedProsody().toType(DataType.FLOAT32, false).toFloatArray();
+        int maxMel = (int) a.predictedProsody().getShape().get(2);
+        List<float[][]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < batch.mels().length; i++) {
+            float[][] p = new float[AcousticModel.PROSODY_CHANNELS][batch.mels()[i].length];
+            for (int k = 0; k < p.length; k++) {
+                for (int t = 0; t < p[k].length; t++) p[k][t] = flat[(i * p.length + k) * maxMel + t];
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     /** {@code n}: the denominators of the loss terms (this batch's own, or a whole batch's for one micro-batch). */
@@ -397,14 +419,17 @@ public final class TrainingCore {
         NDArray xf = x.toType(DataType.FLOAT32, false);
         NDArray fm = fmask.toType(DataType.FLOAT32, false);
         NDArray prosodyLoss = null;
+        NDArray predictedProsody = null;
         NDArray decoderInput = textFrames;
         if (c.prosody()) {
             if (batch.f0() == null) {
                 throw new IllegalArgumentException("a model with prosody trains on F0 tracks; the batch has none");
             }
             NDArray target = prosodyTarget(m, batch.f0(), melLens, maxMel, xf, fm);              // [B, 3, F]
-            NDArray predicted = AcousticModel.variance(w, textFrames, fmask).toType(DataType.FLOAT32, false);
+            NDArray positions = c.prosodyPositions() ? AcousticModel.positions(m, durations, melLens, maxMel) : null;
+            NDArray predicted = AcousticModel.variance(w, c, textFrames, positions, fmask).toType(DataType.FLOAT32, false);
             prosodyLoss = prosodyLoss(predicted, target, fm, n);
+            predictedProsody = predicted;
             decoderInput = AcousticModel.withProsody(w, textFrames, target.toType(type, false), fmask);
         }
         NDArray decoded = AcousticModel.decode(w, c, decoderInput, muFrames, embedding, fmask);
@@ -419,7 +444,7 @@ public final class TrainingCore {
         if (prosodyLoss != null) {
             total = total.add(prosodyLoss);
         }
-        return new Aligned(new Loss(total, melLoss, priorLoss, durLoss, prosodyLoss), decoded);
+        return new Aligned(new Loss(total, melLoss, priorLoss, durLoss, prosodyLoss), decoded, predictedProsody);
     }
 
     /**

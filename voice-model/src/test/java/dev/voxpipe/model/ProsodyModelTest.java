@@ -58,6 +58,112 @@ class ProsodyModelTest {
         assertTrue(AcousticModel.parameterSpecs(TINY).containsKey("var.out.w"));
     }
 
+    private static final ModelConfig POSITIONED = TINY.withProsodyPredictor(4, true);
+
+    @Test
+    void aPositionedPredictorRoundTripsAndEarlierConfigurationsReadWithoutOne() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        POSITIONED.write(out);
+        assertEquals(POSITIONED, ModelConfig.read(new ByteArrayInputStream(out.toByteArray())));
+        Map<String, long[]> specs = AcousticModel.parameterSpecs(POSITIONED);
+        assertTrue(specs.containsKey("var.pos.w") && specs.containsKey("var.conv3.w"));
+        String v22 = "vocabSize=512\nchannels=128\nspeakerDim=256\nencoderLayers=6\ndecoderLayers=8\n"
+                + "durationChannels=96\nmelBins=100\nmelMean=-6\nmelStd=3\ninput=phonemes\nprosody=true\n";
+        ModelConfig earlier = ModelConfig.read(new ByteArrayInputStream(v22.getBytes()));
+        assertEquals(2, earlier.varianceLayers());
+        assertFalse(earlier.prosodyPositions());
+        assertFalse(AcousticModel.parameterSpecs(earlier).containsKey("var.pos.w"));
+        assertFalse(AcousticModel.parameterSpecs(earlier).containsKey("var.conv2.w"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TINY.withProsodyPredictor(0, false));
+    }
+
+    @Test
+    void positionsPlaceEachFrameInItsUtteranceAndItsToken() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // one item of 5 frames (tokens of 2 and 3 frames) padded to 6, one of a single 1-frame token
+            float[] p = AcousticModel.positions(m, new int[][]{{2, 3}, {1}}, new int[]{5, 1}, 6).toFloatArray();
+            int f = 6;
+            int item = AcousticModel.POSITION_CHANNELS * f;
+            float[] utterance = java.util.Arrays.copyOfRange(p, 0, f);
+            float[] fromStart = java.util.Arrays.copyOfRange(p, f, 2 * f);
+            float[] toEnd = java.util.Arrays.copyOfRange(p, 2 * f, 3 * f);
+            float[] inToken = java.util.Arrays.copyOfRange(p, 3 * f, 4 * f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0, 0.25f, 0.5f, 0.75f, 1, 0}, utterance, 1e-6f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0, 0.005f, 0.01f, 0.015f, 0.02f, 0}, fromStart, 1e-6f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0.02f, 0.015f, 0.01f, 0.005f, 0, 0}, toEnd, 1e-6f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0, 1, 0, 0.5f, 1, 0}, inToken, 1e-6f);
+            // a one-frame utterance and token sit at 0 in the utterance and half way through the token
+            assertEquals(0f, p[item]);
+            assertEquals(0.5f, p[item + 3 * f]);
+            assertEquals(0f, p[item + 1]);
+        }
+    }
+
+    @Test
+    void aWarmStartFromABaseWithoutPositionsPredictsWhatThatBaseDid() {
+        ParamStore earlier = ParamStore.initialise(AcousticModel.parameterSpecs(TINY), 6);
+        ParamStore warm = ParamStore.initialise(AcousticModel.parameterSpecs(POSITIONED), 7);
+        int copied = dev.voxpipe.model.train.Pretrain.warmStart(warm, earlier);
+        assertEquals(earlier.tensors().size(), copied);
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            Random rng = new Random(8);
+            int frames = 40;
+            float[] states = new float[TINY.channels() * frames];
+            for (int k = 0; k < states.length; k++) states[k] = (float) rng.nextGaussian();
+            ai.djl.ndarray.NDArray x = m.create(states, new ai.djl.ndarray.types.Shape(1, TINY.channels(), frames));
+            ai.djl.ndarray.NDArray mask = AcousticModel.mask(m, new int[]{frames}, frames);
+            ai.djl.ndarray.NDArray positions = AcousticModel.positions(m, new int[][]{{10, 10, 20}}, new int[]{frames}, frames);
+            float[] before = AcousticModel.variance(Weights.of(earlier, m), TINY, x, null, mask).toFloatArray();
+            float[] after = AcousticModel.variance(Weights.of(warm, m), POSITIONED, x, positions, mask).toFloatArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, after, 1e-5f);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> AcousticModel.variance(Weights.of(warm, m), POSITIONED, x, null, mask));
+        }
+    }
+
+    @Test
+    void aPositionedPredictorLearnsFromThePositionsAndItsVoicesSpeak() {
+        ParamStore params = ParamStore.initialise(AcousticModel.parameterSpecs(POSITIONED), 1);
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            TrainingCore core = new TrainingCore(POSITIONED, m, params, n -> n.startsWith("var."), Map.of(), 0.0, 1.0, false);
+            Random data = new Random(5);
+            TrainingCore.Batch b = batch(data, 4);
+            for (int s = 0; s < 5; s++) {
+                core.step(b, 5e-3);
+            }
+            float[] pos = core.snapshotTrainable().get("var.pos.w").data();
+            double norm = 0;
+            for (float v : pos) norm += v * v;
+            assertTrue(norm > 0, "the position input starts at zero and is trained");
+            assertFalse(core.trainable().containsKey("dec.out.w"), "only the prosody predictor trains");
+        }
+        BaseCheckpoint base = new BaseCheckpoint(POSITIONED, params, new float[POSITIONED.speakerDim()], "id=tiny-positioned\n");
+        try (VoiceModelRuntime runtime = VoiceModelRuntime.fromCheckpoint(base, false)) {
+            SynthesisOutput en = runtime.synthesize(null, List.of("Hello world.", "A longer second sentence, with a pause."), 1.0);
+            assertEquals(2, en.audio().size());
+            assertTrue(en.audio().get(1).length > Spectral.HOP * 4);
+        }
+    }
+
+    @Test
+    void teacherForcedProsodyGivesThePredictorsOutputFrameForFrameBesideEachRecording() {
+        TrainingCore.Batch b = batch(new Random(11), 3);
+        ParamStore params = ParamStore.initialise(AcousticModel.parameterSpecs(POSITIONED), 12);
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            Weights w = Weights.of(params, m);
+            List<float[][]> out = TrainingCore.teacherForcedProsody(w, POSITIONED, b, m, m.zeros(new ai.djl.ndarray.types.Shape(TINY.speakerDim())));
+            assertEquals(3, out.size());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(AcousticModel.PROSODY_CHANNELS, out.get(i).length);
+                assertEquals(b.mels()[i].length, out.get(i)[0].length, "one value per recording frame");
+                for (float[] channel : out.get(i)) for (float v : channel) assertTrue(Float.isFinite(v));
+            }
+            ModelConfig plain = ModelConfig.tiny(ModelConfig.Input.PHONEMES);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingCore.teacherForcedProsody(
+                    Weights.of(ParamStore.initialise(AcousticModel.parameterSpecs(plain), 1), m), plain, b, m, null));
+        }
+    }
+
     @Test
     void prosodyLossFallsWithTheRestWhenTraining() {
         ParamStore params = ParamStore.initialise(AcousticModel.parameterSpecs(TINY), 1);

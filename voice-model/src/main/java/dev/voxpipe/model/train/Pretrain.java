@@ -48,6 +48,32 @@ public final class Pretrain {
     private Pretrain() {
     }
 
+    /**
+     * Warm start: every tensor of {@code earlier} with the same name and shape replaces the fresh one in
+     * {@code params}. A residual layer the earlier base lacked starts as the identity (its norm's gain at zero), and
+     * new input projections start at zero ({@link ParamStore#initialise}), so the warm start begins with the earlier
+     * base's outputs. Returns how many tensors were copied.
+     */
+    public static int warmStart(ParamStore params, ParamStore earlier) {
+        int copied = 0;
+        Set<String> fresh = new HashSet<>(params.tensors().keySet());
+        for (var e : earlier.tensors().entrySet()) {
+            ParamStore.Tensor mine = params.tensors().get(e.getKey());
+            if (mine != null && java.util.Arrays.equals(mine.shape(), e.getValue().shape())) {
+                params.put(e.getKey(), e.getValue());
+                fresh.remove(e.getKey());
+                copied++;
+            }
+        }
+        for (String name : fresh) {
+            if (name.matches("(var|dec)\\.ln\\d+\\.g")) {
+                long[] shape = params.tensors().get(name).shape();
+                params.put(name, new ParamStore.Tensor(shape, new float[(int) shape[0]]));
+            }
+        }
+        return copied;
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
         List<Path> corpora = java.util.Arrays.stream(a.getOrDefault("corpus", "data/corpus").split(","))
@@ -98,26 +124,26 @@ public final class Pretrain {
                 if (a.containsKey("decoder-layers")) {
                     config = config.withDecoderLayers(Integer.parseInt(a.get("decoder-layers")));
                 }
+                if (a.containsKey("variance-layers") || a.containsKey("prosody-positions")) {
+                    config = config.withProsodyPredictor(Integer.parseInt(a.getOrDefault("variance-layers", "2")),
+                            "true".equals(a.get("prosody-positions")));
+                }
                 params = ParamStore.initialise(AcousticModel.parameterSpecs(config), seed);
                 if (initFrom != null) {
                     // warm start: every tensor of the earlier run's base with the same name and shape, the rest new
                     BaseCheckpoint earlier = BaseCheckpoint.read(initFrom);
                     config = config.withNormalisation(earlier.config().melMean(), earlier.config().melStd());
-                    int copied = 0;
-                    for (var e : earlier.params().tensors().entrySet()) {
-                        ParamStore.Tensor mine = params.tensors().get(e.getKey());
-                        if (mine != null && java.util.Arrays.equals(mine.shape(), e.getValue().shape())) {
-                            params.put(e.getKey(), e.getValue());
-                            copied++;
-                        }
-                    }
+                    int copied = warmStart(params, earlier.params());
                     LOG.info("initialised {} of {} tensors from {}", copied, params.tensors().size(), initFrom);
                 }
             }
             LOG.info("{} utterances, {} speakers, {} parameters, device {}, amp {}", data.size(),
                     data.stream().map(Corpus.Utterance::speaker).distinct().count(), params.parameterCount(), device, amp);
 
-            TrainingCore core = new TrainingCore(config, root, params, n -> true, Map.of(), 0.0, 1.0, amp);
+            // "--train-only var." trains the named prefixes on a frozen warm start (e.g. a new prosody predictor)
+            List<String> trainOnly = a.containsKey("train-only") ? List.of(a.get("train-only").split(",")) : null;
+            TrainingCore core = new TrainingCore(config, root, params,
+                    n -> trainOnly == null || trainOnly.stream().anyMatch(n::startsWith), Map.of(), 0.0, 1.0, amp);
             if (adamState != null) {
                 core.adam().readState(new DataInputStream(new java.io.ByteArrayInputStream(adamState)), root);
             }
