@@ -160,7 +160,7 @@ public final class AcousticModel {
 
     /** Position features the prosody predictor may read per frame (see {@link #positions}). */
     public static final int POSITION_CHANNELS = 4;
-    /** Seconds (100 frames) over which the distance from either end of an utterance saturates. */
+    /** Frames (2 s) over which the distance from either end of an utterance saturates. */
     private static final float POSITION_HORIZON_FRAMES = 200f;
 
     /**

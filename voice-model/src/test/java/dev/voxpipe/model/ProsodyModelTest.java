@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The v2 model: phoneme input and the prosody predictor (log-F0, voicing, energy) feeding the decoder. */
@@ -74,7 +76,7 @@ class ProsodyModelTest {
         assertFalse(earlier.prosodyPositions());
         assertFalse(AcousticModel.parameterSpecs(earlier).containsKey("var.pos.w"));
         assertFalse(AcousticModel.parameterSpecs(earlier).containsKey("var.conv2.w"));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TINY.withProsodyPredictor(0, false));
+        assertThrows(IllegalArgumentException.class, () -> TINY.withProsodyPredictor(0, false));
     }
 
     @Test
@@ -88,10 +90,10 @@ class ProsodyModelTest {
             float[] fromStart = java.util.Arrays.copyOfRange(p, f, 2 * f);
             float[] toEnd = java.util.Arrays.copyOfRange(p, 2 * f, 3 * f);
             float[] inToken = java.util.Arrays.copyOfRange(p, 3 * f, 4 * f);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0, 0.25f, 0.5f, 0.75f, 1, 0}, utterance, 1e-6f);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0, 0.005f, 0.01f, 0.015f, 0.02f, 0}, fromStart, 1e-6f);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0.02f, 0.015f, 0.01f, 0.005f, 0, 0}, toEnd, 1e-6f);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{0, 1, 0, 0.5f, 1, 0}, inToken, 1e-6f);
+            assertArrayEquals(new float[]{0, 0.25f, 0.5f, 0.75f, 1, 0}, utterance, 1e-6f);
+            assertArrayEquals(new float[]{0, 0.005f, 0.01f, 0.015f, 0.02f, 0}, fromStart, 1e-6f);
+            assertArrayEquals(new float[]{0.02f, 0.015f, 0.01f, 0.005f, 0, 0}, toEnd, 1e-6f);
+            assertArrayEquals(new float[]{0, 1, 0, 0.5f, 1, 0}, inToken, 1e-6f);
             // a one-frame utterance and token sit at 0 in the utterance and half way through the token
             assertEquals(0f, p[item]);
             assertEquals(0.5f, p[item + 3 * f]);
@@ -115,8 +117,8 @@ class ProsodyModelTest {
             ai.djl.ndarray.NDArray positions = AcousticModel.positions(m, new int[][]{{10, 10, 20}}, new int[]{frames}, frames);
             float[] before = AcousticModel.variance(Weights.of(earlier, m), TINY, x, null, mask).toFloatArray();
             float[] after = AcousticModel.variance(Weights.of(warm, m), POSITIONED, x, positions, mask).toFloatArray();
-            org.junit.jupiter.api.Assertions.assertArrayEquals(before, after, 1e-5f);
-            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            assertArrayEquals(before, after, 1e-5f);
+            assertThrows(IllegalArgumentException.class,
                     () -> AcousticModel.variance(Weights.of(warm, m), POSITIONED, x, null, mask));
         }
     }
@@ -159,7 +161,7 @@ class ProsodyModelTest {
                 for (float[] channel : out.get(i)) for (float v : channel) assertTrue(Float.isFinite(v));
             }
             ModelConfig plain = ModelConfig.tiny(ModelConfig.Input.PHONEMES);
-            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingCore.teacherForcedProsody(
+            assertThrows(IllegalArgumentException.class, () -> TrainingCore.teacherForcedProsody(
                     Weights.of(ParamStore.initialise(AcousticModel.parameterSpecs(plain), 1), m), plain, b, m, null));
         }
     }
@@ -198,7 +200,7 @@ class ProsodyModelTest {
             TrainingCore core = new TrainingCore(TINY, m, params, n -> true, Map.of(), 0.0, 1.0, false);
             TrainingCore.Batch b = batch(new Random(3), 2);
             TrainingCore.Batch noPitch = new TrainingCore.Batch(b.tokens(), b.mels(), b.refs());
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> core.step(noPitch, 1e-3));
             assertTrue(e.getMessage().contains("F0"), e.getMessage());
         }
