@@ -21,7 +21,10 @@ for setting in "$@"; do
     if [[ $word == -D* ]]; then jvm+=("$word"); else args+=("$word"); fi
   done
   run="data/validation-sweep/$name"
-  base=(); for ((i = 0; i < ${#args[@]}; i++)); do [[ ${args[i]} == --base ]] && base=(--base "${args[i + 1]}"); done
+  base=()
+  for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+    if [[ ${args[i]} == --base ]]; then base=(--base "${args[i + 1]}"); fi
+  done
   : > "$OUT/$name-prosodyfit.txt"
   for spk in real:data/real-speaker flite_rms:data/protocol/flite_rms; do
     bench_java "${jvm[@]}" dev.voxpipe.model.bench.CloneEvaluation --fewshot "${spk#*:}/fewshot" --heldout "${spk#*:}/validation" \
