@@ -50,9 +50,9 @@ public final class Pretrain {
 
     /**
      * Warm start: every tensor of {@code earlier} with the same name and shape replaces the fresh one in
-     * {@code params}. A residual layer the earlier base lacked starts as the identity (its norm's gain at zero), and
-     * new input projections start at zero ({@link ParamStore#initialise}), so the warm start begins with the earlier
-     * base's outputs. Returns how many tensors were copied.
+     * {@code params}. A decoder or prosody-predictor layer the earlier base lacked starts as the identity (its norm's
+     * gain at zero), and new input projections start at zero ({@link ParamStore#initialise}), so the warm start begins
+     * with the earlier base's outputs. Returns how many tensors were copied.
      */
     public static int warmStart(ParamStore params, ParamStore earlier) {
         int copied = 0;

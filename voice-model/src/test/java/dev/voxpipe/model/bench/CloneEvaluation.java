@@ -46,6 +46,10 @@ public final class CloneEvaluation {
     }
 
     record Clip(String id, String text, float[] pcm) {
+        /** What the feature stage hands the trainer for this clip: its log-mel, its text and the tracker's F0. */
+        TrainingUtterance asFeatureStage() {
+            return new TrainingUtterance(Spectral.logMel(pcm), text, VocoderComparison.FEATURE_TRACKER.f0(pcm, Spectral.SAMPLE_RATE, Spectral.HOP));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,10 +83,9 @@ public final class CloneEvaluation {
         double fewSeconds = 0;
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             for (Clip c : fewShot) {
-                float[][] mel = Spectral.logMel(c.pcm());
-                // as the feature stage hands clips to the trainer: log-mel, text and the tracker's F0
-                utterances.add(new TrainingUtterance(mel, c.text(), VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP)));
-                references.add(mel);
+                TrainingUtterance u = c.asFeatureStage();
+                utterances.add(u);
+                references.add(u.logMel());
                 fewSeconds += c.pcm().length / (double) Spectral.SAMPLE_RATE;
             }
         }
@@ -196,9 +199,9 @@ public final class CloneEvaluation {
         List<TrainingUtterance> utterances = new ArrayList<>();
         List<float[]> tracks = new ArrayList<>();
         for (Clip c : heldOut) {
-            float[] f0 = VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP);
-            utterances.add(new TrainingUtterance(Spectral.logMel(c.pcm()), c.text(), f0));
-            tracks.add(f0);
+            TrainingUtterance u = c.asFeatureStage();
+            utterances.add(u);
+            tracks.add(u.f0Hz());
         }
         List<float[]> audio = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {

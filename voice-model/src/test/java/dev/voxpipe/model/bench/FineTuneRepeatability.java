@@ -37,8 +37,7 @@ public final class FineTuneRepeatability {
         List<CloneEvaluation.Clip> clips = CloneEvaluation.read(Path.of(a.get("fewshot")), Integer.MAX_VALUE);
         List<TrainingUtterance> utterances = new ArrayList<>();
         for (CloneEvaluation.Clip c : clips) {
-            utterances.add(new TrainingUtterance(Spectral.logMel(c.pcm()), c.text(),
-                    VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP)));
+            utterances.add(c.asFeatureStage());
         }
         VoiceModelRuntime runtime = VoiceModelRuntime.loadBase();
         AtomicBoolean done = new AtomicBoolean();

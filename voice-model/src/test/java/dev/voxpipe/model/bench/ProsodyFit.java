@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDManager;
 import dev.voxpipe.model.AcousticModel;
 import dev.voxpipe.model.BaseCheckpoint;
 import dev.voxpipe.model.Devices;
-import dev.voxpipe.model.Spectral;
 import dev.voxpipe.model.TrainingCore;
+import dev.voxpipe.model.TrainingUtterance;
 import dev.voxpipe.model.VoiceDelta;
 import dev.voxpipe.model.Weights;
 
@@ -43,13 +43,13 @@ public final class ProsodyFit {
         try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
             Weights w = Weights.overlay(Weights.of(base.params(), m).arrays(), voice.overrides(), m);
             for (CloneEvaluation.Clip c : clips) {
-                float[][] mel = Spectral.logMel(c.pcm());
-                float[] f0 = VocoderComparison.FEATURE_TRACKER.f0(c.pcm(), Spectral.SAMPLE_RATE, Spectral.HOP);
+                TrainingUtterance u = c.asFeatureStage();
                 try (NDManager part = m.newSubManager()) {
                     float[][] p = TrainingCore.teacherForcedProsody(w, base.config(), new TrainingCore.Batch(
-                                    new int[][]{base.config().tokens(c.text())}, new float[][][]{mel}, null, new float[][]{f0}),
+                                    new int[][]{base.config().tokens(u.transcript())}, new float[][][]{u.logMel()}, null,
+                                    new float[][]{u.f0Hz()}),
                             part, part.create(voice.speakerEmbedding())).get(0);
-                    fit.add(p[0], p[1], f0);
+                    fit.add(p[0], p[1], u.f0Hz());
                 }
             }
         }
