@@ -18,8 +18,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * with anything from about 1 to 1.6; a bar is met or missed only outside that.
  *
  * <pre>
- * speech-tools/bin/speech-tools wer-interval REPORT.json...   (the per-condition JSON a clone report writes)
+ * speech-tools/bin/speech-tools wer-interval [--pooled] REPORT.json...   (the per-condition JSON a clone report writes)
  * </pre>
+ * With {@code --pooled} it also prints one interval over the prompts of all the reports together (several prompt sets
+ * of one speaker and one condition, for a ratio that one split of 40 prompts cannot settle).
  */
 public final class WerRatioInterval {
     /** Resamples drawn; the percentiles settle to about ±0.01 at this count. */
@@ -88,14 +90,17 @@ public final class WerRatioInterval {
     }
 
     public static void main(String[] args) {
-        if (args.length == 0) {
-            System.err.println("usage: speech-tools wer-interval REPORT.json...");
+        boolean pooled = args.length > 0 && args[0].equals("--pooled");
+        List<String> files = List.of(args).subList(pooled ? 1 : 0, args.length);
+        if (files.isEmpty()) {
+            System.err.println("usage: speech-tools wer-interval [--pooled] REPORT.json...");
             System.exit(2);
         }
         ObjectMapper json = new ObjectMapper().configure(
                 com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         int unreadable = 0;
-        for (String file : args) {
+        List<EvaluationReport.ItemResult> all = new ArrayList<>();
+        for (String file : files) {
             EvaluationReport report;
             try {
                 report = json.readValue(Path.of(file).toFile(), EvaluationReport.class);
@@ -104,10 +109,15 @@ public final class WerRatioInterval {
                 unreadable++;
                 continue;
             }
+            if (report.items() != null) all.addAll(report.items());
             Interval interval = report.items() == null ? null : of(report.items());
-            System.out.println(file + ": " + (interval == null ? "no open-WER figures" : interval.format() + " over "
-                    + interval.prompts() + " prompts"));
+            System.out.println(file + ": " + describe(interval));
         }
+        if (pooled) System.out.println("pooled, " + (files.size() - unreadable) + " reports: " + describe(of(all)));
         if (unreadable > 0) System.exit(1);
+    }
+
+    private static String describe(Interval interval) {
+        return interval == null ? "no open-WER figures" : interval.format() + " over " + interval.prompts() + " prompts";
     }
 }

@@ -45,6 +45,33 @@ class WerRatioIntervalTest {
     }
 
     @Test
+    void pooledReportsGiveOneIntervalOverAllTheirPrompts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // two prompt sets: the rendering misses 2 words where the recording misses 1 in the first, 1 for 2 in the second
+        List<EvaluationReport.ItemResult> first = new ArrayList<>();
+        List<EvaluationReport.ItemResult> second = new ArrayList<>();
+        for (int k = 0; k < 10; k++) {
+            first.add(item("press one for sales", "press won four sales", "press won for sales"));
+            second.add(item("press two for support", "press to for support", "press to four support"));
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        json.writeValue(dir.resolve("a.json").toFile(), new EvaluationReport("a", null, first));
+        json.writeValue(dir.resolve("b.json").toFile(), new EvaluationReport("b", null, second));
+        var printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            WerRatioInterval.main(new String[]{"--pooled", dir.resolve("a.json").toString(), dir.resolve("b.json").toString()});
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("a.json: 2.00×"), out);
+        assertTrue(out.contains("b.json: 0.50×"), out);
+        // 30 rendering errors over 30 recording errors, over the 20 prompts of both
+        assertTrue(out.contains("pooled, 2 reports: 1.00× (") && out.contains("over 20 prompts\n"), out);
+    }
+
+    @Test
     void noRecordingErrorsOrNoHypothesesGiveNoInterval() {
         assertNull(WerRatioInterval.of(List.of(item("press one", "press won", "press one"))), "recordings perfect: no ratio");
         assertNull(WerRatioInterval.of(List.of(item("press one", null, null))), "no recogniser run");
