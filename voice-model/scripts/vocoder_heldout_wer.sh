@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How intelligible copy synthesis is on more of the shared speaker's prompts than one 40-prompt split, and how far the
 # recogniser moves for renderings no listener can tell from the recording (its null spread).
-#   Sets: her test and validation splits, and her pretraining-pool prompts (vocoder_extra_prompts.py) that the
+#   Sets: her test and validation splits, and her pretraining-pool prompts (speech-tools copy-synthesis-prompts) that the
 #   vocoder's trained part never saw ("unseen") or trained on ("seen"). Copy synthesis needs no acoustic model, so
 #   "unseen" is as held out for the vocoder as the test split is.
 #   Conditions beside her recordings: the harmonic vocoder (hnm) and Griffin-Lim (vocoded) on her log-mel and F0, and
@@ -20,7 +20,7 @@ ST=speech-tools/bin/speech-tools
 RUN=data/vocoder-heldout/run
 mkdir -p "$OUT"
 [ -f data/real-speaker/pretrain/metadata.tsv ] || $ST real-speaker --out data/real-speaker
-python3 voice-model/scripts/vocoder_extra_prompts.py data/real-speaker data/real-speaker/extra
+$ST copy-synthesis-prompts --speaker data/real-speaker --out data/real-speaker/extra
 SETS="test validation unseen seen"
 for set in $SETS; do
   case $set in unseen|seen) dir=data/real-speaker/extra/$set ;; *) dir=data/real-speaker/$set ;; esac

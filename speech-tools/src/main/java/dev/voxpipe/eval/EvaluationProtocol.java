@@ -83,7 +83,12 @@ public final class EvaluationProtocol {
 
     /** A complete sentence of ordinary prompt length. */
     static boolean isPrompt(RealUtterance u) {
+        return isPrompt(u, u.estimatedSeconds(), MAX_SECONDS);
+    }
+
+    /** A complete sentence of at least {@value #MIN_WORDS} words, {@code seconds} long, {@value #MIN_SECONDS} s to {@code maxSeconds}. */
+    static boolean isPrompt(RealUtterance u, double seconds, double maxSeconds) {
         return !u.fragment() && WordErrorRate.words(u.text()).size() >= MIN_WORDS
-                && u.estimatedSeconds() >= MIN_SECONDS && u.estimatedSeconds() <= MAX_SECONDS;
+                && seconds >= MIN_SECONDS && seconds <= maxSeconds;
     }
 }
