@@ -60,15 +60,10 @@ public final class CopySynthesisPrompts {
             PoolClip clip = pool.get(index);
             RealUtterance u = utterances.get(clip.id());
             if (u == null || !EvaluationProtocol.isPrompt(u, clip.seconds(), MAX_SECONDS)) continue;
-            if (!chosen.add(sentence(clip.text()))) continue;
+            if (!chosen.add(EvaluationProtocol.sentence(clip.text()))) continue;
             sets.get(index < trainedClips ? "seen" : "unseen").add(clip);
         }
         return sets;
-    }
-
-    /** A sentence as the recogniser's scoring reads it, so that two spellings of one sentence count once. */
-    static String sentence(String text) {
-        return String.join(" ", WordErrorRate.words(text));
     }
 
     public static void main(String[] args) throws IOException {
@@ -83,7 +78,7 @@ public final class CopySynthesisPrompts {
         for (String line : Files.readAllLines(speaker.resolve("splits.tsv"), StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
             seconds.put(f[0].replace('/', '_'), Double.parseDouble(f[2]));
-            if (f[1].equals("validation") || f[1].equals("test")) evaluation.add(sentence(f[3]));
+            if (f[1].equals("validation") || f[1].equals("test")) evaluation.add(EvaluationProtocol.sentence(f[3]));
         }
         Path pretrain = speaker.resolve("pretrain");
         List<PoolClip> pool = new ArrayList<>();

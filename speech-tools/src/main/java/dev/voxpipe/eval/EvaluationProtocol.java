@@ -62,8 +62,7 @@ public final class EvaluationProtocol {
                 refused.put(u.name(), why.get());
                 continue;
             }
-            String words = String.join(" ", WordErrorRate.words(u.text()));
-            if (!chosenTexts.add(words)) continue; // the same sentence recorded twice goes to one split at most
+            if (!chosenTexts.add(sentence(u.text()))) continue; // the same sentence recorded twice goes to one split at most
             // alternate, test first, so both splits spread over the pool
             boolean toTest = test.size() <= validation.size();
             if (toTest && test.size() < promptsPerSplit) test.add(u);
@@ -79,6 +78,11 @@ public final class EvaluationProtocol {
         validation.sort(byName);
         test.sort(byName);
         return new Splits(fewShot, List.copyOf(validation), List.copyOf(test), pretraining, refused);
+    }
+
+    /** A sentence as the recogniser's scoring reads it, so that two spellings of one sentence count once. */
+    static String sentence(String text) {
+        return String.join(" ", WordErrorRate.words(text));
     }
 
     /** A complete sentence of ordinary prompt length. */

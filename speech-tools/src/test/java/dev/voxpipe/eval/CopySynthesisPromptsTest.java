@@ -33,7 +33,7 @@ class CopySynthesisPromptsTest {
         Map<String, RealUtterance> utterances = new java.util.HashMap<>();
         for (PoolClip c : pool) utterances.put(c.id(), utterance(c.id(), c.text(), c.text().endsWith("...")));
         var sets = CopySynthesisPrompts.select(pool, utterances,
-                Set.of(CopySynthesisPrompts.sentence("That is not a valid password.")), 6);
+                Set.of(EvaluationProtocol.sentence("That is not a valid password.")), 6);
         assertEquals(List.of("a", "c"), sets.get("seen").stream().map(PoolClip::id).toList());
         assertEquals(List.of("i"), sets.get("unseen").stream().map(PoolClip::id).toList());
     }
